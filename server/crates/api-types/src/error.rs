@@ -1,0 +1,90 @@
+//! The one error body every endpoint returns: `{"error":{"code","message"}}`.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Stable, machine-readable error codes. Clients match on these, so a code is
+/// never renamed once shipped; adding one forces an HTTP status decision in the
+/// server's exhaustive match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The request body or query did not parse or failed validation.
+    InvalidInput,
+    /// The JSON body was larger than the server accepts.
+    PayloadTooLarge,
+    /// No valid session or token was presented.
+    Unauthenticated,
+    /// The credentials were wrong (never says which part).
+    InvalidCredentials,
+    /// The session or token expired or was revoked.
+    SessionExpired,
+    /// A cookie-authenticated write lacked a matching CSRF token.
+    CsrfMismatch,
+    /// Authenticated, but the role does not allow this.
+    Forbidden,
+    /// The resource does not exist, or the caller may not know that it does.
+    NotFound,
+    /// A unique name, username or e-mail is already taken.
+    Conflict,
+    /// The channel is archived and read-only.
+    ChannelArchived,
+    /// The account is deactivated.
+    AccountInactive,
+    /// Signup is closed or needs an invitation.
+    SignupDisabled,
+    /// The one-time setup token is missing or wrong.
+    SetupTokenInvalid,
+    /// Too many requests; retry after the time in `Retry-After`.
+    RateLimited,
+    /// The uploaded file exceeds the configured size limit.
+    FileTooLarge,
+    /// The server is starting or shutting down.
+    Unavailable,
+    /// An unexpected fault; details are in the server log under the request id.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The snake_case name used on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidInput => "invalid_input",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::Unauthenticated => "unauthenticated",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::SessionExpired => "session_expired",
+            Self::CsrfMismatch => "csrf_mismatch",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::Conflict => "conflict",
+            Self::ChannelArchived => "channel_archived",
+            Self::AccountInactive => "account_inactive",
+            Self::SignupDisabled => "signup_disabled",
+            Self::SetupTokenInvalid => "setup_token_invalid",
+            Self::RateLimited => "rate_limited",
+            Self::FileTooLarge => "file_too_large",
+            Self::Unavailable => "unavailable",
+            Self::Internal => "internal",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `{"error": {...}}`
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    /// A sentence for humans; wording may change, the code does not.
+    pub message: String,
+}

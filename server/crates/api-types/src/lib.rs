@@ -1,0 +1,22 @@
+//! The wire contract of the Hearth API (`/api/v1`): request and response bodies,
+//! WebSocket frames and the closed set of error codes. Serde only, so the server,
+//! `hearthctl`, plugins and tests share one definition and cannot drift apart.
+
+pub mod error;
+pub mod events;
+pub mod models;
+pub mod requests;
+
+pub use error::{ErrorBody, ErrorCode, ErrorDetail};
+pub use events::{ClientFrame, Event, EventKind, ServerFrame};
+pub use models::*;
+pub use requests::*;
+
+/// Identifiers are UUIDv7 (time-ordered), sent as hyphenated strings.
+pub type Id = uuid::Uuid;
+
+/// Milliseconds since the Unix epoch, UTC.
+pub type Millis = i64;
+
+/// Longest post text accepted, in characters (the same limit Mattermost applies).
+pub const MAX_POST_CHARS: usize = 16_383;

@@ -1,0 +1,79 @@
+//! The error every domain operation returns. Each variant maps to exactly one
+//! wire [`ErrorCode`]; the HTTP layer only has to pick the status.
+
+use hearth_api::ErrorCode;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("invalid login or password")]
+    InvalidCredentials,
+    #[error("the session has expired or was revoked")]
+    SessionExpired,
+    #[error("missing or wrong CSRF token")]
+    CsrfMismatch,
+    #[error("the channel is archived")]
+    ChannelArchived,
+    #[error("the account is deactivated")]
+    AccountInactive,
+    #[error("{0}")]
+    SignupDisabled(String),
+    #[error("the setup token is missing or wrong")]
+    SetupTokenInvalid,
+    #[error("file is larger than the limit of {0} bytes")]
+    FileTooLarge(u64),
+    #[error("too many requests")]
+    RateLimited { retry_after_secs: u64 },
+    /// A fault the user cannot fix; the cause is logged, never sent.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::InvalidInput(_) => ErrorCode::InvalidInput,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::Forbidden(_) => ErrorCode::Forbidden,
+            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::Unauthenticated => ErrorCode::Unauthenticated,
+            Error::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Error::SessionExpired => ErrorCode::SessionExpired,
+            Error::CsrfMismatch => ErrorCode::CsrfMismatch,
+            Error::ChannelArchived => ErrorCode::ChannelArchived,
+            Error::AccountInactive => ErrorCode::AccountInactive,
+            Error::SignupDisabled(_) => ErrorCode::SignupDisabled,
+            Error::SetupTokenInvalid => ErrorCode::SetupTokenInvalid,
+            Error::FileTooLarge(_) => ErrorCode::FileTooLarge,
+            Error::RateLimited { .. } => ErrorCode::RateLimited,
+            Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        Error::InvalidInput(msg.into())
+    }
+
+    pub fn forbidden(msg: impl Into<String>) -> Self {
+        Error::Forbidden(msg.into())
+    }
+
+    pub fn conflict(msg: impl Into<String>) -> Self {
+        Error::Conflict(msg.into())
+    }
+
+    pub fn internal(msg: impl std::fmt::Display) -> Self {
+        Error::Internal(msg.to_string())
+    }
+}

@@ -1,0 +1,152 @@
+//! The one place that decides who may do what. Every route asks [`allowed`]
+//! with the facts it loaded; the table test below pins the whole matrix.
+
+use hearth_api::{ChannelKind, MemberRole, Role};
+
+use crate::{Error, Id, Result};
+
+/// Who is acting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Id,
+    pub role: Role,
+}
+
+impl Actor {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::SystemAdmin
+    }
+}
+
+/// What the actor wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    CreateTeam,
+    ViewTeam,
+    /// Rename, change openness, make invite links, set member roles, remove members.
+    ManageTeam,
+    /// Join an open team without an invitation.
+    JoinOpenTeam,
+    CreatePublicChannel,
+    CreatePrivateChannel,
+    ReadChannel,
+    JoinChannel,
+    Post,
+    /// Purpose and header: any member may change them, as in Mattermost.
+    EditChannelInfo,
+    /// Rename, archive, unarchive, set channel admins.
+    ManageChannel,
+    AddChannelMembers,
+    RemoveOtherChannelMember,
+    /// Edit a post (own posts; admins may edit any).
+    EditPost,
+    DeletePost,
+    ManageUsers,
+}
+
+/// What the route knows about the target. Unused fields stay `None`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Facts {
+    /// The actor's role in the relevant team, if a member.
+    pub team_role: Option<MemberRole>,
+    /// The target team is open to anyone.
+    pub team_open: bool,
+    pub channel_kind: Option<ChannelKind>,
+    pub channel_archived: bool,
+    /// The actor's role in the channel, if a member.
+    pub channel_role: Option<MemberRole>,
+    /// The author of the target post.
+    pub post_author: Option<Id>,
+}
+
+/// Decides `action` for `actor` given `facts`.
+pub fn allowed(actor: &Actor, action: Action, f: &Facts) -> bool {
+    let admin = actor.is_admin();
+    let guest = actor.role == Role::Guest;
+    let team_admin = f.team_role == Some(MemberRole::Admin);
+    let in_team = f.team_role.is_some();
+    let in_channel = f.channel_role.is_some();
+    let channel_admin = f.channel_role == Some(MemberRole::Admin);
+    let kind = f.channel_kind;
+    let public = kind == Some(ChannelKind::Public);
+    let dm = kind.is_some_and(ChannelKind::is_dm);
+    match action {
+        Action::CreateTeam => !guest,
+        Action::ViewTeam => admin || in_team,
+        Action::ManageTeam => admin || team_admin,
+        Action::JoinOpenTeam => !guest && (f.team_open || admin),
+        Action::CreatePublicChannel | Action::CreatePrivateChannel => !guest && (in_team || admin),
+        // Public channels are readable by their team's members (not guests);
+        // private channels and DMs only by members, admins included.
+        Action::ReadChannel => in_channel || (public && !guest && (in_team || admin)),
+        Action::JoinChannel => public && !guest && (in_team || admin) && !f.channel_archived,
+        Action::Post => in_channel && !f.channel_archived,
+        Action::EditChannelInfo => {
+            !f.channel_archived && (in_channel || (!dm && (admin || team_admin)))
+        }
+        Action::ManageChannel => !dm && (admin || team_admin || channel_admin),
+        Action::AddChannelMembers => {
+            !dm && !f.channel_archived && ((in_channel && !guest) || admin || team_admin)
+        }
+        Action::RemoveOtherChannelMember => !dm && (admin || team_admin || channel_admin),
+        Action::EditPost => {
+            !f.channel_archived
+                && (f.post_author == Some(actor.user_id) || admin)
+                && (in_channel || admin)
+        }
+        Action::DeletePost => {
+            !f.channel_archived
+                && (f.post_author == Some(actor.user_id) && in_channel
+                    || admin
+                    || (!dm && (team_admin || channel_admin)))
+        }
+        Action::ManageUsers => admin,
+    }
+}
+
+/// [`allowed`] as a `Result`. A channel the actor may not read is reported as
+/// not found, so its existence does not leak.
+pub fn require(actor: &Actor, action: Action, facts: &Facts) -> Result<()> {
+    if allowed(actor, action, facts) {
+        return Ok(());
+    }
+    if facts.channel_kind.is_some()
+        && !allowed(actor, Action::ReadChannel, facts)
+        && action != Action::JoinChannel
+    {
+        return Err(Error::NotFound("channel"));
+    }
+    if facts.channel_archived
+        && matches!(action, Action::Post | Action::EditPost | Action::DeletePost)
+    {
+        return Err(Error::ChannelArchived);
+    }
+    Err(Error::forbidden(format!(
+        "your role does not allow this ({})",
+        action_name(action)
+    )))
+}
+
+fn action_name(a: Action) -> &'static str {
+    match a {
+        Action::CreateTeam => "create team",
+        Action::ViewTeam => "view team",
+        Action::ManageTeam => "manage team",
+        Action::JoinOpenTeam => "join team",
+        Action::CreatePublicChannel => "create public channel",
+        Action::CreatePrivateChannel => "create private channel",
+        Action::ReadChannel => "read channel",
+        Action::JoinChannel => "join channel",
+        Action::Post => "post",
+        Action::EditChannelInfo => "edit channel info",
+        Action::ManageChannel => "manage channel",
+        Action::AddChannelMembers => "add channel members",
+        Action::RemoveOtherChannelMember => "remove channel member",
+        Action::EditPost => "edit post",
+        Action::DeletePost => "delete post",
+        Action::ManageUsers => "manage users",
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,434 @@
+//! The permission matrix, one row per decision.
+
+use super::*;
+use hearth_api::{ChannelKind as K, MemberRole as M, Role as R};
+use uuid::Uuid;
+
+const ME: Uuid = Uuid::from_u128(1);
+const OTHER: Uuid = Uuid::from_u128(2);
+
+struct Row {
+    role: R,
+    team: Option<M>,
+    kind: Option<K>,
+    member: Option<M>,
+    archived: bool,
+    author: Option<Uuid>,
+    action: Action,
+    expect: bool,
+}
+
+fn row(
+    role: R,
+    team: Option<M>,
+    kind: Option<K>,
+    member: Option<M>,
+    action: Action,
+    expect: bool,
+) -> Row {
+    Row {
+        role,
+        team,
+        kind,
+        member,
+        archived: false,
+        author: None,
+        action,
+        expect,
+    }
+}
+
+#[test]
+fn matrix() {
+    use Action::*;
+    let mut rows = vec![
+        // Teams
+        row(R::User, None, None, None, CreateTeam, true),
+        row(R::Guest, None, None, None, CreateTeam, false),
+        row(R::User, None, None, None, ViewTeam, false),
+        row(R::User, Some(M::Member), None, None, ViewTeam, true),
+        row(R::SystemAdmin, None, None, None, ViewTeam, true),
+        row(R::User, Some(M::Member), None, None, ManageTeam, false),
+        row(R::User, Some(M::Admin), None, None, ManageTeam, true),
+        row(R::SystemAdmin, None, None, None, ManageTeam, true),
+        // Channel creation
+        row(
+            R::User,
+            Some(M::Member),
+            None,
+            None,
+            CreatePublicChannel,
+            true,
+        ),
+        row(R::User, None, None, None, CreatePublicChannel, false),
+        row(
+            R::Guest,
+            Some(M::Member),
+            None,
+            None,
+            CreatePrivateChannel,
+            false,
+        ),
+        // Reading
+        row(
+            R::User,
+            Some(M::Member),
+            Some(K::Public),
+            None,
+            ReadChannel,
+            true,
+        ),
+        row(R::User, None, Some(K::Public), None, ReadChannel, false),
+        row(
+            R::Guest,
+            Some(M::Member),
+            Some(K::Public),
+            None,
+            ReadChannel,
+            false,
+        ),
+        row(
+            R::Guest,
+            Some(M::Member),
+            Some(K::Public),
+            Some(M::Member),
+            ReadChannel,
+            true,
+        ),
+        row(
+            R::User,
+            Some(M::Member),
+            Some(K::Private),
+            None,
+            ReadChannel,
+            false,
+        ),
+        row(
+            R::User,
+            Some(M::Member),
+            Some(K::Private),
+            Some(M::Member),
+            ReadChannel,
+            true,
+        ),
+        row(
+            R::SystemAdmin,
+            None,
+            Some(K::Private),
+            None,
+            ReadChannel,
+            false,
+        ),
+        row(
+            R::SystemAdmin,
+            None,
+            Some(K::Direct),
+            None,
+            ReadChannel,
+            false,
+        ),
+        row(
+            R::User,
+            None,
+            Some(K::Direct),
+            Some(M::Member),
+            ReadChannel,
+            true,
+        ),
+        row(
+            R::SystemAdmin,
+            None,
+            Some(K::Public),
+            None,
+            ReadChannel,
+            true,
+        ),
+        // Joining
+        row(
+            R::User,
+            Some(M::Member),
+            Some(K::Public),
+            None,
+            JoinChannel,
+            true,
+        ),
+        row(
+            R::User,
+            Some(M::Member),
+            Some(K::Private),
+            None,
+            JoinChannel,
+            false,
+        ),
+        row(
+            R::Guest,
+            Some(M::Member),
+            Some(K::Public),
+            None,
+            JoinChannel,
+            false,
+        ),
+        row(R::User, None, Some(K::Public), None, JoinChannel, false),
+        // Posting
+        row(R::User, Some(M::Member), Some(K::Public), None, Post, false),
+        row(
+            R::User,
+            Some(M::Member),
+            Some(K::Public),
+            Some(M::Member),
+            Post,
+            true,
+        ),
+        row(
+            R::Guest,
+            None,
+            Some(K::Private),
+            Some(M::Member),
+            Post,
+            true,
+        ),
+        // Channel management
+        row(
+            R::User,
+            Some(M::Member),
+            Some(K::Public),
+            Some(M::Member),
+            EditChannelInfo,
+            true,
+        ),
+        row(
+            R::User,
+            Some(M::Member),
+            Some(K::Public),
+            None,
+            EditChannelInfo,
+            false,
+        ),
+        row(
+            R::User,
+            Some(M::Member),
+            Some(K::Public),
+            Some(M::Member),
+            ManageChannel,
+            false,
+        ),
+        row(
+            R::User,
+            Some(M::Member),
+            Some(K::Public),
+            Some(M::Admin),
+            ManageChannel,
+            true,
+        ),
+        row(
+            R::User,
+            Some(M::Admin),
+            Some(K::Private),
+            None,
+            ManageChannel,
+            true,
+        ),
+        row(
+            R::SystemAdmin,
+            None,
+            Some(K::Direct),
+            Some(M::Member),
+            ManageChannel,
+            false,
+        ),
+        row(
+            R::User,
+            Some(M::Member),
+            Some(K::Private),
+            Some(M::Member),
+            AddChannelMembers,
+            true,
+        ),
+        row(
+            R::Guest,
+            Some(M::Member),
+            Some(K::Private),
+            Some(M::Member),
+            AddChannelMembers,
+            false,
+        ),
+        row(
+            R::User,
+            None,
+            Some(K::Direct),
+            Some(M::Member),
+            AddChannelMembers,
+            false,
+        ),
+        row(
+            R::User,
+            Some(M::Member),
+            Some(K::Private),
+            Some(M::Member),
+            RemoveOtherChannelMember,
+            false,
+        ),
+        row(
+            R::User,
+            Some(M::Member),
+            Some(K::Private),
+            Some(M::Admin),
+            RemoveOtherChannelMember,
+            true,
+        ),
+        // Users
+        row(R::User, None, None, None, ManageUsers, false),
+        row(R::SystemAdmin, None, None, None, ManageUsers, true),
+    ];
+    let posts = [
+        (R::User, Some(M::Member), Some(ME), false, EditPost, true),
+        (
+            R::User,
+            Some(M::Member),
+            Some(OTHER),
+            false,
+            EditPost,
+            false,
+        ),
+        (R::User, Some(M::Admin), Some(OTHER), false, EditPost, false),
+        (R::SystemAdmin, None, Some(OTHER), false, EditPost, true),
+        (R::User, Some(M::Member), Some(ME), true, EditPost, false),
+        (R::User, Some(M::Member), Some(ME), false, DeletePost, true),
+        (
+            R::User,
+            Some(M::Member),
+            Some(OTHER),
+            false,
+            DeletePost,
+            false,
+        ),
+        (
+            R::User,
+            Some(M::Admin),
+            Some(OTHER),
+            false,
+            DeletePost,
+            true,
+        ),
+        (R::User, None, Some(ME), false, DeletePost, false),
+        (R::User, Some(M::Member), Some(ME), true, DeletePost, false),
+    ];
+    for (role, member, author, archived, action, expect) in posts {
+        rows.push(Row {
+            role,
+            team: Some(M::Member),
+            kind: Some(K::Public),
+            member,
+            archived,
+            author,
+            action,
+            expect,
+        });
+    }
+    // Archived channels take no posts and no new members.
+    let mut archived = row(
+        R::User,
+        Some(M::Member),
+        Some(K::Public),
+        Some(M::Member),
+        Post,
+        false,
+    );
+    archived.archived = true;
+    rows.push(archived);
+    let mut archived = row(
+        R::User,
+        Some(M::Member),
+        Some(K::Public),
+        None,
+        JoinChannel,
+        false,
+    );
+    archived.archived = true;
+    rows.push(archived);
+
+    for (i, r) in rows.iter().enumerate() {
+        let actor = Actor {
+            user_id: ME,
+            role: r.role,
+        };
+        let facts = Facts {
+            team_role: r.team,
+            team_open: false,
+            channel_kind: r.kind,
+            channel_archived: r.archived,
+            channel_role: r.member,
+            post_author: r.author,
+        };
+        assert_eq!(
+            allowed(&actor, r.action, &facts),
+            r.expect,
+            "row {i}: {:?} {:?} team={:?} kind={:?} member={:?} archived={} author={:?}",
+            r.role,
+            r.action,
+            r.team,
+            r.kind,
+            r.member,
+            r.archived,
+            r.author
+        );
+    }
+}
+
+#[test]
+fn unreadable_channels_look_missing() {
+    let actor = Actor {
+        user_id: ME,
+        role: R::User,
+    };
+    let facts = Facts {
+        channel_kind: Some(K::Private),
+        team_role: Some(M::Member),
+        ..Facts::default()
+    };
+    assert!(matches!(
+        require(&actor, Action::Post, &facts),
+        Err(Error::NotFound("channel"))
+    ));
+    let facts = Facts {
+        channel_kind: Some(K::Public),
+        team_role: Some(M::Member),
+        ..Facts::default()
+    };
+    assert!(matches!(
+        require(&actor, Action::Post, &facts),
+        Err(Error::Forbidden(_))
+    ));
+}
+
+#[test]
+fn open_teams_admit_users_not_guests() {
+    let facts = Facts {
+        team_open: true,
+        ..Facts::default()
+    };
+    assert!(allowed(
+        &Actor {
+            user_id: ME,
+            role: R::User
+        },
+        Action::JoinOpenTeam,
+        &facts
+    ));
+    assert!(!allowed(
+        &Actor {
+            user_id: ME,
+            role: R::Guest
+        },
+        Action::JoinOpenTeam,
+        &facts
+    ));
+    assert!(!allowed(
+        &Actor {
+            user_id: ME,
+            role: R::User
+        },
+        Action::JoinOpenTeam,
+        &Facts::default()
+    ));
+}

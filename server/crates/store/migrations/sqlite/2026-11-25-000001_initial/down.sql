@@ -1,0 +1,15 @@
+DROP TABLE audit_log;
+DROP TABLE change_log;
+DROP TABLE files;
+DROP TABLE saved_posts;
+DROP TABLE reactions;
+DROP TABLE thread_members;
+DROP TABLE post_history;
+DROP TABLE posts;
+DROP TABLE channel_members;
+DROP TABLE channels;
+DROP TABLE team_members;
+DROP TABLE teams;
+DROP TABLE system_settings;
+DROP TABLE sessions;
+DROP TABLE users;

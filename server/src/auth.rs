@@ -1,0 +1,155 @@
+//! Who is calling: bearer tokens and session cookies, with CSRF protection
+//! for cookie-authenticated writes.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use actix_web::dev::Payload;
+use actix_web::http::Method;
+use actix_web::{FromRequest, HttpRequest, web};
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use base64::Engine;
+use hearth_core::permissions::Actor;
+use hearth_core::{Error, Id, now_millis};
+use hearth_store::models::{SessionRow, UserRow};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::state::Ctx;
+
+pub const SESSION_COOKIE: &str = "HEARTH_SESSION";
+pub const CSRF_HEADER: &str = "X-CSRF-Token";
+
+/// An authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    pub actor: Actor,
+    pub user: UserRow,
+    pub session_id: String,
+}
+
+impl Auth {
+    pub fn user_id(&self) -> Id {
+        self.actor.user_id
+    }
+}
+
+/// A random secret for tokens: 32 bytes, URL-safe base64.
+pub fn new_secret() -> String {
+    let mut b = [0u8; 32];
+    rand::rng().fill_bytes(&mut b);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}
+
+/// Tokens are stored only as their SHA-256, so a database leak does not leak sessions.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn hash_password(password: &str) -> Result<String, Error> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(Error::internal)
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let v = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+}
+
+/// Resolves a token to its live session and active user.
+pub fn authenticate(ctx: &Ctx, token: &str) -> Result<(SessionRow, UserRow), Error> {
+    let now = now_millis();
+    ctx.store.read(|c| {
+        let s = hearth_store::sessions::by_token_hash(c, &token_hash(token))?
+            .ok_or(Error::SessionExpired)?;
+        if s.revoked_at.is_some() || s.expires_at.is_some_and(|e| e <= now) {
+            return Err(Error::SessionExpired);
+        }
+        let u = hearth_store::users::by_id(c, &s.user_id)?.ok_or(Error::SessionExpired)?;
+        if !u.is_active {
+            return Err(Error::AccountInactive);
+        }
+        // Activity is recorded at most once a minute to keep reads cheap.
+        if now - s.last_active_at > 60_000 {
+            hearth_store::sessions::touch(c, &s.id, now)?;
+        }
+        Ok((s, u))
+    })
+}
+
+impl FromRequest for Auth {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Auth, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let ctx = req
+                .app_data::<web::Data<Ctx>>()
+                .map(|d| d.clone().into_inner())
+                .ok_or_else(|| ApiError(Error::internal("no context")))?;
+            let (token, via_cookie) = match bearer(&req) {
+                Some(t) => (t, false),
+                None => match req.cookie(SESSION_COOKIE) {
+                    Some(c) => (c.value().to_string(), true),
+                    None => return Err(ApiError(Error::Unauthenticated)),
+                },
+            };
+            let csrf = req
+                .headers()
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+            let is_ws = req.path().ends_with("/websocket");
+            let (session, user) = ctx.run(move |ctx: &Ctx| authenticate(ctx, &token)).await?;
+            if via_cookie
+                && writes
+                && !is_ws
+                && csrf.as_deref() != Some(session.csrf_token.as_str())
+            {
+                return Err(ApiError(Error::CsrfMismatch));
+            }
+            Ok(Auth {
+                actor: Actor {
+                    user_id: hearth_store::parse_id(&user.id),
+                    role: user.role(),
+                },
+                user,
+                session_id: session.id,
+            })
+        })
+    }
+}
+
+/// The client address for rate limiting (the peer; proxies are not trusted by default).
+pub fn client_ip(req: &HttpRequest) -> std::net::IpAddr {
+    req.peer_addr()
+        .map(|a| a.ip())
+        .unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]))
+}
+
+pub type SharedCtx = Arc<Ctx>;

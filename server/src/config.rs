@@ -1,0 +1,367 @@
+//! Server configuration: defaults, then a TOML file, then `HEARTH_*`
+//! environment variables (`__` separates sections, e.g.
+//! `HEARTH_DATABASE__URL`; a `_FILE` suffix reads a secret from a file).
+//! Every field is documented in `packaging/hearth.toml`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub accounts: AccountsConfig,
+    pub files: FilesConfig,
+    pub limits: LimitsConfig,
+    pub realtime: RealtimeConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Address and port to listen on.
+    pub listen: String,
+    /// Where the SQLite database, uploaded files and the search index live.
+    pub data_dir: PathBuf,
+    /// The URL users reach the server at; `https://…` turns on Secure cookies.
+    pub public_url: String,
+    /// Seconds to let requests finish on shutdown.
+    pub shutdown_grace_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// `sqlite://path` or `postgres://user:password@host/db`; empty means
+    /// `sqlite://<data_dir>/hearth.db`.
+    pub url: String,
+    pub max_connections: u32,
+    /// SQLite durability: `full` (survives power loss) or `normal` (survives process crashes).
+    pub sqlite_synchronous: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignupMode {
+    /// Anyone who can reach the server may create an account.
+    Open,
+    /// Signup needs a team invite id.
+    InviteOnly,
+    /// Only admins create accounts.
+    Disabled,
+}
+
+impl SignupMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignupMode::Open => "open",
+            SignupMode::InviteOnly => "invite_only",
+            SignupMode::Disabled => "disabled",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AccountsConfig {
+    pub signup: SignupMode,
+    /// Login sessions expire after this many days.
+    pub session_days: u32,
+    /// Users become "away" after this many seconds without activity.
+    pub away_after_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FilesConfig {
+    /// Largest accepted upload, in bytes.
+    pub max_file_size: u64,
+    /// Where file contents are stored; empty means `<data_dir>/files`.
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    /// Largest JSON request body, in bytes.
+    pub max_json_bytes: usize,
+    /// Login attempts allowed per minute from one client address.
+    pub logins_per_minute: u32,
+    /// Posts a user may create per second (sustained); bursts of twice that pass.
+    pub posts_per_second: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RealtimeConfig {
+    /// Frames queued per WebSocket connection before it is dropped as too slow.
+    pub queue_size: usize,
+    /// Events kept per user for replay after a reconnect.
+    pub replay_events: usize,
+    /// Seconds a disconnected user's replay buffer is kept.
+    pub replay_keep_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// `human` or `json`.
+    pub format: String,
+    /// A tracing filter such as `info` or `hearth=debug,info`.
+    pub level: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            server: ServerConfig::default(),
+            database: DatabaseConfig::default(),
+            accounts: AccountsConfig::default(),
+            files: FilesConfig::default(),
+            limits: LimitsConfig::default(),
+            realtime: RealtimeConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            listen: "127.0.0.1:8065".into(),
+            data_dir: PathBuf::from("./hearth-data"),
+            public_url: String::new(),
+            shutdown_grace_secs: 10,
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            url: String::new(),
+            max_connections: 10,
+            sqlite_synchronous: "full".into(),
+        }
+    }
+}
+
+impl Default for AccountsConfig {
+    fn default() -> Self {
+        AccountsConfig {
+            signup: SignupMode::Open,
+            session_days: 30,
+            away_after_secs: 300,
+        }
+    }
+}
+
+impl Default for FilesConfig {
+    fn default() -> Self {
+        FilesConfig {
+            max_file_size: 50 * 1024 * 1024,
+            dir: PathBuf::new(),
+        }
+    }
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            max_json_bytes: 1024 * 1024,
+            logins_per_minute: 20,
+            posts_per_second: 10,
+        }
+    }
+}
+
+impl Default for RealtimeConfig {
+    fn default() -> Self {
+        RealtimeConfig {
+            queue_size: 1024,
+            replay_events: 512,
+            replay_keep_secs: 600,
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            format: "human".into(),
+            level: "info".into(),
+        }
+    }
+}
+
+/// A configuration problem, said so that the admin can fix it.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Loads defaults, then `file` (if given), then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(f) = file {
+            if !f.exists() {
+                return Err(ConfigError(format!("file {} does not exist", f.display())));
+            }
+            fig = fig.merge(Toml::file(f));
+        }
+        fig = fig.merge(secret_files()?).merge(
+            Env::prefixed("HEARTH_")
+                .ignore(&["CONFIG"])
+                .filter(|k| !k.as_str().ends_with("_file"))
+                .split("__"),
+        );
+        let cfg: Config = fig.extract().map_err(|e| ConfigError(e.to_string()))?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// Checks values a type cannot express.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.listen_addr()?;
+        if !matches!(self.database.sqlite_synchronous.as_str(), "full" | "normal") {
+            return Err(ConfigError(format!(
+                "database.sqlite_synchronous must be \"full\" or \"normal\", not \"{}\"",
+                self.database.sqlite_synchronous
+            )));
+        }
+        let url = self.database_url();
+        if !(url.starts_with("sqlite://")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError(format!(
+                "database.url must start with sqlite://, postgres:// or postgresql://, got \"{}\"",
+                hearth_store::redact(&url)
+            )));
+        }
+        if !matches!(self.log.format.as_str(), "human" | "json") {
+            return Err(ConfigError(format!(
+                "log.format must be \"human\" or \"json\", not \"{}\"",
+                self.log.format
+            )));
+        }
+        if self.realtime.queue_size < 16 {
+            return Err(ConfigError(
+                "realtime.queue_size must be at least 16".into(),
+            ));
+        }
+        if self.limits.max_json_bytes < 1024 {
+            return Err(ConfigError(
+                "limits.max_json_bytes must be at least 1024".into(),
+            ));
+        }
+        if self.files.max_file_size == 0 {
+            return Err(ConfigError("files.max_file_size must be positive".into()));
+        }
+        if self.accounts.session_days == 0 {
+            return Err(ConfigError(
+                "accounts.session_days must be at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {
+        self.server.listen.parse().map_err(|_| {
+            ConfigError(format!(
+                "server.listen must be an address like 127.0.0.1:8065, not \"{}\"",
+                self.server.listen
+            ))
+        })
+    }
+
+    pub fn database_url(&self) -> String {
+        if self.database.url.is_empty() {
+            format!(
+                "sqlite://{}",
+                self.server.data_dir.join("hearth.db").display()
+            )
+        } else {
+            self.database.url.clone()
+        }
+    }
+
+    pub fn files_dir(&self) -> PathBuf {
+        if self.files.dir.as_os_str().is_empty() {
+            self.server.data_dir.join("files")
+        } else {
+            self.files.dir.clone()
+        }
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.server.public_url.starts_with("https://")
+    }
+}
+
+/// `HEARTH_DATABASE__URL_FILE=/run/secrets/db` sets `database.url` from that file.
+fn secret_files() -> Result<Serialized<serde_json::Value>, ConfigError> {
+    let mut root = serde_json::Map::new();
+    for (key, path) in std::env::vars() {
+        let Some(name) = key
+            .strip_prefix("HEARTH_")
+            .and_then(|k| k.strip_suffix("_FILE"))
+        else {
+            continue;
+        };
+        let value = std::fs::read_to_string(&path)
+            .map_err(|e| ConfigError(format!("{key}: cannot read {path}: {e}")))?;
+        let parts: Vec<String> = name.split("__").map(|p| p.to_lowercase()).collect();
+        let mut node = &mut root;
+        for p in &parts[..parts.len() - 1] {
+            node = node
+                .entry(p.clone())
+                .or_insert_with(|| serde_json::Value::Object(Default::default()))
+                .as_object_mut()
+                .ok_or_else(|| ConfigError(format!("{key}: conflicting keys")))?;
+        }
+        if let Some(last) = parts.last() {
+            node.insert(
+                last.clone(),
+                serde_json::Value::String(value.trim_end().to_string()),
+            );
+        }
+    }
+    Ok(Serialized::defaults(serde_json::Value::Object(root)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_embedded() {
+        let c = Config::default();
+        c.validate().unwrap();
+        assert!(c.database_url().starts_with("sqlite://"));
+        assert!(c.files_dir().ends_with("files"));
+    }
+
+    #[test]
+    fn file_rejects_unknown_keys_and_bad_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("h.toml");
+        std::fs::write(&f, "[server]\nlisten = \"127.0.0.1:9999\"\nlisen = 1\n").unwrap();
+        let e = Config::load(Some(&f)).unwrap_err().to_string();
+        assert!(e.contains("lisen"), "{e}");
+        std::fs::write(&f, "[server]\nlisten = \"nope\"\n").unwrap();
+        let e = Config::load(Some(&f)).unwrap_err().to_string();
+        assert!(e.contains("server.listen"), "{e}");
+        std::fs::write(&f, "[accounts]\nsignup = \"invite_only\"\n").unwrap();
+        assert_eq!(
+            Config::load(Some(&f)).unwrap().accounts.signup,
+            SignupMode::InviteOnly
+        );
+    }
+}

@@ -1,0 +1,250 @@
+//! The real-time hub: routes committed changes and ephemeral signals (typing,
+//! presence) to WebSocket connections.
+//!
+//! Two tasks: the [`router`] follows the change log in `seq` order and turns
+//! each change's audience into a list of users; the [`core`] task owns all
+//! per-user state (sequence numbers, replay buffers, connections, presence),
+//! so none of it needs a lock. Each connection has a bounded queue; a full
+//! queue drops that connection instead of delaying anyone else.
+
+mod core;
+pub mod router;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bytestring::ByteString;
+use hearth_api::{EventKind, Presence, UserStatus};
+use hearth_core::Id;
+use hearth_store::{Audience, Store};
+use tokio::sync::{mpsc, oneshot};
+
+pub use self::core::HubStats;
+
+/// What a connection task receives from the hub.
+#[derive(Debug)]
+pub enum Outbound {
+    Text(ByteString),
+    /// Close with this code and reason (revoked session, shutdown).
+    Close(u16, &'static str),
+}
+
+/// An event ready to be numbered per user: the JSON members after `"seq":N,`.
+#[derive(Debug)]
+pub struct EventBody {
+    pub kind: EventKind,
+    pub fragment: String,
+}
+
+impl EventBody {
+    pub fn new(
+        kind: EventKind,
+        channel_id: Option<Id>,
+        team_id: Option<Id>,
+        data: &str,
+    ) -> EventBody {
+        let kind_str = serde_json::to_string(&kind).unwrap_or_else(|_| "\"\"".into());
+        let mut fragment = format!("\"event\":{kind_str}");
+        if let Some(c) = channel_id {
+            fragment.push_str(&format!(",\"channel_id\":\"{c}\""));
+        }
+        if let Some(t) = team_id {
+            fragment.push_str(&format!(",\"team_id\":\"{t}\""));
+        }
+        fragment.push_str(",\"data\":");
+        fragment.push_str(if data.is_empty() { "null" } else { data });
+        EventBody { kind, fragment }
+    }
+
+    pub fn frame(&self, seq: u64) -> ByteString {
+        ByteString::from(format!(
+            "{{\"type\":\"event\",\"seq\":{seq},{}}}",
+            self.fragment
+        ))
+    }
+}
+
+/// Who receives a routed event.
+#[derive(Debug, Clone)]
+pub enum Recipients {
+    Users(Arc<Vec<Id>>),
+    All,
+}
+
+pub(crate) enum Cmd {
+    Connect {
+        conn_id: u64,
+        user_id: Id,
+        session_id: String,
+        resume: Option<(String, u64)>,
+        tx: mpsc::Sender<Outbound>,
+    },
+    Disconnect {
+        conn_id: u64,
+        user_id: Id,
+    },
+    Deliver {
+        to: Recipients,
+        body: Arc<EventBody>,
+        except: Option<Id>,
+        close_session: Option<String>,
+    },
+    Activity {
+        user_id: Id,
+    },
+    SetPresence {
+        user_id: Id,
+        presence: Presence,
+        reply: oneshot::Sender<UserStatus>,
+    },
+    Statuses {
+        user_ids: Vec<Id>,
+        reply: oneshot::Sender<Vec<UserStatus>>,
+    },
+    Subscribe {
+        conn_id: u64,
+        user_id: Id,
+        user_ids: Vec<Id>,
+    },
+    Stats {
+        reply: oneshot::Sender<HubStats>,
+    },
+    Shutdown {
+        reply: oneshot::Sender<()>,
+    },
+}
+
+/// A signal that is not stored: delivered to the audience's connected users only.
+pub(crate) struct Ephemeral {
+    pub audience: Audience,
+    pub except: Option<Id>,
+    pub body: Arc<EventBody>,
+}
+
+/// Cheap handle to the hub, cloned into every request.
+#[derive(Clone)]
+pub struct Hub {
+    cmds: mpsc::UnboundedSender<Cmd>,
+    ephemeral: mpsc::Sender<Ephemeral>,
+    next_conn: Arc<AtomicU64>,
+    epoch: Arc<str>,
+}
+
+/// Tunables of the hub, from the `realtime` and `accounts` configuration.
+#[derive(Debug, Clone)]
+pub struct HubOptions {
+    pub replay_events: usize,
+    pub replay_keep_secs: u64,
+    pub away_after_secs: u64,
+}
+
+impl Hub {
+    /// Starts the router and the hub tasks on the current runtime.
+    pub fn start(store: Arc<Store>, opts: HubOptions, metrics: crate::metrics::Metrics) -> Hub {
+        let epoch: Arc<str> = Arc::from(hearth_core::new_id().simple().to_string());
+        let (cmds, cmd_rx) = mpsc::unbounded_channel();
+        let (eph_tx, eph_rx) = mpsc::channel(4096);
+        let hub = Hub {
+            cmds,
+            ephemeral: eph_tx,
+            next_conn: Arc::new(AtomicU64::new(1)),
+            epoch: epoch.clone(),
+        };
+        tokio::spawn(core::run(cmd_rx, epoch, opts, metrics));
+        tokio::spawn(router::run(store, hub.clone(), eph_rx));
+        hub
+    }
+
+    /// Identifies this server run; sequence numbers restart with each epoch.
+    pub fn epoch(&self) -> &str {
+        &self.epoch
+    }
+
+    pub fn next_conn_id(&self) -> u64 {
+        self.next_conn.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(crate) fn send(&self, cmd: Cmd) {
+        // The hub task lives as long as the server; a send after shutdown is moot.
+        let _ = self.cmds.send(cmd);
+    }
+
+    pub fn connect(
+        &self,
+        conn_id: u64,
+        user_id: Id,
+        session_id: String,
+        resume: Option<(String, u64)>,
+        tx: mpsc::Sender<Outbound>,
+    ) {
+        self.send(Cmd::Connect {
+            conn_id,
+            user_id,
+            session_id,
+            resume,
+            tx,
+        });
+    }
+
+    pub fn disconnect(&self, conn_id: u64, user_id: Id) {
+        self.send(Cmd::Disconnect { conn_id, user_id });
+    }
+
+    pub fn activity(&self, user_id: Id) {
+        self.send(Cmd::Activity { user_id });
+    }
+
+    pub fn subscribe_presence(&self, conn_id: u64, user_id: Id, user_ids: Vec<Id>) {
+        self.send(Cmd::Subscribe {
+            conn_id,
+            user_id,
+            user_ids,
+        });
+    }
+
+    /// Sends a signal that is not stored (typing); dropped when the hub is overloaded.
+    pub fn ephemeral(
+        &self,
+        audience: Audience,
+        except: Option<Id>,
+        kind: EventKind,
+        channel_id: Option<Id>,
+        data: serde_json::Value,
+    ) {
+        let body = Arc::new(EventBody::new(kind, channel_id, None, &data.to_string()));
+        let _ = self.ephemeral.try_send(Ephemeral {
+            audience,
+            except,
+            body,
+        });
+    }
+
+    pub async fn set_presence(&self, user_id: Id, presence: Presence) -> Option<UserStatus> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Cmd::SetPresence {
+            user_id,
+            presence,
+            reply,
+        });
+        rx.await.ok()
+    }
+
+    pub async fn statuses(&self, user_ids: Vec<Id>) -> Vec<UserStatus> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Cmd::Statuses { user_ids, reply });
+        rx.await.unwrap_or_default()
+    }
+
+    pub async fn stats(&self) -> HubStats {
+        let (reply, rx) = oneshot::channel();
+        self.send(Cmd::Stats { reply });
+        rx.await.unwrap_or_default()
+    }
+
+    /// Closes every connection with 1001 (going away).
+    pub async fn shutdown(&self) {
+        let (reply, rx) = oneshot::channel();
+        self.send(Cmd::Shutdown { reply });
+        let _ = rx.await;
+    }
+}

@@ -1,0 +1,184 @@
+//! The Hearth server: configuration, wiring and the HTTP/WebSocket API.
+//! [`start`] boots a complete server on any tokio runtime, so integration
+//! tests run several independent servers in one process.
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod files;
+pub mod hub;
+pub mod metrics;
+pub mod routes;
+pub mod services;
+pub mod state;
+mod telemetry;
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::ServerHandle;
+use actix_web::{App, HttpServer, web};
+use hearth_store::{DbOptions, Store};
+
+pub use crate::config::Config;
+use crate::files::FileStore;
+use crate::hub::{Hub, HubOptions};
+use crate::metrics::Metrics;
+use crate::state::{Ctx, Limits};
+
+/// Why the server could not start, in words an operator can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error("cannot create data directory {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("database: {0}")]
+    Database(#[from] hearth_store::StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A running server.
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    /// Present while no account exists: needed to create the first admin.
+    pub setup_token: Option<String>,
+    pub ctx: Arc<Ctx>,
+    handle: ServerHandle,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Graceful stop: WebSockets close with 1001, then requests drain.
+    pub async fn stop(self) {
+        self.ctx.hub.shutdown().await;
+        self.handle.stop(true).await;
+        let _ = self.task.await;
+    }
+
+    /// Waits until the server stops by itself.
+    pub async fn wait(self) -> std::io::Result<()> {
+        match self.task.await {
+            Ok(r) => r,
+            Err(e) => Err(std::io::Error::other(e)),
+        }
+    }
+
+    pub fn handle(&self) -> ServerHandle {
+        self.handle.clone()
+    }
+}
+
+/// Opens storage, starts the hub and binds the HTTP server.
+pub async fn start(config: Config, workers: usize) -> Result<RunningServer, StartError> {
+    config.validate()?;
+    let data_dir = config.server.data_dir.clone();
+    std::fs::create_dir_all(&data_dir).map_err(|source| StartError::DataDir {
+        path: data_dir.display().to_string(),
+        source,
+    })?;
+    let opts = DbOptions {
+        url: config.database_url(),
+        max_connections: config.database.max_connections,
+        sqlite_synchronous: config.database.sqlite_synchronous.to_uppercase(),
+    };
+    let store = tokio::task::spawn_blocking(move || Store::open(opts))
+        .await
+        .map_err(|e| StartError::Other(e.to_string()))??;
+    let store = Arc::new(store);
+    let files_dir = config.files_dir();
+    let files = FileStore::open(&files_dir).map_err(|source| StartError::DataDir {
+        path: files_dir.display().to_string(),
+        source,
+    })?;
+    let metrics = Metrics::new();
+    let hub = Hub::start(
+        store.clone(),
+        HubOptions {
+            replay_events: config.realtime.replay_events,
+            replay_keep_secs: config.realtime.replay_keep_secs,
+            away_after_secs: config.accounts.away_after_secs,
+        },
+        metrics.clone(),
+    );
+    let dummy_hash = tokio::task::spawn_blocking(|| auth::hash_password(&auth::new_secret()))
+        .await
+        .map_err(|e| StartError::Other(e.to_string()))?
+        .map_err(|e| StartError::Other(e.to_string()))?;
+    let ctx = Arc::new(Ctx {
+        limits: Limits::new(
+            config.limits.logins_per_minute,
+            config.limits.posts_per_second,
+        ),
+        config,
+        store,
+        hub,
+        files,
+        metrics,
+        dummy_hash,
+    });
+    let setup_ctx = ctx.clone();
+    let setup_token =
+        tokio::task::spawn_blocking(move || services::accounts::prepare_setup_token(&setup_ctx))
+            .await
+            .map_err(|e| StartError::Other(e.to_string()))?
+            .map_err(|e| StartError::Other(e.to_string()))?;
+
+    let addr = ctx.config.listen_addr()?;
+    let listener = TcpListener::bind(addr).map_err(|source| StartError::Listen {
+        addr: addr.to_string(),
+        source,
+    })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Listen {
+        addr: addr.to_string(),
+        source,
+    })?;
+    let data = web::Data::from(ctx.clone());
+    let json_limit = ctx.config.limits.max_json_bytes;
+    let grace = ctx.config.server.shutdown_grace_secs;
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(routes::json_config(json_limit))
+            .app_data(routes::path_config())
+            .app_data(routes::query_config())
+            .app_data(web::PayloadConfig::new(json_limit))
+            .wrap(actix_web::middleware::from_fn(telemetry::observe))
+            .configure(routes::system::configure_root)
+            .configure(routes::configure)
+            .default_service(web::to(telemetry::not_found))
+    })
+    .workers(workers.max(1))
+    .disable_signals()
+    .shutdown_timeout(grace)
+    .client_request_timeout(Duration::from_secs(30))
+    .listen(listener)
+    .map_err(|source| StartError::Listen {
+        addr: addr.to_string(),
+        source,
+    })?
+    .run();
+    let handle = server.handle();
+    let task = tokio::spawn(server);
+    Ok(RunningServer {
+        addr,
+        setup_token,
+        ctx,
+        handle,
+        task,
+    })
+}

@@ -1,0 +1,100 @@
+//! HTTP routes under `/api/v1`. Handlers only orchestrate: extract, call a
+//! service on the blocking pool, map the answer.
+
+pub mod channels;
+pub mod files;
+pub mod posts;
+pub mod system;
+pub mod teams;
+pub mod users;
+pub mod ws;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use hearth_api::ErrorCode;
+use hearth_core::Id;
+
+use crate::error::error_response;
+
+pub type Ctx = web::Data<crate::state::Ctx>;
+
+/// Registers every API route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .configure(system::configure)
+            .configure(users::configure)
+            .configure(teams::configure)
+            .configure(channels::configure)
+            .configure(posts::configure)
+            .configure(files::configure)
+            .configure(ws::configure)
+            .default_service(web::to(not_found)),
+    );
+}
+
+async fn not_found(req: HttpRequest) -> HttpResponse {
+    error_response(
+        ErrorCode::NotFound,
+        format!("no route {} {}", req.method(), req.path()),
+    )
+}
+
+/// Path parameters that must be ids; a malformed one answers `invalid_input`.
+#[derive(Debug, serde::Deserialize)]
+pub struct IdPath {
+    pub id: Id,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct IdUserPath {
+    pub id: Id,
+    pub user_id: Id,
+}
+
+/// Maps extractor failures (bad JSON, unknown fields, oversized bodies, bad
+/// ids) to the one error shape.
+pub fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(limit)
+        .error_handler(move |err, _| {
+            use actix_web::error::JsonPayloadError as J;
+            let (code, msg) = match &err {
+                J::OverflowKnownLength { .. } | J::Overflow { .. } => (
+                    ErrorCode::PayloadTooLarge,
+                    format!("request body is larger than {limit} bytes"),
+                ),
+                J::ContentType => (
+                    ErrorCode::InvalidInput,
+                    "expected Content-Type: application/json".to_string(),
+                ),
+                J::Deserialize(e) => (ErrorCode::InvalidInput, format!("invalid JSON body: {e}")),
+                other => (
+                    ErrorCode::InvalidInput,
+                    format!("invalid request body: {other}"),
+                ),
+            };
+            actix_web::error::InternalError::from_response(err, error_response(code, msg)).into()
+        })
+}
+
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err, _| {
+        let msg = format!("invalid path parameter: {err}");
+        actix_web::error::InternalError::from_response(
+            err,
+            error_response(ErrorCode::InvalidInput, msg),
+        )
+        .into()
+    })
+}
+
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _| {
+        let msg = format!("invalid query string: {err}");
+        actix_web::error::InternalError::from_response(
+            err,
+            error_response(ErrorCode::InvalidInput, msg),
+        )
+        .into()
+    })
+}

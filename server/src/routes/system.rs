@@ -1,0 +1,64 @@
+//! Health, readiness, metrics and server facts.
+
+use actix_web::{HttpResponse, get, web};
+use hearth_api::{ErrorCode, ServerInfo};
+
+use super::Ctx;
+use crate::error::{ApiResult, error_response};
+use crate::services::accounts;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(info);
+}
+
+/// Routes outside `/api/v1`, for load balancers and Prometheus.
+pub fn configure_root(cfg: &mut web::ServiceConfig) {
+    cfg.service(healthz).service(readyz).service(metrics);
+}
+
+/// GET /api/v1/system/info
+#[get("/system/info")]
+async fn info(ctx: Ctx) -> ApiResult<HttpResponse> {
+    let ctx = ctx.into_inner();
+    let needs_setup = ctx.run(accounts::needs_setup).await?;
+    Ok(HttpResponse::Ok().json(ServerInfo {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        signup_mode: ctx.config.accounts.signup.as_str().to_string(),
+        needs_setup,
+        max_file_size: ctx.config.files.max_file_size,
+        max_post_chars: hearth_api::MAX_POST_CHARS,
+    }))
+}
+
+/// GET /healthz
+#[get("/healthz")]
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok")
+}
+
+/// GET /readyz
+#[get("/readyz")]
+async fn readyz(ctx: Ctx) -> HttpResponse {
+    let store = ctx.store.clone();
+    match tokio::task::spawn_blocking(move || store.ping()).await {
+        Ok(true) => HttpResponse::Ok().content_type("text/plain").body("ready"),
+        _ => error_response(
+            ErrorCode::Unavailable,
+            "the database does not answer".into(),
+        ),
+    }
+}
+
+/// GET /metrics
+#[get("/metrics")]
+async fn metrics(ctx: Ctx) -> HttpResponse {
+    let stats = ctx.hub.stats().await;
+    ctx.metrics.ws_connections.set(stats.connections as i64);
+    ctx.metrics.users_online.set(stats.users_online as i64);
+    let (conns, idle) = ctx.store.pool_state();
+    ctx.metrics.db_connections.set(i64::from(conns));
+    ctx.metrics.db_idle.set(i64::from(idle));
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(ctx.metrics.render())
+}

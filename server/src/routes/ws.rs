@@ -1,0 +1,198 @@
+//! GET /api/v1/websocket: one task per connection that forwards hub frames,
+//! answers client frames and keeps the connection alive with pings.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_ws::{AggregatedMessage, CloseCode, CloseReason};
+use futures_util::StreamExt;
+use hearth_api::{ClientFrame, EventKind, ServerFrame};
+use hearth_core::{Error, Id};
+use hearth_store::Audience;
+use tokio::sync::mpsc;
+
+use super::Ctx;
+use crate::auth::Auth;
+use crate::error::ApiResult;
+use crate::hub::Outbound;
+
+const PING_EVERY: Duration = Duration::from_secs(20);
+const SILENCE_LIMIT: Duration = Duration::from_secs(60);
+const MAX_FRAME: usize = 64 * 1024;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(websocket);
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Resume {
+    epoch: Option<String>,
+    seq: Option<u64>,
+}
+
+/// Refuses cookie-authenticated upgrades from other sites (cross-site WebSocket hijacking).
+fn same_origin(req: &HttpRequest) -> bool {
+    let Some(origin) = req.headers().get("origin").and_then(|o| o.to_str().ok()) else {
+        return true;
+    };
+    let host = req.connection_info().host().to_string();
+    origin
+        .split_once("://")
+        .map(|(_, h)| h == host)
+        .unwrap_or(false)
+}
+
+/// GET /api/v1/websocket
+#[get("/websocket")]
+async fn websocket(
+    ctx: Ctx,
+    auth: Auth,
+    req: HttpRequest,
+    body: web::Payload,
+    q: web::Query<Resume>,
+) -> ApiResult<HttpResponse> {
+    if req.headers().get("authorization").is_none() && !same_origin(&req) {
+        return Err(
+            Error::forbidden("cross-origin WebSocket connections need a bearer token").into(),
+        );
+    }
+    let resume = match (q.epoch.clone(), q.seq) {
+        (Some(e), Some(s)) => Some((e, s)),
+        (None, None) => None,
+        _ => return Err(Error::invalid("epoch and seq go together").into()),
+    };
+    let (resp, session, stream) = actix_ws::handle(&req, body)
+        .map_err(|e| Error::invalid(format!("not a WebSocket upgrade: {e}")))?;
+    let stream = stream
+        .max_frame_size(MAX_FRAME)
+        .aggregate_continuations()
+        .max_continuation_size(MAX_FRAME);
+    let ctx = ctx.into_inner();
+    let (tx, rx) = mpsc::channel(ctx.config.realtime.queue_size);
+    let conn_id = ctx.hub.next_conn_id();
+    ctx.hub
+        .connect(conn_id, auth.user_id(), auth.session_id.clone(), resume, tx);
+    actix_web::rt::spawn(run(ctx, auth, conn_id, session, stream, rx));
+    Ok(resp)
+}
+
+async fn run(
+    ctx: std::sync::Arc<crate::state::Ctx>,
+    auth: Auth,
+    conn_id: u64,
+    mut session: actix_ws::Session,
+    mut stream: actix_ws::AggregatedMessageStream,
+    mut rx: mpsc::Receiver<Outbound>,
+) {
+    let user_id = auth.user_id();
+    let mut ping = tokio::time::interval(PING_EVERY);
+    let mut heard = Instant::now();
+    let mut readable: HashSet<Id> = HashSet::new();
+    let close: Option<CloseReason> = loop {
+        tokio::select! {
+            out = rx.recv() => match out {
+                Some(Outbound::Text(t)) => {
+                    if session.text(t).await.is_err() {
+                        break None;
+                    }
+                }
+                Some(Outbound::Close(code, why)) => {
+                    break Some(CloseReason { code: CloseCode::from(code), description: Some(why.into()) });
+                }
+                None => break Some(CloseReason { code: CloseCode::Policy, description: Some("too slow: send queue full".into()) }),
+            },
+            msg = stream.next() => match msg {
+                Some(Ok(AggregatedMessage::Text(t))) => {
+                    heard = Instant::now();
+                    if let Err(reason) = on_frame(&ctx, &auth, conn_id, &t, &mut readable, &mut session).await {
+                        break Some(reason);
+                    }
+                }
+                Some(Ok(AggregatedMessage::Ping(b))) => {
+                    heard = Instant::now();
+                    if session.pong(&b).await.is_err() {
+                        break None;
+                    }
+                }
+                Some(Ok(AggregatedMessage::Pong(_))) => heard = Instant::now(),
+                Some(Ok(AggregatedMessage::Binary(_))) => {
+                    break Some(CloseReason { code: CloseCode::Unsupported, description: Some("binary frames are not supported".into()) });
+                }
+                Some(Ok(AggregatedMessage::Close(_))) | None => break None,
+                Some(Err(e)) => break Some(CloseReason { code: CloseCode::Protocol, description: Some(e.to_string()) }),
+            },
+            _ = ping.tick() => {
+                if heard.elapsed() > SILENCE_LIMIT {
+                    break Some(CloseReason { code: CloseCode::Away, description: Some("no answer to pings".into()) });
+                }
+                if session.ping(b"").await.is_err() {
+                    break None;
+                }
+            }
+        }
+    };
+    ctx.hub.disconnect(conn_id, user_id);
+    let _ = session.close(close).await;
+}
+
+/// Handles one client frame; an error closes the connection with that reason.
+async fn on_frame(
+    ctx: &std::sync::Arc<crate::state::Ctx>,
+    auth: &Auth,
+    conn_id: u64,
+    text: &str,
+    readable: &mut HashSet<Id>,
+    session: &mut actix_ws::Session,
+) -> Result<(), CloseReason> {
+    let frame: ClientFrame = serde_json::from_str(text).map_err(|e| CloseReason {
+        code: CloseCode::Invalid,
+        description: Some(format!("bad frame: {e}")),
+    })?;
+    let user_id = auth.user_id();
+    match frame {
+        ClientFrame::Ping => {
+            let pong = serde_json::to_string(&ServerFrame::Pong).unwrap_or_default();
+            let _ = session.text(pong).await;
+        }
+        ClientFrame::Activity => ctx.hub.activity(user_id),
+        ClientFrame::SubscribePresence { user_ids } => {
+            ctx.hub.subscribe_presence(conn_id, user_id, user_ids)
+        }
+        ClientFrame::Typing {
+            channel_id,
+            root_id,
+        } => {
+            if !readable.contains(&channel_id) {
+                let a = auth.clone();
+                let ok = ctx
+                    .run(move |c| {
+                        c.store.read(|conn| {
+                            Ok(hearth_store::channels::member(
+                                conn,
+                                &channel_id.to_string(),
+                                &a.user.id,
+                            )?
+                            .is_some())
+                        })
+                    })
+                    .await
+                    .unwrap_or(false);
+                if !ok {
+                    return Ok(());
+                }
+                readable.insert(channel_id);
+            }
+            ctx.hub.activity(user_id);
+            ctx.hub.ephemeral(
+                Audience::Channel { channel_id, team_id: None, also: None },
+                Some(user_id),
+                EventKind::Typing,
+                Some(channel_id),
+                serde_json::json!({ "channel_id": channel_id, "root_id": root_id, "user_id": user_id }),
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,394 @@
+//! Accounts: first-run setup, signup, login, profiles, roles and deactivation.
+
+use hearth_api::{
+    ChangePasswordRequest, EventKind, LoginRequest, LoginResponse, Role, SignupRequest,
+    UpdateProfileRequest, User,
+};
+use hearth_core::permissions::{Action, Facts, require};
+use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
+use hearth_store::models::UserRow;
+use hearth_store::{Audience, Change, settings, users};
+
+use crate::auth::{Auth, hash_password, token_hash, verify_password};
+use crate::config::SignupMode;
+use crate::services::{audit, sessions, teams};
+use crate::state::Ctx;
+
+const SETUP_TOKEN_KEY: &str = "setup_token_sha256";
+
+/// At start: while no account exists, makes a fresh one-time setup token
+/// (only its hash is stored) and returns it for the operator.
+pub fn prepare_setup_token(ctx: &Ctx) -> Result<Option<String>> {
+    ctx.store.write(|tx| {
+        if users::count(tx.conn)? > 0 {
+            settings::delete(tx.conn, SETUP_TOKEN_KEY)?;
+            return Ok(None);
+        }
+        let token = crate::auth::new_secret();
+        settings::set(tx.conn, SETUP_TOKEN_KEY, &token_hash(&token))?;
+        Ok(Some(token))
+    })
+}
+
+pub fn needs_setup(ctx: &Ctx) -> Result<bool> {
+    ctx.store.read(|c| Ok(users::count(c)? == 0))
+}
+
+/// Creates an account. The first account needs the setup token and becomes
+/// system admin; later ones follow the signup mode.
+pub fn signup(ctx: &Ctx, req: SignupRequest) -> Result<User> {
+    let username = validate::username(&req.username)?;
+    let email = validate::email(&req.email)?;
+    validate::password(&req.password)?;
+    let display_name = match &req.display_name {
+        Some(d) if !d.trim().is_empty() => validate::display_name(d)?,
+        _ => username.clone(),
+    };
+    let hash = hash_password(&req.password)?;
+    let mode = ctx.config.accounts.signup;
+    let user = ctx.store.write(|tx| {
+        let first = users::count(tx.conn)? == 0;
+        let mut invite_team = None;
+        if first {
+            let expected = settings::get(tx.conn, SETUP_TOKEN_KEY)?;
+            let given = req.setup_token.as_deref().map(token_hash);
+            if expected.is_none() || given != expected {
+                return Err(Error::SetupTokenInvalid);
+            }
+            settings::delete(tx.conn, SETUP_TOKEN_KEY)?;
+        } else {
+            if let Some(inv) = &req.invite_id {
+                invite_team = Some(hearth_store::teams::by_invite(tx.conn, inv)?.ok_or_else(
+                    || Error::invalid("the invitation is not valid (it may have been replaced)"),
+                )?);
+            }
+            match mode {
+                SignupMode::Disabled => {
+                    return Err(Error::SignupDisabled(
+                        "signup is disabled; ask an administrator for an account".into(),
+                    ));
+                }
+                SignupMode::InviteOnly if invite_team.is_none() => {
+                    return Err(Error::SignupDisabled("signup needs an invitation".into()));
+                }
+                _ => {}
+            }
+        }
+        if users::by_username(tx.conn, &username)?.is_some() {
+            return Err(Error::conflict(format!("username '{username}' is taken")));
+        }
+        if users::by_email(tx.conn, &email)?.is_some() {
+            return Err(Error::conflict(
+                "an account with that e-mail already exists",
+            ));
+        }
+        let now = now_millis();
+        let row = UserRow {
+            id: new_id().to_string(),
+            username: username.clone(),
+            email: email.clone(),
+            display_name: display_name.clone(),
+            password_hash: Some(hash.clone()),
+            role: if first { Role::SystemAdmin } else { Role::User }
+                .as_str()
+                .into(),
+            timezone: "UTC".into(),
+            status_text: String::new(),
+            avatar_sha256: None,
+            is_active: true,
+            is_bot: false,
+            created_at: now,
+            updated_at: now,
+        };
+        users::insert(tx.conn, &row)?;
+        let uid = hearth_store::parse_id(&row.id);
+        if first {
+            audit::record(
+                tx,
+                Some(uid),
+                "system.setup",
+                "user",
+                Some(row.id.clone()),
+                serde_json::json!({ "username": username }),
+            )?;
+        }
+        if let Some(team) = invite_team {
+            teams::add_member_in(tx, &team, uid, hearth_api::MemberRole::Member)?;
+        }
+        Ok(row)
+    })?;
+    Ok(user.to_api(true))
+}
+
+/// Checks credentials and opens a session. Unknown users cost the same
+/// hashing time as wrong passwords, so timing reveals nothing.
+pub fn login(
+    ctx: &Ctx,
+    req: &LoginRequest,
+    user_agent: &str,
+    dummy_hash: &str,
+) -> Result<LoginResponse> {
+    let found = ctx.store.read(|c| Ok(users::by_login(c, &req.login)?))?;
+    let ok = match found.as_ref().and_then(|u| u.password_hash.as_deref()) {
+        Some(h) => verify_password(&req.password, h),
+        None => {
+            verify_password(&req.password, dummy_hash);
+            false
+        }
+    };
+    let Some(user) = found.filter(|_| ok) else {
+        ctx.store.write(|tx| {
+            audit::record(
+                tx,
+                None,
+                "user.login_failed",
+                "user",
+                None,
+                serde_json::json!({ "login": req.login }),
+            )
+        })?;
+        return Err(Error::InvalidCredentials);
+    };
+    if !user.is_active {
+        return Err(Error::AccountInactive);
+    }
+    let days = i64::from(ctx.config.accounts.session_days);
+    let name: String = user_agent.chars().take(200).collect();
+    let (row, secret) = ctx.store.write(|tx| {
+        let out = sessions::create(
+            tx,
+            &user.id,
+            sessions::KIND_SESSION,
+            &name,
+            Some(now_millis() + days * 86_400_000),
+        )?;
+        audit::record(
+            tx,
+            hearth_store::parse_id(&user.id).into(),
+            "user.login",
+            "session",
+            Some(out.0.id.clone()),
+            serde_json::json!({}),
+        )?;
+        Ok(out)
+    })?;
+    Ok(LoginResponse {
+        user: user.to_api(true),
+        token: secret,
+        csrf_token: row.csrf_token.clone(),
+        session_id: hearth_store::parse_id(&row.id),
+    })
+}
+
+fn load_user(c: &mut hearth_store::DbConn, id: Id) -> Result<UserRow> {
+    users::by_id(c, &id.to_string())?.ok_or(Error::NotFound("user"))
+}
+
+fn user_changed(row: &UserRow) -> Change {
+    Change::new(EventKind::UserUpdated, Audience::All, row.to_api(false))
+}
+
+pub fn update_profile(ctx: &Ctx, auth: &Auth, req: UpdateProfileRequest) -> Result<User> {
+    let display = req
+        .display_name
+        .as_deref()
+        .map(validate::display_name)
+        .transpose()?;
+    let username = req
+        .username
+        .as_deref()
+        .map(validate::username)
+        .transpose()?;
+    let timezone = req
+        .timezone
+        .as_deref()
+        .map(validate::timezone)
+        .transpose()?;
+    let status = req
+        .status_text
+        .as_deref()
+        .map(|s| validate::text("status text", s, validate::MAX_STATUS_TEXT, true))
+        .transpose()?;
+    let row = ctx.store.write(|tx| {
+        let mut row = load_user(tx.conn, auth.user_id())?;
+        if let Some(u) = username.filter(|u| *u != row.username) {
+            if users::by_username(tx.conn, &u)?.is_some() {
+                return Err(Error::conflict(format!("username '{u}' is taken")));
+            }
+            row.username = u;
+        }
+        if let Some(d) = display {
+            row.display_name = d;
+        }
+        if let Some(t) = timezone {
+            row.timezone = t;
+        }
+        if let Some(s) = status {
+            row.status_text = s;
+        }
+        row.updated_at = now_millis();
+        users::save(tx.conn, &row)?;
+        tx.log(user_changed(&row))?;
+        Ok(row)
+    })?;
+    Ok(row.to_api(true))
+}
+
+pub fn change_password(ctx: &Ctx, auth: &Auth, req: &ChangePasswordRequest) -> Result<()> {
+    validate::password(&req.new_password)?;
+    let current_ok = auth
+        .user
+        .password_hash
+        .as_deref()
+        .is_some_and(|h| verify_password(&req.current_password, h));
+    if !current_ok {
+        return Err(Error::InvalidCredentials);
+    }
+    let hash = hash_password(&req.new_password)?;
+    ctx.store.write(|tx| {
+        let mut row = load_user(tx.conn, auth.user_id())?;
+        row.password_hash = Some(hash);
+        row.updated_at = now_millis();
+        users::save(tx.conn, &row)?;
+        // Other sessions end; the one that changed the password stays.
+        let now = now_millis();
+        for s in
+            hearth_store::sessions::live_for_user(tx.conn, &row.id, sessions::KIND_SESSION, now)?
+        {
+            if s.id != auth.session_id {
+                hearth_store::sessions::revoke(tx.conn, &s.id, now)?;
+                tx.log(Change::new(
+                    EventKind::SessionRevoked,
+                    Audience::User(auth.user_id()),
+                    serde_json::json!({ "session_id": s.id }),
+                ))?;
+            }
+        }
+        audit::record(
+            tx,
+            Some(auth.user_id()),
+            "user.password_change",
+            "user",
+            Some(row.id.clone()),
+            serde_json::json!({}),
+        )
+    })
+}
+
+/// Records a new avatar (already stored by content hash).
+pub fn set_avatar(ctx: &Ctx, auth: &Auth, sha256: String) -> Result<User> {
+    let row = ctx.store.write(|tx| {
+        let mut row = load_user(tx.conn, auth.user_id())?;
+        row.avatar_sha256 = Some(sha256);
+        row.updated_at = now_millis();
+        users::save(tx.conn, &row)?;
+        tx.log(user_changed(&row))?;
+        Ok(row)
+    })?;
+    Ok(row.to_api(true))
+}
+
+pub fn get(ctx: &Ctx, auth: &Auth, id: Id) -> Result<User> {
+    let row = ctx.store.read(|c| load_user(c, id))?;
+    Ok(row.to_api(auth.user_id() == id || auth.actor.is_admin()))
+}
+
+pub fn avatar_hash(ctx: &Ctx, id: Id) -> Result<String> {
+    let row = ctx.store.read(|c| load_user(c, id))?;
+    row.avatar_sha256.ok_or(Error::NotFound("avatar"))
+}
+
+pub fn by_username(ctx: &Ctx, auth: &Auth, name: &str) -> Result<User> {
+    let row = ctx
+        .store
+        .read(|c| Ok(users::by_username(c, name)?))?
+        .ok_or(Error::NotFound("user"))?;
+    let me = row.id == auth.user.id;
+    Ok(row.to_api(me || auth.actor.is_admin()))
+}
+
+/// Directory search. Guests only see people they share a channel with.
+pub fn search(ctx: &Ctx, auth: &Auth, q: &str, page: u32, per_page: u32) -> Result<Vec<User>> {
+    let per_page = i64::from(per_page.clamp(1, 200));
+    let offset = i64::from(page) * per_page;
+    let admin = auth.actor.is_admin();
+    ctx.store.read(|c| {
+        let rows = users::search(c, q, offset, per_page)?;
+        let visible: Option<std::collections::HashSet<String>> = if auth.actor.role == Role::Guest {
+            let mut set = std::collections::HashSet::new();
+            for ch in hearth_store::channels::memberships_of(c, &auth.user.id)? {
+                set.extend(hearth_store::channels::member_ids(c, &ch.channel_id)?);
+            }
+            Some(set)
+        } else {
+            None
+        };
+        Ok(rows
+            .iter()
+            .filter(|r| visible.as_ref().is_none_or(|v| v.contains(&r.id)))
+            .map(|r| r.to_api(admin || r.id == auth.user.id))
+            .collect())
+    })
+}
+
+pub fn set_role(ctx: &Ctx, auth: &Auth, id: Id, role: Role) -> Result<User> {
+    require(&auth.actor, Action::ManageUsers, &Facts::default())?;
+    if id == auth.user_id() && role != Role::SystemAdmin {
+        return Err(Error::invalid(
+            "you cannot remove your own system admin role",
+        ));
+    }
+    let row = ctx.store.write(|tx| {
+        let mut row = load_user(tx.conn, id)?;
+        let old = row.role.clone();
+        row.role = role.as_str().into();
+        row.updated_at = now_millis();
+        users::save(tx.conn, &row)?;
+        tx.log(user_changed(&row))?;
+        audit::record(
+            tx,
+            Some(auth.user_id()),
+            "user.role",
+            "user",
+            Some(row.id.clone()),
+            serde_json::json!({ "from": old, "to": row.role }),
+        )?;
+        Ok(row)
+    })?;
+    Ok(row.to_api(true))
+}
+
+/// Deactivation ends every session at once; admins may also reactivate.
+pub fn set_active(ctx: &Ctx, auth: &Auth, id: Id, active: bool) -> Result<User> {
+    let is_self = id == auth.user_id();
+    if !(auth.actor.is_admin() || (is_self && !active)) {
+        return Err(Error::forbidden(
+            "only system admins may change other accounts",
+        ));
+    }
+    let row = ctx.store.write(|tx| {
+        let mut row = load_user(tx.conn, id)?;
+        row.is_active = active;
+        row.updated_at = now_millis();
+        users::save(tx.conn, &row)?;
+        if !active {
+            sessions::revoke_all_in(tx, Some(auth.user_id()), id)?;
+        }
+        tx.log(user_changed(&row))?;
+        let action = if active {
+            "user.activate"
+        } else {
+            "user.deactivate"
+        };
+        audit::record(
+            tx,
+            Some(auth.user_id()),
+            action,
+            "user",
+            Some(row.id.clone()),
+            serde_json::json!({}),
+        )?;
+        Ok(row)
+    })?;
+    Ok(row.to_api(true))
+}

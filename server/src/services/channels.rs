@@ -1,0 +1,558 @@
+//! Channels: public, private, direct and group; membership, admins, archive
+//! and per-member preferences and read state.
+
+use hearth_api::{
+    Channel, ChannelKind, ChannelMember, ChannelUnread, CreateChannelRequest, EventKind,
+    MemberRole, UpdateChannelRequest, UpdateMembershipRequest,
+};
+use hearth_core::permissions::{Action, Facts, allowed, require};
+use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
+use hearth_store::models::{ChannelMemberRow, ChannelRow, member_role, member_role_str};
+use hearth_store::{Audience, Change, DbConn, Tx, channels, parse_id};
+
+use crate::auth::Auth;
+use crate::services::{audit, teams};
+use crate::state::Ctx;
+
+pub fn load(c: &mut DbConn, id: Id) -> Result<ChannelRow> {
+    channels::by_id(c, &id.to_string())?.ok_or(Error::NotFound("channel"))
+}
+
+/// Everything the permission module needs about the caller and a channel.
+pub fn facts(c: &mut DbConn, auth: &Auth, ch: &ChannelRow) -> Result<Facts> {
+    let team_role = match &ch.team_id {
+        Some(t) => teams::role_in(c, t, &auth.user.id)?,
+        None => None,
+    };
+    let channel_role = channels::member(c, &ch.id, &auth.user.id)?.map(|m| member_role(&m.role));
+    Ok(Facts {
+        team_role,
+        channel_kind: Some(ch.kind()),
+        channel_archived: ch.archived_at.is_some(),
+        channel_role,
+        ..Facts::default()
+    })
+}
+
+/// A channel the caller may read; any other answers `not_found`.
+pub fn readable(c: &mut DbConn, auth: &Auth, id: Id) -> Result<(ChannelRow, Facts)> {
+    let ch = load(c, id)?;
+    let f = facts(c, auth, &ch)?;
+    require(&auth.actor, Action::ReadChannel, &f)?;
+    Ok((ch, f))
+}
+
+fn audience(ch: &ChannelRow, also: Option<Id>) -> Audience {
+    Audience::Channel {
+        channel_id: parse_id(&ch.id),
+        team_id: ch.team_id.as_deref().map(parse_id),
+        also,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn create_in(
+    tx: &mut Tx,
+    team_id: Option<Id>,
+    kind: ChannelKind,
+    name: &str,
+    display_name: &str,
+    purpose: &str,
+    header: &str,
+    creator: Option<Id>,
+) -> Result<ChannelRow> {
+    let now = now_millis();
+    let row = ChannelRow {
+        id: new_id().to_string(),
+        team_id: team_id.map(|t| t.to_string()),
+        kind: kind.as_str().into(),
+        name: name.into(),
+        display_name: display_name.into(),
+        purpose: purpose.into(),
+        header: header.into(),
+        creator_id: creator.map(|c| c.to_string()),
+        created_at: now,
+        updated_at: now,
+        archived_at: None,
+        last_post_at: now,
+        total_msg_count: 0,
+    };
+    channels::insert(tx.conn, &row).map_err(|e| {
+        if e.is_unique_violation() {
+            Error::conflict(format!(
+                "a channel named '{name}' already exists in this team"
+            ))
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(row)
+}
+
+/// Announces a new channel: public ones to the whole team, others to their members.
+fn announce(tx: &mut Tx, ch: &ChannelRow) -> Result<()> {
+    let aud = match (ch.kind(), ch.team_id.as_deref()) {
+        (ChannelKind::Public, Some(t)) => Audience::Team {
+            team_id: parse_id(t),
+            also: None,
+        },
+        _ => audience(ch, None),
+    };
+    tx.log(Change::new(EventKind::ChannelCreated, aud, ch.to_api()))?;
+    Ok(())
+}
+
+/// Adds a member whose history starts read; no-op if already a member.
+pub fn add_member_in(
+    tx: &mut Tx,
+    ch: &ChannelRow,
+    user_id: Id,
+    role: MemberRole,
+) -> Result<ChannelMemberRow> {
+    let uid = user_id.to_string();
+    if let Some(m) = channels::member(tx.conn, &ch.id, &uid)? {
+        return Ok(m);
+    }
+    let current = channels::by_id(tx.conn, &ch.id)?
+        .map(|c| c.total_msg_count)
+        .unwrap_or(0);
+    let now = now_millis();
+    let row = ChannelMemberRow {
+        channel_id: ch.id.clone(),
+        user_id: uid,
+        role: member_role_str(role).into(),
+        notify_level: "default".into(),
+        muted: false,
+        favorite: false,
+        last_viewed_at: now,
+        msg_count: current,
+        mention_count: 0,
+        created_at: now,
+    };
+    channels::insert_member(tx.conn, &row)?;
+    tx.log(Change::new(
+        EventKind::ChannelMemberAdded,
+        audience(ch, None),
+        row.to_api(),
+    ))?;
+    Ok(row)
+}
+
+pub fn remove_member_in(tx: &mut Tx, ch: &ChannelRow, user_id: Id) -> Result<()> {
+    if channels::delete_member(tx.conn, &ch.id, &user_id.to_string())? {
+        tx.log(Change::new(
+            EventKind::ChannelMemberRemoved,
+            audience(ch, Some(user_id)),
+            serde_json::json!({ "channel_id": ch.id, "user_id": user_id }),
+        ))?;
+    }
+    Ok(())
+}
+
+pub fn create(ctx: &Ctx, auth: &Auth, req: CreateChannelRequest) -> Result<Channel> {
+    if req.kind.is_dm() {
+        return Err(Error::invalid(
+            "use /channels/direct for direct and group messages",
+        ));
+    }
+    let name = validate::slug("channel", &req.name)?;
+    let display = validate::display_name(&req.display_name)?;
+    let purpose = validate::text(
+        "purpose",
+        req.purpose.as_deref().unwrap_or(""),
+        validate::MAX_PURPOSE,
+        true,
+    )?;
+    let header = validate::text(
+        "header",
+        req.header.as_deref().unwrap_or(""),
+        validate::MAX_HEADER,
+        true,
+    )?;
+    let row = ctx.store.write(|tx| {
+        let team = hearth_store::teams::by_id(tx.conn, &req.team_id.to_string())?
+            .ok_or(Error::NotFound("team"))?;
+        let f = Facts {
+            team_role: teams::role_in(tx.conn, &team.id, &auth.user.id)?,
+            ..Facts::default()
+        };
+        if f.team_role.is_none() && !auth.actor.is_admin() {
+            return Err(Error::NotFound("team"));
+        }
+        let action = if req.kind == ChannelKind::Public {
+            Action::CreatePublicChannel
+        } else {
+            Action::CreatePrivateChannel
+        };
+        require(&auth.actor, action, &f)?;
+        let ch = create_in(
+            tx,
+            Some(req.team_id),
+            req.kind,
+            &name,
+            &display,
+            &purpose,
+            &header,
+            Some(auth.user_id()),
+        )?;
+        add_member_in(tx, &ch, auth.user_id(), MemberRole::Admin)?;
+        announce(tx, &ch)?;
+        Ok(ch)
+    })?;
+    Ok(row.to_api())
+}
+
+/// Finds or creates the direct (2 people) or group (3–8 people) channel of
+/// the caller and `others`.
+pub fn direct(ctx: &Ctx, auth: &Auth, others: &[Id]) -> Result<Channel> {
+    let mut ids: Vec<Id> = others
+        .iter()
+        .copied()
+        .filter(|u| *u != auth.user_id())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() || ids.len() > 7 {
+        return Err(Error::invalid(
+            "a direct message needs 1 other person, a group 2 to 7 others",
+        ));
+    }
+    ids.push(auth.user_id());
+    ids.sort();
+    let kind = if ids.len() == 2 {
+        ChannelKind::Direct
+    } else {
+        ChannelKind::Group
+    };
+    let key = ids
+        .iter()
+        .map(|i| i.simple().to_string())
+        .collect::<Vec<_>>()
+        .join("__");
+    let row = ctx.store.write(|tx| {
+        if let Some(ch) = channels::by_name(tx.conn, None, &key)? {
+            return Ok(ch);
+        }
+        let keys: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+        let found = hearth_store::users::by_ids(tx.conn, &keys)?;
+        if found.len() != ids.len() || found.iter().any(|u| !u.is_active) {
+            return Err(Error::NotFound("user"));
+        }
+        let ch = create_in(tx, None, kind, &key, "", "", "", Some(auth.user_id()))?;
+        for u in &ids {
+            add_member_in(tx, &ch, *u, MemberRole::Member)?;
+        }
+        announce(tx, &ch)?;
+        Ok(ch)
+    })?;
+    Ok(row.to_api())
+}
+
+pub fn mine(ctx: &Ctx, auth: &Auth) -> Result<Vec<Channel>> {
+    let rows = ctx
+        .store
+        .read(|c| Ok(channels::for_user(c, &auth.user.id)?))?;
+    Ok(rows.iter().map(ChannelRow::to_api).collect())
+}
+
+pub fn unreads(ctx: &Ctx, auth: &Auth) -> Result<Vec<ChannelUnread>> {
+    ctx.store.read(|c| {
+        let members = channels::memberships_of(c, &auth.user.id)?;
+        let ids: Vec<String> = members.iter().map(|m| m.channel_id.clone()).collect();
+        let chans: std::collections::HashMap<String, ChannelRow> = channels::by_ids(c, &ids)?
+            .into_iter()
+            .map(|ch| (ch.id.clone(), ch))
+            .collect();
+        Ok(members
+            .iter()
+            .filter_map(|m| {
+                let ch = chans.get(&m.channel_id)?;
+                Some(ChannelUnread {
+                    channel_id: parse_id(&ch.id),
+                    team_id: ch.team_id.as_deref().map(parse_id),
+                    unread_count: (ch.total_msg_count - m.msg_count).max(0),
+                    mention_count: m.mention_count,
+                    last_viewed_at: m.last_viewed_at,
+                    last_post_at: ch.last_post_at,
+                })
+            })
+            .collect())
+    })
+}
+
+pub fn get(ctx: &Ctx, auth: &Auth, id: Id) -> Result<Channel> {
+    ctx.store.read(|c| Ok(readable(c, auth, id)?.0.to_api()))
+}
+
+pub fn browse(ctx: &Ctx, auth: &Auth, team_id: Id, include_archived: bool) -> Result<Vec<Channel>> {
+    ctx.store.read(|c| {
+        let tid = team_id.to_string();
+        let role = teams::role_in(c, &tid, &auth.user.id)?;
+        if role.is_none() && !auth.actor.is_admin() {
+            return Err(Error::NotFound("team"));
+        }
+        if auth.actor.role == hearth_api::Role::Guest {
+            return Ok(vec![]);
+        }
+        Ok(channels::public_in_team(c, &tid, include_archived)?
+            .iter()
+            .map(ChannelRow::to_api)
+            .collect())
+    })
+}
+
+fn changed(tx: &mut Tx, ch: &ChannelRow) -> Result<()> {
+    tx.log(Change::new(
+        EventKind::ChannelUpdated,
+        audience(ch, None),
+        ch.to_api(),
+    ))?;
+    Ok(())
+}
+
+pub fn update(ctx: &Ctx, auth: &Auth, id: Id, req: UpdateChannelRequest) -> Result<Channel> {
+    let name = req
+        .name
+        .as_deref()
+        .map(|n| validate::slug("channel", n))
+        .transpose()?;
+    let display = req
+        .display_name
+        .as_deref()
+        .map(validate::display_name)
+        .transpose()?;
+    let purpose = req
+        .purpose
+        .as_deref()
+        .map(|p| validate::text("purpose", p, validate::MAX_PURPOSE, true))
+        .transpose()?;
+    let header = req
+        .header
+        .as_deref()
+        .map(|h| validate::text("header", h, validate::MAX_HEADER, true))
+        .transpose()?;
+    let row = ctx.store.write(|tx| {
+        let (mut ch, f) = readable(tx.conn, auth, id)?;
+        if name.is_some() || display.is_some() {
+            require(&auth.actor, Action::ManageChannel, &f)?;
+        }
+        if purpose.is_some() || header.is_some() {
+            require(&auth.actor, Action::EditChannelInfo, &f)?;
+        }
+        if f.channel_archived {
+            return Err(Error::ChannelArchived);
+        }
+        if let Some(n) = name {
+            if teams::DEFAULT_CHANNELS[0].0 == ch.name && n != ch.name {
+                return Err(Error::invalid("town-square cannot be renamed"));
+            }
+            ch.name = n;
+        }
+        if let Some(d) = display {
+            ch.display_name = d;
+        }
+        if let Some(p) = purpose {
+            ch.purpose = p;
+        }
+        if let Some(h) = header {
+            ch.header = h;
+        }
+        ch.updated_at = now_millis();
+        channels::save(tx.conn, &ch).map_err(|e| {
+            if e.is_unique_violation() {
+                Error::conflict("a channel with that name already exists in this team")
+            } else {
+                e.into()
+            }
+        })?;
+        changed(tx, &ch)?;
+        Ok(ch)
+    })?;
+    Ok(row.to_api())
+}
+
+pub fn set_archived(ctx: &Ctx, auth: &Auth, id: Id, archived: bool) -> Result<Channel> {
+    let row = ctx.store.write(|tx| {
+        let (mut ch, f) = readable(tx.conn, auth, id)?;
+        require(&auth.actor, Action::ManageChannel, &f)?;
+        if archived && ch.name == teams::DEFAULT_CHANNELS[0].0 {
+            return Err(Error::invalid("town-square cannot be archived"));
+        }
+        ch.archived_at = if archived { Some(now_millis()) } else { None };
+        ch.updated_at = now_millis();
+        channels::save(tx.conn, &ch)?;
+        changed(tx, &ch)?;
+        let action = if archived {
+            "channel.archive"
+        } else {
+            "channel.unarchive"
+        };
+        audit::record(
+            tx,
+            Some(auth.user_id()),
+            action,
+            "channel",
+            Some(ch.id.clone()),
+            serde_json::json!({}),
+        )?;
+        Ok(ch)
+    })?;
+    Ok(row.to_api())
+}
+
+pub fn members(ctx: &Ctx, auth: &Auth, id: Id) -> Result<Vec<ChannelMember>> {
+    ctx.store.read(|c| {
+        let (ch, _) = readable(c, auth, id)?;
+        Ok(channels::members(c, &ch.id)?
+            .iter()
+            .map(ChannelMemberRow::to_api)
+            .collect())
+    })
+}
+
+/// Joining (self) or adding someone; team channels only admit team members.
+pub fn add_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<ChannelMember> {
+    let row = ctx.store.write(|tx| {
+        let ch = load(tx.conn, id)?;
+        let f = facts(tx.conn, auth, &ch)?;
+        if user_id == auth.user_id() {
+            if f.channel_role.is_some() {
+                return Ok(channels::member(tx.conn, &ch.id, &auth.user.id)?
+                    .ok_or(Error::NotFound("channel member"))?);
+            }
+            require(&auth.actor, Action::JoinChannel, &f)?;
+        } else {
+            require(&auth.actor, Action::AddChannelMembers, &f)?;
+        }
+        let target = hearth_store::users::by_id(tx.conn, &user_id.to_string())?
+            .ok_or(Error::NotFound("user"))?;
+        if !target.is_active {
+            return Err(Error::invalid("the user is deactivated"));
+        }
+        if let Some(t) = &ch.team_id {
+            if teams::role_in(tx.conn, t, &target.id)?.is_none() {
+                return Err(Error::invalid(format!(
+                    "{} is not a member of this channel's team",
+                    target.username
+                )));
+            }
+        }
+        add_member_in(tx, &ch, user_id, MemberRole::Member)
+    })?;
+    Ok(row.to_api())
+}
+
+pub fn remove_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<()> {
+    ctx.store.write(|tx| {
+        let (ch, f) = readable(tx.conn, auth, id)?;
+        if ch.kind() == ChannelKind::Direct {
+            return Err(Error::invalid("nobody can leave a direct message"));
+        }
+        if user_id == auth.user_id() {
+            if ch.name == teams::DEFAULT_CHANNELS[0].0 && ch.team_id.is_some() {
+                return Err(Error::invalid(
+                    "town-square cannot be left; leave the team instead",
+                ));
+            }
+        } else {
+            require(&auth.actor, Action::RemoveOtherChannelMember, &f)?;
+        }
+        if channels::member(tx.conn, &ch.id, &user_id.to_string())?.is_none() {
+            return Err(Error::NotFound("channel member"));
+        }
+        remove_member_in(tx, &ch, user_id)?;
+        if user_id != auth.user_id() {
+            audit::record(
+                tx,
+                Some(auth.user_id()),
+                "channel.member_remove",
+                "channel",
+                Some(ch.id.clone()),
+                serde_json::json!({ "user_id": user_id }),
+            )?;
+        }
+        Ok(())
+    })
+}
+
+pub fn set_member_role(
+    ctx: &Ctx,
+    auth: &Auth,
+    id: Id,
+    user_id: Id,
+    role: MemberRole,
+) -> Result<ChannelMember> {
+    let row = ctx.store.write(|tx| {
+        let (ch, f) = readable(tx.conn, auth, id)?;
+        require(&auth.actor, Action::ManageChannel, &f)?;
+        let mut m = channels::member(tx.conn, &ch.id, &user_id.to_string())?
+            .ok_or(Error::NotFound("channel member"))?;
+        m.role = member_role_str(role).into();
+        channels::save_member(tx.conn, &m)?;
+        tx.log(Change::new(
+            EventKind::ChannelMemberUpdated,
+            audience(&ch, None),
+            m.to_api(),
+        ))?;
+        Ok(m)
+    })?;
+    Ok(row.to_api())
+}
+
+pub fn update_membership(
+    ctx: &Ctx,
+    auth: &Auth,
+    id: Id,
+    req: UpdateMembershipRequest,
+) -> Result<ChannelMember> {
+    let row = ctx.store.write(|tx| {
+        let (ch, _) = readable(tx.conn, auth, id)?;
+        let mut m =
+            channels::member(tx.conn, &ch.id, &auth.user.id)?.ok_or(Error::NotFound("channel"))?;
+        if let Some(n) = req.notify_level {
+            m.notify_level = n.as_str().into();
+        }
+        if let Some(v) = req.muted {
+            m.muted = v;
+        }
+        if let Some(v) = req.favorite {
+            m.favorite = v;
+        }
+        channels::save_member(tx.conn, &m)?;
+        tx.log(Change::new(
+            EventKind::ChannelMemberUpdated,
+            Audience::User(auth.user_id()),
+            m.to_api(),
+        ))?;
+        Ok(m)
+    })?;
+    Ok(row.to_api())
+}
+
+/// Marks a channel read. In direct and group channels the others see it as a read receipt.
+pub fn view(ctx: &Ctx, auth: &Auth, id: Id) -> Result<ChannelMember> {
+    let row = ctx.store.write(|tx| {
+        let (ch, f) = readable(tx.conn, auth, id)?;
+        if f.channel_role.is_none() {
+            return Err(Error::invalid("join the channel first"));
+        }
+        let now = now_millis();
+        channels::mark_read(tx.conn, &ch.id, &auth.user.id, ch.total_msg_count, now)?;
+        let m = channels::member(tx.conn, &ch.id, &auth.user.id)?.ok_or(Error::NotFound("channel"))?;
+        let receipt = serde_json::json!({ "channel_id": ch.id, "user_id": auth.user.id, "last_viewed_at": now });
+        let aud = if ch.kind().is_dm() { audience(&ch, None) } else { Audience::User(auth.user_id()) };
+        tx.log(Change::new(EventKind::ChannelViewed, aud, receipt))?;
+        tx.log(Change::new(EventKind::ChannelMemberUpdated, Audience::User(auth.user_id()), m.to_api()))?;
+        Ok(m)
+    })?;
+    Ok(row.to_api())
+}
+
+/// Whether the caller may read the channel (for file downloads and typing).
+pub fn can_read(c: &mut DbConn, auth: &Auth, id: Id) -> Result<bool> {
+    let Some(ch) = channels::by_id(c, &id.to_string())? else {
+        return Ok(false);
+    };
+    let f = facts(c, auth, &ch)?;
+    Ok(allowed(&auth.actor, Action::ReadChannel, &f))
+}

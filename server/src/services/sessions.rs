@@ -1,0 +1,145 @@
+//! Login sessions and personal access tokens.
+
+use hearth_api::{CreatedToken, EventKind, Session};
+use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
+use hearth_store::models::SessionRow;
+use hearth_store::{Audience, Change, Tx, sessions};
+
+use crate::auth::{Auth, new_secret, token_hash};
+use crate::services::audit;
+use crate::state::Ctx;
+
+pub const KIND_SESSION: &str = "session";
+pub const KIND_TOKEN: &str = "token";
+
+/// Creates a session or token row; returns the row and the plain secret.
+pub fn create(
+    tx: &mut Tx,
+    user_id: &str,
+    kind: &str,
+    name: &str,
+    expires_at: Option<i64>,
+) -> Result<(SessionRow, String)> {
+    let secret = new_secret();
+    let now = now_millis();
+    let row = SessionRow {
+        id: new_id().to_string(),
+        user_id: user_id.to_string(),
+        token_hash: token_hash(&secret),
+        kind: kind.to_string(),
+        name: name.to_string(),
+        csrf_token: new_secret(),
+        created_at: now,
+        last_active_at: now,
+        expires_at,
+        revoked_at: None,
+    };
+    sessions::insert(tx.conn, &row)?;
+    Ok((row, secret))
+}
+
+fn revoked_change(user_id: Id, session_id: &str) -> Change {
+    Change::new(
+        EventKind::SessionRevoked,
+        Audience::User(user_id),
+        serde_json::json!({ "session_id": session_id }),
+    )
+}
+
+pub fn list(ctx: &Ctx, auth: &Auth, kind: &str) -> Result<Vec<Session>> {
+    let now = now_millis();
+    let rows = ctx
+        .store
+        .read(|c| Ok(sessions::live_for_user(c, &auth.user.id, kind, now)?))?;
+    Ok(rows
+        .iter()
+        .map(|r| r.to_api(Some(&auth.session_id)))
+        .collect())
+}
+
+/// Revokes one of the caller's own sessions or tokens.
+pub fn revoke_own(ctx: &Ctx, auth: &Auth, id: Id, kind: &str) -> Result<()> {
+    let sid = id.to_string();
+    ctx.store.write(|tx| {
+        let row = sessions::by_id(tx.conn, &sid)?
+            .filter(|r| r.user_id == auth.user.id && r.kind == kind && r.revoked_at.is_none())
+            .ok_or(Error::NotFound(if kind == KIND_TOKEN {
+                "token"
+            } else {
+                "session"
+            }))?;
+        sessions::revoke(tx.conn, &row.id, now_millis())?;
+        tx.log(revoked_change(auth.user_id(), &row.id))?;
+        audit::record(
+            tx,
+            Some(auth.user_id()),
+            &format!("{kind}.revoke"),
+            "session",
+            Some(row.id.clone()),
+            serde_json::json!({}),
+        )
+    })
+}
+
+/// Revokes every session and token of `user_id` (admins, or the user themself).
+pub fn revoke_all(ctx: &Ctx, auth: &Auth, user_id: Id) -> Result<()> {
+    if auth.user_id() != user_id && !auth.actor.is_admin() {
+        return Err(Error::forbidden(
+            "only system admins may revoke other users' sessions",
+        ));
+    }
+    ctx.store
+        .write(|tx| revoke_all_in(tx, Some(auth.user_id()), user_id))
+}
+
+pub fn revoke_all_in(tx: &mut Tx, actor: Option<Id>, user_id: Id) -> Result<()> {
+    let ids = sessions::revoke_all(tx.conn, &user_id.to_string(), now_millis())?;
+    for sid in &ids {
+        tx.log(revoked_change(user_id, sid))?;
+    }
+    audit::record(
+        tx,
+        actor,
+        "user.revoke_sessions",
+        "user",
+        Some(user_id.to_string()),
+        serde_json::json!({ "count": ids.len() }),
+    )
+}
+
+pub fn create_token(
+    ctx: &Ctx,
+    auth: &Auth,
+    name: &str,
+    expires_in_days: Option<u32>,
+) -> Result<CreatedToken> {
+    let name = validate::text("token name", name, 64, false)?;
+    if expires_in_days == Some(0) || expires_in_days.is_some_and(|d| d > 3650) {
+        return Err(Error::invalid("expires_in_days must be between 1 and 3650"));
+    }
+    let expires = expires_in_days.map(|d| now_millis() + i64::from(d) * 86_400_000);
+    ctx.store.write(|tx| {
+        let (row, secret) = create(tx, &auth.user.id, KIND_TOKEN, &name, expires)?;
+        audit::record(
+            tx,
+            Some(auth.user_id()),
+            "token.create",
+            "session",
+            Some(row.id.clone()),
+            serde_json::json!({ "name": name }),
+        )?;
+        Ok(CreatedToken {
+            token: secret,
+            info: row.to_api(None),
+        })
+    })
+}
+
+/// Logout: revokes the current session.
+pub fn logout(ctx: &Ctx, auth: &Auth) -> Result<()> {
+    ctx.store.write(|tx| {
+        sessions::revoke(tx.conn, &auth.session_id, now_millis())?;
+        tx.log(revoked_change(auth.user_id(), &auth.session_id))?;
+        Ok(())
+    })
+}

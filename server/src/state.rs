@@ -1,0 +1,77 @@
+//! The context every handler and service receives; nothing here is global,
+//! so tests can run many servers in one process.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use hearth_core::{Error, Id};
+use hearth_store::Store;
+
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::files::FileStore;
+use crate::hub::Hub;
+use crate::metrics::Metrics;
+
+pub struct Ctx {
+    pub config: Config,
+    pub store: Arc<Store>,
+    pub hub: Hub,
+    pub files: FileStore,
+    pub metrics: Metrics,
+    pub limits: Limits,
+    /// A hash to verify against when the login names no account, so that
+    /// unknown accounts cost the same time as wrong passwords.
+    pub dummy_hash: String,
+}
+
+/// Rate limits: logins per client address, posts per user.
+pub struct Limits {
+    logins: DefaultKeyedRateLimiter<IpAddr>,
+    posts: DefaultKeyedRateLimiter<Id>,
+}
+
+impl Limits {
+    pub fn new(logins_per_minute: u32, posts_per_second: u32) -> Limits {
+        let nz = |n: u32| NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN);
+        Limits {
+            logins: RateLimiter::keyed(
+                Quota::per_minute(nz(logins_per_minute)).allow_burst(nz(logins_per_minute)),
+            ),
+            posts: RateLimiter::keyed(
+                Quota::per_second(nz(posts_per_second)).allow_burst(nz(posts_per_second * 2)),
+            ),
+        }
+    }
+
+    pub fn login(&self, ip: IpAddr) -> Result<(), Error> {
+        self.logins.check_key(&ip).map_err(|_| Error::RateLimited {
+            retry_after_secs: 60,
+        })
+    }
+
+    pub fn post(&self, user: Id) -> Result<(), Error> {
+        self.posts.check_key(&user).map_err(|_| Error::RateLimited {
+            retry_after_secs: 1,
+        })
+    }
+}
+
+impl Ctx {
+    /// Runs blocking work (diesel, argon2, image decoding) on the blocking pool.
+    pub async fn run<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Ctx) -> hearth_core::Result<T> + Send + 'static,
+    {
+        let ctx = self.clone();
+        match tokio::task::spawn_blocking(move || f(&ctx)).await {
+            Ok(r) => r.map_err(ApiError),
+            Err(e) => Err(ApiError(Error::internal(format!(
+                "blocking task failed: {e}"
+            )))),
+        }
+    }
+}
