@@ -1,0 +1,186 @@
+//! Boots real servers for the tests: each test gets its own fresh database
+//! (a temporary SQLite file, or a new PostgreSQL database dropped afterwards)
+//! and its own data directory.
+
+use std::time::Duration;
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use hearth_api::{CreateTeamRequest, SignupRequest, Team, User};
+use hearth_client::Client;
+use hearth_server::{Config, RunningServer};
+
+/// Where the test PostgreSQL server lives; every machine runs one on loopback.
+pub fn pg_base_url() -> String {
+    std::env::var("HEARTH_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh PostgreSQL database, dropped when this value is.
+pub struct PgDb {
+    pub name: String,
+}
+
+impl PgDb {
+    pub fn create() -> PgDb {
+        let name = format!("hearth_test_{}", uuid::Uuid::now_v7().simple());
+        let mut c = PgConnection::establish(&format!("{}/postgres", pg_base_url()))
+            .expect("PostgreSQL must run on 127.0.0.1:5432 for the tests (see README)");
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut c)
+            .expect("create test database");
+        PgDb { name }
+    }
+
+    pub fn url(&self) -> String {
+        format!("{}/{}", pg_base_url(), self.name)
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        if let Ok(mut c) = PgConnection::establish(&format!("{}/postgres", pg_base_url())) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut c);
+        }
+    }
+}
+
+pub struct TestServer {
+    pub server: Option<RunningServer>,
+    pub backend: Backend,
+    pub dir: tempfile::TempDir,
+    pub pg: Option<PgDb>,
+    pub url: String,
+    setup_token: Option<String>,
+}
+
+/// Test configuration: loopback, ephemeral port, generous rate limits.
+pub fn test_config(backend: Backend, dir: &std::path::Path, pg: Option<&PgDb>) -> Config {
+    let mut cfg = Config::default();
+    cfg.server.listen = "127.0.0.1:0".into();
+    cfg.server.data_dir = dir.to_path_buf();
+    cfg.server.shutdown_grace_secs = 1;
+    cfg.database.url = match (backend, pg) {
+        (Backend::Postgres, Some(db)) => db.url(),
+        _ => format!("sqlite://{}", dir.join("hearth.db").display()),
+    };
+    cfg.database.max_connections = 4;
+    cfg.limits.logins_per_minute = 1000;
+    cfg.limits.posts_per_second = 1000;
+    cfg
+}
+
+impl TestServer {
+    pub async fn boot(backend: Backend) -> TestServer {
+        Self::boot_with(backend, |_| {}).await
+    }
+
+    pub async fn boot_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestServer {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pg = (backend == Backend::Postgres).then(PgDb::create);
+        let mut cfg = test_config(backend, dir.path(), pg.as_ref());
+        tweak(&mut cfg);
+        let server = hearth_server::start(cfg, 1).await.expect("server starts");
+        let url = server.url();
+        let setup_token = server.setup_token.clone();
+        TestServer {
+            server: Some(server),
+            backend,
+            dir,
+            pg,
+            url,
+            setup_token,
+        }
+    }
+
+    pub fn client(&self) -> Client {
+        Client::with_timeout(self.url.clone(), Duration::from_secs(20)).expect("client")
+    }
+
+    /// Creates the first account (system admin) with the setup token and logs in.
+    pub async fn admin(&self) -> (Client, User) {
+        let c = self.client();
+        let token = self
+            .setup_token
+            .clone()
+            .expect("fresh server has a setup token");
+        c.signup(&SignupRequest {
+            username: "admin".into(),
+            email: "admin@example.com".into(),
+            password: "admin-password".into(),
+            setup_token: Some(token),
+            ..Default::default()
+        })
+        .await
+        .expect("admin signup");
+        self.login("admin", "admin-password").await
+    }
+
+    pub async fn login(&self, login: &str, password: &str) -> (Client, User) {
+        let mut c = self.client();
+        let r = c.login(login, password).await.expect("login");
+        (c, r.user)
+    }
+
+    /// Signs up and logs in an ordinary user named `name`.
+    pub async fn user(&self, name: &str) -> (Client, User) {
+        self.client()
+            .signup(&SignupRequest {
+                username: name.into(),
+                email: format!("{name}@example.com"),
+                password: format!("{name}-password"),
+                ..Default::default()
+            })
+            .await
+            .expect("signup");
+        self.login(name, &format!("{name}-password")).await
+    }
+
+    /// A team created by `owner`, open or invite-only.
+    pub async fn team(&self, owner: &Client, name: &str, open: bool) -> Team {
+        owner
+            .create_team(&CreateTeamRequest {
+                name: name.into(),
+                display_name: name.into(),
+                open,
+                ..Default::default()
+            })
+            .await
+            .expect("create team")
+    }
+
+    pub async fn stop(&mut self) {
+        if let Some(s) = self.server.take() {
+            s.stop().await;
+        }
+    }
+}
+
+/// Runs one async test body on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                use $crate::harness::{Backend, TestServer};
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name(TestServer::boot(Backend::Sqlite).await).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name(TestServer::boot(Backend::Postgres).await).await;
+                }
+            }
+        )*
+    };
+}
