@@ -348,6 +348,17 @@ mod tests {
         assert!(c.files_dir().ends_with("files"));
     }
 
+    /// The documented example must stay loadable and equal to the defaults.
+    #[test]
+    fn example_file_matches_defaults() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../packaging/hearth.toml");
+        let loaded = Config::load(Some(&path)).unwrap();
+        assert_eq!(
+            serde_json::to_value(&loaded).unwrap(),
+            serde_json::to_value(Config::default()).unwrap()
+        );
+    }
+
     #[test]
     fn file_rejects_unknown_keys_and_bad_values() {
         let dir = tempfile::tempdir().unwrap();

@@ -77,7 +77,9 @@ pub(super) async fn run(
         watchers: HashMap::new(),
         started: Instant::now(),
     };
-    let mut tick = tokio::time::interval(Duration::from_secs(15));
+    // Sweeps often enough that "away" shows within half the idle limit.
+    let every = Duration::from_millis((hub.opts.away_after_secs * 500).clamp(500, 15_000));
+    let mut tick = tokio::time::interval(every);
     loop {
         tokio::select! {
             cmd = rx.recv() => match cmd {
@@ -196,7 +198,6 @@ impl HubCore {
         tx: mpsc::Sender<Outbound>,
     ) {
         let epoch = self.epoch.to_string();
-        let replay_cap = self.opts.replay_events;
         let s = self.users.entry(user_id).or_insert_with(UserState::new);
         s.disconnected_at = None;
         s.last_activity = Instant::now();
@@ -225,7 +226,6 @@ impl HubCore {
                 seq: s.seq,
             }));
         }
-        let _ = replay_cap;
         for f in frames {
             if tx.try_send(Outbound::Text(f)).is_err() {
                 return;
@@ -301,15 +301,18 @@ impl HubCore {
         }
         s.shown = now;
         let body = self.status_body(user_id);
-        let watchers: Vec<Id> = self
+        let mut watchers: Vec<Id> = self
             .watchers
             .get(&user_id)
             .map(|w| w.iter().copied().collect())
             .unwrap_or_default();
+        // The user's own clients are told too, once.
+        if !watchers.contains(&user_id) {
+            watchers.push(user_id);
+        }
         for w in watchers {
             self.deliver_to(w, &body);
         }
-        self.deliver_to(user_id, &body);
     }
 
     fn deliver(

@@ -11,7 +11,7 @@ use hearth_server::{Config, RunningServer};
 
 /// Where the test PostgreSQL server lives; every machine runs one on loopback.
 pub fn pg_base_url() -> String {
-    std::env::var("HEARTH_TEST_PG_URL")
+    std::env::var("TEST_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 

@@ -5,3 +5,4 @@ mod harness;
 
 mod accounts;
 mod chat;
+mod realtime;

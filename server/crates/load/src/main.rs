@@ -50,13 +50,13 @@ pub struct Args {
     #[arg(long, default_value_t = 5)]
     pub drain: u64,
     /// Username of the system admin (created if the server needs setup).
-    #[arg(long, default_value = "admin", env = "HEARTH_LOAD_ADMIN_LOGIN")]
+    #[arg(long, default_value = "admin", env = "LOAD_ADMIN_LOGIN")]
     pub admin_login: String,
     /// Password of the system admin.
-    #[arg(long, env = "HEARTH_LOAD_ADMIN_PASSWORD")]
+    #[arg(long, env = "LOAD_ADMIN_PASSWORD")]
     pub admin_password: String,
     /// Setup token printed by the server at first start, to create the admin.
-    #[arg(long, env = "HEARTH_SETUP_TOKEN")]
+    #[arg(long, env = "LOAD_SETUP_TOKEN")]
     pub setup_token: Option<String>,
     /// Password of the generated users.
     #[arg(long, default_value = "load-password-1")]
