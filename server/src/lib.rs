@@ -8,6 +8,7 @@ pub mod error;
 pub mod files;
 pub mod hub;
 pub mod metrics;
+pub mod openapi;
 pub mod routes;
 pub mod services;
 pub mod state;

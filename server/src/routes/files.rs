@@ -4,11 +4,13 @@ use actix_multipart::Multipart;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, get, post, web};
 use futures_util::StreamExt;
+use hearth_api::FileInfo;
 use hearth_core::{Error, Id};
 
 use super::{Ctx, IdPath};
 use crate::auth::Auth;
 use crate::error::ApiResult;
+use crate::openapi::{BadRequest, FileUpload, Forbidden, NotFound, PayloadTooLarge, Unauthorized};
 use crate::services::files;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -26,6 +28,23 @@ const MAX_FILES_PER_UPLOAD: usize = 10;
 /// Multipart: a text part `channel_id` first, then up to ten parts `files`.
 /// Each part is read with the size limit enforced while streaming, so an
 /// oversized upload is refused without being buffered whole.
+#[utoipa::path(
+    post,
+    path = "/api/v1/files",
+    operation_id = "upload_files",
+    tag = "files",
+    summary = "Upload up to ten files to a channel, to attach to a post",
+    request_body(description = "A text part `channel_id` first, then one to ten parts `files`", content = FileUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "One record per file, in order", body = [FileInfo]),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[post("/files")]
 async fn upload(ctx: Ctx, auth: Auth, mut form: Multipart) -> ApiResult<HttpResponse> {
     let max = ctx.config.files.max_file_size;
@@ -97,6 +116,24 @@ async fn upload(ctx: Ctx, auth: Auth, mut form: Multipart) -> ApiResult<HttpResp
 }
 
 /// GET /api/v1/files/{id}/info
+#[utoipa::path(
+    get,
+    path = "/api/v1/files/{id}/info",
+    operation_id = "file_info",
+    tag = "files",
+    summary = "A file's record",
+    params(
+        ("id" = uuid::Uuid, Path, description = "File id"),
+    ),
+    responses(
+        (status = 200, description = "The record", body = FileInfo),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
 #[get("/files/{id}/info")]
 async fn info(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
     let id = path.id;
@@ -138,18 +175,72 @@ async fn send(
 }
 
 /// GET /api/v1/files/{id}
+#[utoipa::path(
+    get,
+    path = "/api/v1/files/{id}",
+    operation_id = "download_file",
+    tag = "files",
+    summary = "A file's content, as an attachment",
+    params(
+        ("id" = uuid::Uuid, Path, description = "File id"),
+    ),
+    responses(
+        (status = 200, description = "The content, with its MIME type", content(("application/octet-stream")), headers(("Content-Disposition" = String, description = "`attachment; filename=\"…\"`"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
 #[get("/files/{id}")]
 async fn download(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
     send(ctx, auth, path.id, None).await
 }
 
 /// GET /api/v1/files/{id}/thumbnail
+#[utoipa::path(
+    get,
+    path = "/api/v1/files/{id}/thumbnail",
+    operation_id = "file_thumbnail",
+    tag = "files",
+    summary = "An image's thumbnail, at most 120x100 (images only)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "File id"),
+    ),
+    responses(
+        (status = 200, description = "JPEG thumbnail", content(("image/jpeg"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
 #[get("/files/{id}/thumbnail")]
 async fn thumbnail(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
     send(ctx, auth, path.id, Some("thumb.jpg")).await
 }
 
 /// GET /api/v1/files/{id}/preview
+#[utoipa::path(
+    get,
+    path = "/api/v1/files/{id}/preview",
+    operation_id = "file_preview",
+    tag = "files",
+    summary = "An image's preview, at most 1920x1080 (images only)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "File id"),
+    ),
+    responses(
+        (status = 200, description = "JPEG preview", content(("image/jpeg"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
 #[get("/files/{id}/preview")]
 async fn preview(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
     send(ctx, auth, path.id, Some("preview.jpg")).await

@@ -8,7 +8,7 @@ use crate::error::{ApiResult, error_response};
 use crate::services::accounts;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(info);
+    cfg.service(info).service(openapi);
 }
 
 /// Routes outside `/api/v1`, for load balancers and Prometheus.
@@ -17,6 +17,14 @@ pub fn configure_root(cfg: &mut web::ServiceConfig) {
 }
 
 /// GET /api/v1/system/info
+#[utoipa::path(
+    get,
+    path = "/api/v1/system/info",
+    operation_id = "server_info",
+    tag = "system",
+    summary = "Server facts a client needs before login (no authentication)",
+    responses((status = 200, description = "Version, signup mode and limits", body = ServerInfo))
+)]
 #[get("/system/info")]
 async fn info(ctx: Ctx) -> ApiResult<HttpResponse> {
     let ctx = ctx.into_inner();
@@ -30,13 +38,48 @@ async fn info(ctx: Ctx) -> ApiResult<HttpResponse> {
     }))
 }
 
+/// GET /api/v1/openapi.json
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    operation_id = "openapi",
+    tag = "system",
+    summary = "This OpenAPI 3.1 document (no authentication)",
+    responses((status = 200, description = "The OpenAPI document", body = serde_json::Value))
+)]
+#[get("/openapi.json")]
+async fn openapi() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(crate::openapi::json())
+}
+
 /// GET /healthz
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    operation_id = "healthz",
+    tag = "system",
+    summary = "Liveness: answers while the process runs (no prefix, no authentication)",
+    responses((status = 200, description = "`ok`", body = String, content_type = "text/plain"))
+)]
 #[get("/healthz")]
 async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok")
 }
 
 /// GET /readyz
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    operation_id = "readyz",
+    tag = "system",
+    summary = "Readiness: answers 200 while the database answers (no prefix, no authentication)",
+    responses(
+        (status = 200, description = "`ready`", body = String, content_type = "text/plain"),
+        (status = 503, response = crate::openapi::ServiceUnavailable),
+    )
+)]
 #[get("/readyz")]
 async fn readyz(ctx: Ctx) -> HttpResponse {
     let store = ctx.store.clone();
@@ -50,6 +93,19 @@ async fn readyz(ctx: Ctx) -> HttpResponse {
 }
 
 /// GET /metrics
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    operation_id = "metrics",
+    tag = "system",
+    summary = "Prometheus metrics (no prefix, no authentication)",
+    responses((
+        status = 200,
+        description = "Prometheus text exposition format 0.0.4",
+        body = String,
+        content_type = "text/plain; version=0.0.4"
+    ))
+)]
 #[get("/metrics")]
 async fn metrics(ctx: Ctx) -> HttpResponse {
     let stats = ctx.hub.stats().await;

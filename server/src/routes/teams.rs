@@ -2,12 +2,14 @@
 
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use hearth_api::{
-    AddMemberRequest, CreateTeamRequest, JoinTeamRequest, SetMemberRoleRequest, UpdateTeamRequest,
+    AddMemberRequest, Channel, CreateTeamRequest, JoinTeamRequest, SetMemberRoleRequest, Team,
+    TeamInvite, TeamMember, UpdateTeamRequest,
 };
 
 use super::{Ctx, IdPath, IdUserPath};
 use crate::auth::Auth;
 use crate::error::ApiResult;
+use crate::openapi::{BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, Unauthorized};
 use crate::services::{channels, teams};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -27,6 +29,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// POST /api/v1/teams
+#[utoipa::path(
+    post,
+    path = "/api/v1/teams",
+    operation_id = "create_team",
+    tag = "teams",
+    summary = "Create a team with its town-square and off-topic channels; the caller becomes team admin",
+    request_body = CreateTeamRequest,
+    responses(
+        (status = 201, description = "The new team", body = Team),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[post("/teams")]
 async fn create(
     ctx: Ctx,
@@ -41,18 +60,60 @@ async fn create(
 }
 
 /// GET /api/v1/teams
+#[utoipa::path(
+    get,
+    path = "/api/v1/teams",
+    operation_id = "my_teams",
+    tag = "teams",
+    summary = "The teams the caller belongs to",
+    responses(
+        (status = 200, description = "Teams", body = [Team]),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
 #[get("/teams")]
 async fn mine(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(ctx.into_inner().run(move |c| teams::mine(c, &auth)).await?))
 }
 
 /// GET /api/v1/teams/open
+#[utoipa::path(
+    get,
+    path = "/api/v1/teams/open",
+    operation_id = "open_teams",
+    tag = "teams",
+    summary = "Open teams the caller may join (none for guests)",
+    responses(
+        (status = 200, description = "Teams", body = [Team]),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
 #[get("/teams/open")]
 async fn open(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(ctx.into_inner().run(move |c| teams::open(c, &auth)).await?))
 }
 
 /// POST /api/v1/teams/join
+#[utoipa::path(
+    post,
+    path = "/api/v1/teams/join",
+    operation_id = "join_team",
+    tag = "teams",
+    summary = "Join a team with an invitation id",
+    request_body = JoinTeamRequest,
+    responses(
+        (status = 200, description = "The joined team", body = Team),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[post("/teams/join")]
 async fn join(ctx: Ctx, auth: Auth, body: web::Json<JoinTeamRequest>) -> ApiResult<HttpResponse> {
     let t = ctx
@@ -63,6 +124,24 @@ async fn join(ctx: Ctx, auth: Auth, body: web::Json<JoinTeamRequest>) -> ApiResu
 }
 
 /// GET /api/v1/teams/{id}
+#[utoipa::path(
+    get,
+    path = "/api/v1/teams/{id}",
+    operation_id = "get_team",
+    tag = "teams",
+    summary = "A team (members, and anyone for an open team)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "Team id"),
+    ),
+    responses(
+        (status = 200, description = "The team", body = Team),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
 #[get("/teams/{id}")]
 async fn get_team(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
     let id = path.id;
@@ -74,6 +153,26 @@ async fn get_team(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<Ht
 }
 
 /// PATCH /api/v1/teams/{id}
+#[utoipa::path(
+    patch,
+    path = "/api/v1/teams/{id}",
+    operation_id = "update_team",
+    tag = "teams",
+    summary = "Update a team (team admins)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "Team id"),
+    ),
+    request_body = UpdateTeamRequest,
+    responses(
+        (status = 200, description = "The updated team", body = Team),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[patch("/teams/{id}")]
 async fn update(
     ctx: Ctx,
@@ -90,6 +189,24 @@ async fn update(
 }
 
 /// GET /api/v1/teams/{id}/invite
+#[utoipa::path(
+    get,
+    path = "/api/v1/teams/{id}/invite",
+    operation_id = "team_invite",
+    tag = "teams",
+    summary = "The team's invitation id (members; team admins for guests and non-members)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "Team id"),
+    ),
+    responses(
+        (status = 200, description = "The invitation", body = TeamInvite),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
 #[get("/teams/{id}/invite")]
 async fn get_invite(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
     let id = path.id;
@@ -101,6 +218,24 @@ async fn get_invite(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<
 }
 
 /// POST /api/v1/teams/{id}/invite
+#[utoipa::path(
+    post,
+    path = "/api/v1/teams/{id}/invite",
+    operation_id = "regenerate_invite",
+    tag = "teams",
+    summary = "Replace the team's invitation id; the old one stops working (team admins)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "Team id"),
+    ),
+    responses(
+        (status = 200, description = "The new invitation", body = TeamInvite),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[post("/teams/{id}/invite")]
 async fn new_invite(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
     let id = path.id;
@@ -112,6 +247,24 @@ async fn new_invite(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<
 }
 
 /// GET /api/v1/teams/{id}/members
+#[utoipa::path(
+    get,
+    path = "/api/v1/teams/{id}/members",
+    operation_id = "team_members",
+    tag = "teams",
+    summary = "A team's members",
+    params(
+        ("id" = uuid::Uuid, Path, description = "Team id"),
+    ),
+    responses(
+        (status = 200, description = "Members", body = [TeamMember]),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
 #[get("/teams/{id}/members")]
 async fn members(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
     let id = path.id;
@@ -123,6 +276,26 @@ async fn members(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<Htt
 }
 
 /// POST /api/v1/teams/{id}/members
+#[utoipa::path(
+    post,
+    path = "/api/v1/teams/{id}/members",
+    operation_id = "add_team_member",
+    tag = "teams",
+    summary = "Join an open team (self), or add a member",
+    params(
+        ("id" = uuid::Uuid, Path, description = "Team id"),
+    ),
+    request_body = AddMemberRequest,
+    responses(
+        (status = 201, description = "The membership (also when it already existed)", body = TeamMember),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[post("/teams/{id}/members")]
 async fn add_member(
     ctx: Ctx,
@@ -139,6 +312,25 @@ async fn add_member(
 }
 
 /// DELETE /api/v1/teams/{id}/members/{user_id}
+#[utoipa::path(
+    delete,
+    path = "/api/v1/teams/{id}/members/{user_id}",
+    operation_id = "remove_team_member",
+    tag = "teams",
+    summary = "Leave a team (self) or remove a member (team admins); also leaves its channels",
+    params(
+        ("id" = uuid::Uuid, Path, description = "Team id"),
+        ("user_id" = uuid::Uuid, Path, description = "User id of the member"),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[delete("/teams/{id}/members/{user_id}")]
 async fn remove_member(
     ctx: Ctx,
@@ -153,6 +345,27 @@ async fn remove_member(
 }
 
 /// PUT /api/v1/teams/{id}/members/{user_id}/role
+#[utoipa::path(
+    put,
+    path = "/api/v1/teams/{id}/members/{user_id}/role",
+    operation_id = "set_team_member_role",
+    tag = "teams",
+    summary = "Set a member's team role (team admins)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "Team id"),
+        ("user_id" = uuid::Uuid, Path, description = "User id of the member"),
+    ),
+    request_body = SetMemberRoleRequest,
+    responses(
+        (status = 200, description = "The updated membership", body = TeamMember),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[put("/teams/{id}/members/{user_id}/role")]
 async fn set_member_role(
     ctx: Ctx,
@@ -168,14 +381,35 @@ async fn set_member_role(
     Ok(HttpResponse::Ok().json(m))
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct BrowseQuery {
+    /// Also list archived channels.
     #[serde(default)]
     include_archived: bool,
 }
 
 /// GET /api/v1/teams/{id}/channels
+#[utoipa::path(
+    get,
+    path = "/api/v1/teams/{id}/channels",
+    operation_id = "browse_channels",
+    tag = "teams",
+    summary = "Public channels of a team to browse (none for guests)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "Team id"),
+        BrowseQuery,
+    ),
+    responses(
+        (status = 200, description = "Channels", body = [Channel]),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
 #[get("/teams/{id}/channels")]
 async fn browse_channels(
     ctx: Ctx,

@@ -4,14 +4,18 @@ use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use hearth_api::{
-    ChangePasswordRequest, CreateTokenRequest, LoginRequest, SetActiveRequest, SetRoleRequest,
-    SetStatusRequest, SignupRequest, UpdateProfileRequest,
+    ChangePasswordRequest, CreateTokenRequest, CreatedToken, LoginRequest, LoginResponse, Session,
+    SetActiveRequest, SetRoleRequest, SetStatusRequest, SignupRequest, UpdateProfileRequest, User,
+    UserStatus,
 };
 use hearth_core::{Error, Id};
 
 use super::{Ctx, IdPath};
 use crate::auth::{Auth, SESSION_COOKIE, client_ip};
 use crate::error::ApiResult;
+use crate::openapi::{
+    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, TooManyRequests, Unauthorized,
+};
 use crate::services::{accounts, files as file_svc, sessions};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -40,6 +44,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// POST /api/v1/users/signup
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/signup",
+    operation_id = "signup",
+    tag = "users",
+    summary = "Create an account (no authentication)",
+    request_body = SignupRequest,
+    responses(
+        (status = 201, description = "The new account", body = User),
+        (status = 400, response = BadRequest),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+    )
+)]
 #[post("/users/signup")]
 async fn signup(ctx: Ctx, body: web::Json<SignupRequest>) -> ApiResult<HttpResponse> {
     let user = ctx
@@ -50,6 +69,22 @@ async fn signup(ctx: Ctx, body: web::Json<SignupRequest>) -> ApiResult<HttpRespo
 }
 
 /// POST /api/v1/users/login
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/login",
+    operation_id = "login",
+    tag = "users",
+    summary = "Log in: opens a session and sets the HEARTH_SESSION cookie",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "The user, bearer token and CSRF token; the token is also set as the HttpOnly `HEARTH_SESSION` cookie", body = LoginResponse, headers(("Set-Cookie" = String, description = "`HEARTH_SESSION=<token>; Path=/; HttpOnly; SameSite=Lax`"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 429, response = TooManyRequests),
+    )
+)]
 #[post("/users/login")]
 async fn login(
     ctx: Ctx,
@@ -81,6 +116,19 @@ async fn login(
 }
 
 /// POST /api/v1/users/logout
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/logout",
+    operation_id = "logout",
+    tag = "users",
+    summary = "Log out: revokes the current session and clears the cookie",
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[post("/users/logout")]
 async fn logout(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
     ctx.into_inner()
@@ -95,12 +143,42 @@ async fn logout(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
 }
 
 /// GET /api/v1/users/me
+#[utoipa::path(
+    get,
+    path = "/api/v1/users/me",
+    operation_id = "me",
+    tag = "users",
+    summary = "The caller's account",
+    responses(
+        (status = 200, description = "The caller", body = User),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
 #[get("/users/me")]
 async fn me(auth: Auth) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(auth.user.to_api(true)))
 }
 
 /// PATCH /api/v1/users/me
+#[utoipa::path(
+    patch,
+    path = "/api/v1/users/me",
+    operation_id = "update_me",
+    tag = "users",
+    summary = "Update the caller's profile",
+    request_body = UpdateProfileRequest,
+    responses(
+        (status = 200, description = "The updated account", body = User),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[patch("/users/me")]
 async fn update_me(
     ctx: Ctx,
@@ -115,6 +193,22 @@ async fn update_me(
 }
 
 /// PUT /api/v1/users/me/password
+#[utoipa::path(
+    put,
+    path = "/api/v1/users/me/password",
+    operation_id = "change_password",
+    tag = "users",
+    summary = "Change the caller's password; ends their other sessions",
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "Password changed"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[put("/users/me/password")]
 async fn change_password(
     ctx: Ctx,
@@ -130,6 +224,22 @@ async fn change_password(
 const MAX_AVATAR_BYTES: usize = 5 * 1024 * 1024;
 
 /// PUT /api/v1/users/me/avatar
+#[utoipa::path(
+    put,
+    path = "/api/v1/users/me/avatar",
+    operation_id = "set_avatar",
+    tag = "users",
+    summary = "Set the caller's avatar from a raw image body (at most 5 MiB)",
+    request_body(description = "The image file itself, not JSON", content(("image/png"), ("image/jpeg"), ("image/gif"), ("image/webp"))),
+    responses(
+        (status = 200, description = "The updated account", body = User),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[put("/users/me/avatar")]
 async fn set_avatar(ctx: Ctx, auth: Auth, body: web::Payload) -> ApiResult<HttpResponse> {
     let bytes = body
@@ -154,6 +264,24 @@ async fn set_avatar(ctx: Ctx, auth: Auth, body: web::Payload) -> ApiResult<HttpR
 }
 
 /// GET /api/v1/users/{id}/avatar
+#[utoipa::path(
+    get,
+    path = "/api/v1/users/{id}/avatar",
+    operation_id = "avatar",
+    tag = "users",
+    summary = "A user's avatar image",
+    params(
+        ("id" = uuid::Uuid, Path, description = "User id"),
+    ),
+    responses(
+        (status = 200, description = "The image as uploaded", content(("image/png"), ("image/jpeg"), ("image/gif"), ("image/webp"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
 #[get("/users/{id}/avatar")]
 async fn avatar(ctx: Ctx, _auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
     let id = path.id;
@@ -174,6 +302,19 @@ async fn avatar(ctx: Ctx, _auth: Auth, path: web::Path<IdPath>) -> ApiResult<Htt
 }
 
 /// GET /api/v1/users/me/sessions
+#[utoipa::path(
+    get,
+    path = "/api/v1/users/me/sessions",
+    operation_id = "my_sessions",
+    tag = "users",
+    summary = "The caller's live login sessions",
+    responses(
+        (status = 200, description = "Sessions, `current` marks this one", body = [Session]),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
 #[get("/users/me/sessions")]
 async fn my_sessions(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
     let list = ctx
@@ -184,6 +325,24 @@ async fn my_sessions(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
 }
 
 /// DELETE /api/v1/users/me/sessions/{id}
+#[utoipa::path(
+    delete,
+    path = "/api/v1/users/me/sessions/{id}",
+    operation_id = "revoke_session",
+    tag = "users",
+    summary = "Revoke one of the caller's sessions",
+    params(
+        ("id" = uuid::Uuid, Path, description = "Session id"),
+    ),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[delete("/users/me/sessions/{id}")]
 async fn revoke_session(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
     let id = path.id;
@@ -194,6 +353,22 @@ async fn revoke_session(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiRes
 }
 
 /// POST /api/v1/users/me/tokens
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/me/tokens",
+    operation_id = "create_token",
+    tag = "users",
+    summary = "Create a personal access token (the secret is shown once)",
+    request_body = CreateTokenRequest,
+    responses(
+        (status = 201, description = "The token secret and its record", body = CreatedToken),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[post("/users/me/tokens")]
 async fn create_token(
     ctx: Ctx,
@@ -208,6 +383,19 @@ async fn create_token(
 }
 
 /// GET /api/v1/users/me/tokens
+#[utoipa::path(
+    get,
+    path = "/api/v1/users/me/tokens",
+    operation_id = "my_tokens",
+    tag = "users",
+    summary = "The caller's live personal access tokens",
+    responses(
+        (status = 200, description = "Tokens (never the secrets)", body = [Session]),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
 #[get("/users/me/tokens")]
 async fn my_tokens(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
     let list = ctx
@@ -218,6 +406,24 @@ async fn my_tokens(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
 }
 
 /// DELETE /api/v1/users/me/tokens/{id}
+#[utoipa::path(
+    delete,
+    path = "/api/v1/users/me/tokens/{id}",
+    operation_id = "revoke_token",
+    tag = "users",
+    summary = "Revoke one of the caller's personal access tokens",
+    params(
+        ("id" = uuid::Uuid, Path, description = "Token id (its `Session` id)"),
+    ),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[delete("/users/me/tokens/{id}")]
 async fn revoke_token(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
     let id = path.id;
@@ -228,6 +434,22 @@ async fn revoke_token(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResul
 }
 
 /// PUT /api/v1/users/me/status
+#[utoipa::path(
+    put,
+    path = "/api/v1/users/me/status",
+    operation_id = "set_my_status",
+    tag = "users",
+    summary = "Set the caller's presence",
+    request_body = SetStatusRequest,
+    responses(
+        (status = 200, description = "The caller's status", body = UserStatus),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[put("/users/me/status")]
 async fn set_my_status(
     ctx: Ctx,
@@ -243,6 +465,23 @@ async fn set_my_status(
 }
 
 /// GET /api/v1/users/{id}/status
+#[utoipa::path(
+    get,
+    path = "/api/v1/users/{id}/status",
+    operation_id = "user_status",
+    tag = "users",
+    summary = "A user's presence",
+    params(
+        ("id" = uuid::Uuid, Path, description = "User id"),
+    ),
+    responses(
+        (status = 200, description = "The status (offline for unknown ids)", body = UserStatus),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
 #[get("/users/{id}/status")]
 async fn status(ctx: Ctx, _auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
     let mut list = ctx.hub.statuses(vec![path.id]).await;
@@ -251,6 +490,22 @@ async fn status(ctx: Ctx, _auth: Auth, path: web::Path<IdPath>) -> ApiResult<Htt
 }
 
 /// POST /api/v1/users/status/ids
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/status/ids",
+    operation_id = "user_statuses",
+    tag = "users",
+    summary = "Presence of many users (at most 1000 ids)",
+    request_body(description = "User ids", content = Vec<uuid::Uuid>),
+    responses(
+        (status = 200, description = "One status per id", body = [UserStatus]),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[post("/users/status/ids")]
 async fn statuses(ctx: Ctx, _auth: Auth, body: web::Json<Vec<Id>>) -> ApiResult<HttpResponse> {
     if body.len() > 1000 {
@@ -259,17 +514,38 @@ async fn statuses(ctx: Ctx, _auth: Auth, body: web::Json<Vec<Id>>) -> ApiResult<
     Ok(HttpResponse::Ok().json(ctx.hub.statuses(body.into_inner()).await))
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct SearchQuery {
+    /// Text to look for in usernames, display names and e-mails; empty lists everyone.
     #[serde(default)]
     q: String,
+    /// Zero-based page number.
     #[serde(default)]
     page: u32,
+    /// Users per page, 1 to 200 (default 60).
     per_page: Option<u32>,
 }
 
 /// GET /api/v1/users
+#[utoipa::path(
+    get,
+    path = "/api/v1/users",
+    operation_id = "search_users",
+    tag = "users",
+    summary = "Search the user directory (guests see only people they share a channel with)",
+    params(
+        SearchQuery,
+    ),
+    responses(
+        (status = 200, description = "One page of users", body = [User]),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
 #[get("/users")]
 async fn search(ctx: Ctx, auth: Auth, q: web::Query<SearchQuery>) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
@@ -281,6 +557,23 @@ async fn search(ctx: Ctx, auth: Auth, q: web::Query<SearchQuery>) -> ApiResult<H
 }
 
 /// GET /api/v1/users/by-username/{username}
+#[utoipa::path(
+    get,
+    path = "/api/v1/users/by-username/{username}",
+    operation_id = "user_by_username",
+    tag = "users",
+    summary = "A user by username",
+    params(
+        ("username" = String, Path, description = "Username"),
+    ),
+    responses(
+        (status = 200, description = "The user", body = User),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
 #[get("/users/by-username/{username}")]
 async fn by_username(ctx: Ctx, auth: Auth, path: web::Path<String>) -> ApiResult<HttpResponse> {
     let name = path.into_inner();
@@ -292,6 +585,24 @@ async fn by_username(ctx: Ctx, auth: Auth, path: web::Path<String>) -> ApiResult
 }
 
 /// GET /api/v1/users/{id}
+#[utoipa::path(
+    get,
+    path = "/api/v1/users/{id}",
+    operation_id = "get_user",
+    tag = "users",
+    summary = "A user by id",
+    params(
+        ("id" = uuid::Uuid, Path, description = "User id"),
+    ),
+    responses(
+        (status = 200, description = "The user (e-mail only for self and system admins)", body = User),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
 #[get("/users/{id}")]
 async fn get_user(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
     let id = path.id;
@@ -303,6 +614,26 @@ async fn get_user(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<Ht
 }
 
 /// PUT /api/v1/users/{id}/role
+#[utoipa::path(
+    put,
+    path = "/api/v1/users/{id}/role",
+    operation_id = "set_role",
+    tag = "users",
+    summary = "Set a user's system role (system admins)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "User id"),
+    ),
+    request_body = SetRoleRequest,
+    responses(
+        (status = 200, description = "The updated user", body = User),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[put("/users/{id}/role")]
 async fn set_role(
     ctx: Ctx,
@@ -319,6 +650,26 @@ async fn set_role(
 }
 
 /// PUT /api/v1/users/{id}/active
+#[utoipa::path(
+    put,
+    path = "/api/v1/users/{id}/active",
+    operation_id = "set_active",
+    tag = "users",
+    summary = "Deactivate or reactivate an account (system admins; anyone may deactivate themself)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "User id"),
+    ),
+    request_body = SetActiveRequest,
+    responses(
+        (status = 200, description = "The updated user", body = User),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[put("/users/{id}/active")]
 async fn set_active(
     ctx: Ctx,
@@ -335,6 +686,23 @@ async fn set_active(
 }
 
 /// POST /api/v1/users/{id}/sessions/revoke
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{id}/sessions/revoke",
+    operation_id = "revoke_all_sessions",
+    tag = "users",
+    summary = "Revoke every session and token of a user (system admins, or self)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "User id"),
+    ),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
 #[post("/users/{id}/sessions/revoke")]
 async fn revoke_all(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
     let id = path.id;

@@ -16,6 +16,7 @@ use super::Ctx;
 use crate::auth::Auth;
 use crate::error::ApiResult;
 use crate::hub::Outbound;
+use crate::openapi::{BadRequest, Forbidden, Unauthorized};
 
 const PING_EVERY: Duration = Duration::from_secs(20);
 const SILENCE_LIMIT: Duration = Duration::from_secs(60);
@@ -25,10 +26,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(websocket);
 }
 
-#[derive(Debug, serde::Deserialize)]
+/// Resuming after a disconnect: both or neither.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct Resume {
+    /// The `epoch` of the last frame seen, to resume (with `seq`).
     epoch: Option<String>,
+    /// The `seq` of the last frame seen, to resume (with `epoch`).
     seq: Option<u64>,
 }
 
@@ -45,6 +50,21 @@ fn same_origin(req: &HttpRequest) -> bool {
 }
 
 /// GET /api/v1/websocket
+#[utoipa::path(
+    get,
+    path = "/api/v1/websocket",
+    operation_id = "websocket",
+    tag = "ws",
+    summary = "Open the WebSocket for live events",
+    params(Resume),
+    responses(
+        (status = 101, description = "Switched to the WebSocket protocol. The server sends `ServerFrame`s (first `hello`), the client `ClientFrame`s; text frames of JSON only"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
 #[get("/websocket")]
 async fn websocket(
     ctx: Ctx,

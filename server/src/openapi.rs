@@ -1,0 +1,271 @@
+//! The OpenAPI 3.1 document of the HTTP API, served at `GET /api/v1/openapi.json`.
+//!
+//! It is generated from the code: every handler in `routes/` carries a
+//! `#[utoipa::path]` annotation (method, full path, parameters, body, answers),
+//! and the bodies are the `hearth_api` types, which derive `ToSchema`. A new
+//! route must be annotated and listed in [`ApiDoc`]'s `paths(...)`; the API test
+//! `openapi` fails otherwise.
+//!
+//! Errors share one body, [`ErrorBody`]; each status an operation can answer is
+//! a reusable response below ([`BadRequest`], [`Unauthorized`], ...), whose
+//! description names the `ErrorCode`s behind that status.
+
+use std::sync::OnceLock;
+
+use hearth_api::{
+    AddMemberRequest, ChangePasswordRequest, Channel, ChannelKind, ChannelMember, ChannelUnread,
+    ClientFrame, CreateChannelRequest, CreatePostRequest, CreateTeamRequest, CreateTokenRequest,
+    CreatedToken, DirectChannelRequest, EditPostRequest, ErrorBody, ErrorCode, ErrorDetail, Event,
+    EventKind, FileInfo, FollowRequest, JoinTeamRequest, LoginRequest, LoginResponse, MemberRole,
+    NotifyLevel, Post, PostPage, PostVersion, PostsQuery, Presence, Reaction, ReactionRequest,
+    Role, ServerFrame, ServerInfo, Session, SessionKind, SetActiveRequest, SetMemberRoleRequest,
+    SetRoleRequest, SetStatusRequest, SignupRequest, Team, TeamInvite, TeamMember, ThreadState,
+    UpdateChannelRequest, UpdateMembershipRequest, UpdateProfileRequest, UpdateTeamRequest, User,
+    UserStatus,
+};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
+
+use crate::auth::{CSRF_HEADER, SESSION_COOKIE};
+use crate::routes::{channels, files, posts, system, teams, users, ws};
+
+/// Security scheme: `Authorization: Bearer <token>` (login token or personal access token).
+pub const BEARER: &str = "bearer";
+/// Security scheme: the `HEARTH_SESSION` cookie set by login.
+pub const SESSION_COOKIE_SCHEME: &str = "session_cookie";
+/// Security scheme: the session's CSRF token, required with the cookie on writes.
+pub const CSRF_SCHEME: &str = "csrf_token";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Hearth API",
+        description = "The Hearth workplace chat HTTP API (v1). Bodies are JSON unless an \
+            operation says otherwise; ids are UUIDv7 strings and times are UTC milliseconds.\n\n\
+            Authenticate with `Authorization: Bearer <token>` (the `token` of a login, or a \
+            personal access token), or with the `HEARTH_SESSION` cookie set by login; \
+            cookie-authenticated writes (POST, PUT, PATCH, DELETE) must also send the \
+            session's `csrf_token` in `X-CSRF-Token`.\n\n\
+            Every failure answers `{\"error\":{\"code\":\"…\",\"message\":\"…\"}}` (`ErrorBody`); \
+            besides the statuses listed per operation, any operation may answer \
+            `500 internal`. Channels and posts the caller may not read answer `404 not_found`, \
+            as if they did not exist."
+    ),
+    paths(
+        // System (root routes first, outside /api/v1).
+        system::healthz,
+        system::readyz,
+        system::metrics,
+        system::info,
+        system::openapi,
+        // Users, sessions, tokens, status.
+        users::signup,
+        users::login,
+        users::logout,
+        users::me,
+        users::update_me,
+        users::change_password,
+        users::set_avatar,
+        users::avatar,
+        users::my_sessions,
+        users::revoke_session,
+        users::create_token,
+        users::my_tokens,
+        users::revoke_token,
+        users::set_my_status,
+        users::status,
+        users::statuses,
+        users::search,
+        users::by_username,
+        users::get_user,
+        users::set_role,
+        users::set_active,
+        users::revoke_all,
+        // Teams.
+        teams::create,
+        teams::mine,
+        teams::open,
+        teams::join,
+        teams::get_team,
+        teams::update,
+        teams::get_invite,
+        teams::new_invite,
+        teams::members,
+        teams::add_member,
+        teams::remove_member,
+        teams::set_member_role,
+        teams::browse_channels,
+        // Channels.
+        channels::create,
+        channels::direct,
+        channels::mine,
+        channels::unreads,
+        channels::get_channel,
+        channels::update,
+        channels::archive,
+        channels::unarchive,
+        channels::members,
+        channels::add_member,
+        channels::update_membership,
+        channels::remove_member,
+        channels::set_member_role,
+        channels::view,
+        channels::list_posts,
+        channels::pinned,
+        // Posts.
+        posts::create,
+        posts::saved,
+        posts::my_threads,
+        posts::get_post,
+        posts::edit,
+        posts::delete_post,
+        posts::history,
+        posts::thread,
+        posts::view_thread,
+        posts::follow,
+        posts::add_reaction,
+        posts::remove_reaction,
+        posts::pin,
+        posts::unpin,
+        posts::save,
+        posts::unsave,
+        // Files.
+        files::upload,
+        files::info,
+        files::download,
+        files::thumbnail,
+        files::preview,
+        // Realtime.
+        ws::websocket,
+    ),
+    components(
+        schemas(
+            ErrorBody, ErrorDetail, ErrorCode,
+            User, Role, Presence, LoginResponse, Session, SessionKind, CreatedToken, UserStatus,
+            Team, TeamInvite, TeamMember, MemberRole,
+            Channel, ChannelKind, ChannelMember, ChannelUnread, NotifyLevel,
+            Post, PostPage, PostVersion, Reaction, ThreadState, FileInfo, ServerInfo,
+            SignupRequest, LoginRequest, UpdateProfileRequest, ChangePasswordRequest,
+            SetRoleRequest, SetActiveRequest, CreateTokenRequest, SetStatusRequest,
+            CreateTeamRequest, UpdateTeamRequest, JoinTeamRequest, AddMemberRequest,
+            SetMemberRoleRequest, CreateChannelRequest, UpdateChannelRequest,
+            DirectChannelRequest, UpdateMembershipRequest, CreatePostRequest, EditPostRequest,
+            ReactionRequest, FollowRequest, PostsQuery, FileUpload,
+            ServerFrame, ClientFrame, Event, EventKind,
+        ),
+        responses(
+            BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
+            TooManyRequests, ServiceUnavailable,
+        )
+    ),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "system", description = "Health, readiness, metrics, server facts and this document."),
+        (name = "users", description = "Accounts, profiles, sessions, personal access tokens and presence."),
+        (name = "teams", description = "Teams, invitations and team membership."),
+        (name = "channels", description = "Channels, membership, preferences, read state and channel post listings."),
+        (name = "posts", description = "Posts, threads, reactions, pins and saved posts."),
+        (name = "files", description = "Uploads and downloads."),
+        (name = "ws", description = "The WebSocket for live events (frames: `ServerFrame`, `ClientFrame`)."),
+    )
+)]
+pub struct ApiDoc;
+
+/// Registers the security schemes the operations refer to.
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            BEARER,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "`Authorization: Bearer <token>`: the `token` of a login response, or \
+                         a personal access token (`POST /api/v1/users/me/tokens`).",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            SESSION_COOKIE_SCHEME,
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                SESSION_COOKIE,
+                "The HttpOnly session cookie set by `POST /api/v1/users/login`. Writes \
+                 authenticated by it also need `csrf_token`.",
+            ))),
+        );
+        components.add_security_scheme(
+            CSRF_SCHEME,
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                CSRF_HEADER,
+                "The session's `csrf_token` from the login response; required with the \
+                 session cookie on POST, PUT, PATCH and DELETE (not with a bearer token).",
+            ))),
+        );
+    }
+}
+
+/// The multipart body of `POST /api/v1/files`.
+#[derive(ToSchema)]
+pub struct FileUpload {
+    /// The channel the files are for. Send this text part before the files.
+    pub channel_id: uuid::Uuid,
+    /// One to ten parts named `files`, each with a file name; each at most
+    /// `files.max_file_size` bytes.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    pub files: Vec<Vec<u8>>,
+}
+
+/// `invalid_input`: the body, the query string or a path parameter did not
+/// parse (malformed JSON, unknown field, bad id) or failed validation.
+#[derive(ToResponse)]
+pub struct BadRequest(pub ErrorBody);
+
+/// `unauthenticated` (no bearer token or session cookie), `session_expired`
+/// (expired or revoked), or `invalid_credentials` (wrong login or password, on
+/// login and password change).
+#[derive(ToResponse)]
+pub struct Unauthorized(pub ErrorBody);
+
+/// `forbidden` (the caller's role does not allow this), `csrf_mismatch` (a
+/// cookie-authenticated write without the session's `X-CSRF-Token`),
+/// `account_inactive`, `channel_archived` (the channel is read-only),
+/// `signup_disabled` or `setup_token_invalid`.
+#[derive(ToResponse)]
+pub struct Forbidden(pub ErrorBody);
+
+/// `not_found`: the resource does not exist, or the caller may not see it.
+#[derive(ToResponse)]
+pub struct NotFound(pub ErrorBody);
+
+/// `conflict`: a unique name, username or e-mail is already taken.
+#[derive(ToResponse)]
+pub struct Conflict(pub ErrorBody);
+
+/// `payload_too_large` (the JSON body exceeds `limits.max_json_bytes`) or
+/// `file_too_large` (an upload exceeds its size limit).
+#[derive(ToResponse)]
+pub struct PayloadTooLarge(pub ErrorBody);
+
+/// `rate_limited`: too many requests; retry after the seconds in `Retry-After`.
+#[derive(ToResponse)]
+#[response(headers(("Retry-After" = u64, description = "Seconds to wait before retrying")))]
+pub struct TooManyRequests(pub ErrorBody);
+
+/// `unavailable`: the database does not answer, or the server is starting or stopping.
+#[derive(ToResponse)]
+pub struct ServiceUnavailable(pub ErrorBody);
+
+/// The document as JSON, built once.
+pub fn json() -> &'static str {
+    static DOC: OnceLock<String> = OnceLock::new();
+    DOC.get_or_init(|| {
+        ApiDoc::openapi().to_json().unwrap_or_else(|e| {
+            serde_json::json!({ "error": { "code": "internal", "message": e.to_string() } })
+                .to_string()
+        })
+    })
+}
