@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[derive(Default)]
 pub struct Config {
     pub server: ServerConfig,
     pub database: DatabaseConfig,
@@ -115,20 +116,6 @@ pub struct LogConfig {
     pub format: String,
     /// A tracing filter such as `info` or `hearth=debug,info`.
     pub level: String,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            server: ServerConfig::default(),
-            database: DatabaseConfig::default(),
-            accounts: AccountsConfig::default(),
-            files: FilesConfig::default(),
-            limits: LimitsConfig::default(),
-            realtime: RealtimeConfig::default(),
-            log: LogConfig::default(),
-        }
-    }
 }
 
 impl Default for ServerConfig {
@@ -351,7 +338,8 @@ mod tests {
     /// The documented example must stay loadable and equal to the defaults.
     #[test]
     fn example_file_matches_defaults() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../packaging/hearth.toml");
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../packaging/hearth.toml");
         let loaded = Config::load(Some(&path)).unwrap();
         assert_eq!(
             serde_json::to_value(&loaded).unwrap(),

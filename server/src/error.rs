@@ -68,10 +68,10 @@ impl ResponseError for ApiError {
             other => other.to_string(),
         };
         let mut resp = error_response(code, message);
-        if let Error::RateLimited { retry_after_secs } = &self.0 {
-            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                resp.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let Error::RateLimited { retry_after_secs } = &self.0
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
         }
         resp
     }

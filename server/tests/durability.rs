@@ -10,9 +10,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use harness::{Backend, PgDb};
 use hearth_api::{CreatePostRequest, CreateTeamRequest, SignupRequest};
 use hearth_client::Client;
-use harness::{Backend, PgDb};
 
 /// A `hearth serve` process and what it printed at start.
 struct Proc {
@@ -23,7 +23,14 @@ struct Proc {
 
 fn spawn(dir: &std::path::Path, db_url: &str) -> Proc {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--workers", "2", "--data-dir"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--workers",
+            "2",
+            "--data-dir",
+        ])
         .arg(dir)
         .env("HEARTH_DATABASE__URL", db_url)
         .env("HEARTH_LIMITS__POSTS_PER_SECOND", "100000")
@@ -42,16 +49,28 @@ fn spawn(dir: &std::path::Path, db_url: &str) -> Proc {
     });
     let mut url = None;
     while url.is_none() {
-        let line = rx.recv_timeout(Duration::from_secs(60)).expect("server starts within a minute");
-        url = line.strip_prefix("Hearth is listening on ").and_then(|r| r.split_whitespace().next()).map(str::to_string);
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("server starts within a minute");
+        url = line
+            .strip_prefix("Hearth is listening on ")
+            .and_then(|r| r.split_whitespace().next())
+            .map(str::to_string);
     }
     let mut setup_token = None;
-    if let Ok(line) = rx.recv_timeout(Duration::from_millis(500)) {
-        if line.starts_with("First start") {
-            setup_token = rx.recv_timeout(Duration::from_secs(5)).ok().map(|l| l.trim().to_string());
-        }
+    if let Ok(line) = rx.recv_timeout(Duration::from_millis(500))
+        && line.starts_with("First start")
+    {
+        setup_token = rx
+            .recv_timeout(Duration::from_secs(5))
+            .ok()
+            .map(|l| l.trim().to_string());
     }
-    Proc { child, url: url.expect("server printed its URL"), setup_token }
+    Proc {
+        child,
+        url: url.expect("server printed its URL"),
+        setup_token,
+    }
 }
 
 async fn acknowledged_posts_survive_sigkill(backend: Backend) {
@@ -62,7 +81,10 @@ async fn acknowledged_posts_survive_sigkill(backend: Backend) {
         None => format!("sqlite://{}", dir.path().join("hearth.db").display()),
     };
     let mut p = spawn(dir.path(), &db_url);
-    let token = p.setup_token.clone().expect("first start prints a setup token");
+    let token = p
+        .setup_token
+        .clone()
+        .expect("first start prints a setup token");
     let anon = Client::new(p.url.clone());
     anon.signup(&SignupRequest {
         username: "admin".into(),
@@ -76,10 +98,21 @@ async fn acknowledged_posts_survive_sigkill(backend: Backend) {
     let mut admin = Client::new(p.url.clone());
     admin.login("admin", "admin-password").await.unwrap();
     let team = admin
-        .create_team(&CreateTeamRequest { name: "crash".into(), display_name: "Crash".into(), open: true, ..Default::default() })
+        .create_team(&CreateTeamRequest {
+            name: "crash".into(),
+            display_name: "Crash".into(),
+            open: true,
+            ..Default::default()
+        })
         .await
         .unwrap();
-    let town = admin.my_channels().await.unwrap().into_iter().find(|c| c.name == "town-square").unwrap();
+    let town = admin
+        .my_channels()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "town-square")
+        .unwrap();
     let _ = team;
 
     // Eight writers post as fast as they can; the server dies right after the 300th acknowledgement.
@@ -125,7 +158,10 @@ async fn acknowledged_posts_survive_sigkill(backend: Backend) {
     assert!(acked.len() >= target);
 
     let mut p2 = spawn(dir.path(), &db_url);
-    assert!(p2.setup_token.is_none(), "accounts survived, so no new setup token");
+    assert!(
+        p2.setup_token.is_none(),
+        "accounts survived, so no new setup token"
+    );
     let mut admin = Client::new(p2.url.clone());
     admin.login("admin", "admin-password").await.unwrap();
     let mut missing = Vec::new();
@@ -136,7 +172,12 @@ async fn acknowledged_posts_survive_sigkill(backend: Backend) {
     }
     p2.child.kill().ok();
     p2.child.wait().ok();
-    assert!(missing.is_empty(), "{} of {} acknowledged posts lost: {missing:?}", missing.len(), acked.len());
+    assert!(
+        missing.is_empty(),
+        "{} of {} acknowledged posts lost: {missing:?}",
+        missing.len(),
+        acked.len()
+    );
     drop(pg);
 }
 

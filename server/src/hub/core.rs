@@ -96,14 +96,14 @@ pub(super) async fn run(
 }
 
 fn presence_of(s: &UserState, away_after: Duration) -> Presence {
-    if let Some(m) = s.manual {
-        if m == Presence::Dnd || m == Presence::Offline {
-            return if s.conns.is_empty() && m == Presence::Dnd {
-                Presence::Offline
-            } else {
-                m
-            };
-        }
+    if let Some(m) = s.manual
+        && (m == Presence::Dnd || m == Presence::Offline)
+    {
+        return if s.conns.is_empty() && m == Presence::Dnd {
+            Presence::Offline
+        } else {
+            m
+        };
     }
     if s.conns.is_empty() {
         Presence::Offline

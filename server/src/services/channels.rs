@@ -333,14 +333,17 @@ pub fn update(ctx: &Ctx, auth: &Auth, id: Id, req: UpdateChannelRequest) -> Resu
         .transpose()?;
     let row = ctx.store.write(|tx| {
         let (mut ch, f) = readable(tx.conn, auth, id)?;
+        // Before the role checks: EditChannelInfo is never allowed on an
+        // archived channel, which would otherwise answer a misleading
+        // "forbidden" instead of "channel_archived".
+        if f.channel_archived {
+            return Err(Error::ChannelArchived);
+        }
         if name.is_some() || display.is_some() {
             require(&auth.actor, Action::ManageChannel, &f)?;
         }
         if purpose.is_some() || header.is_some() {
             require(&auth.actor, Action::EditChannelInfo, &f)?;
-        }
-        if f.channel_archived {
-            return Err(Error::ChannelArchived);
         }
         if let Some(n) = name {
             if teams::DEFAULT_CHANNELS[0].0 == ch.name && n != ch.name {
@@ -415,13 +418,27 @@ pub fn add_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<Channel
     let row = ctx.store.write(|tx| {
         let ch = load(tx.conn, id)?;
         let f = facts(tx.conn, auth, &ch)?;
+        let can_read = allowed(&auth.actor, Action::ReadChannel, &f);
         if user_id == auth.user_id() {
             if f.channel_role.is_some() {
-                return Ok(channels::member(tx.conn, &ch.id, &auth.user.id)?
-                    .ok_or(Error::NotFound("channel member"))?);
+                return channels::member(tx.conn, &ch.id, &auth.user.id)?
+                    .ok_or(Error::NotFound("channel member"));
+            }
+            // Only a public channel of a team the caller can see may answer
+            // "forbidden" (e.g. to a guest); private channels, DMs and other
+            // teams' channels must look as if they did not exist.
+            let knowable = ch.kind() == ChannelKind::Public
+                && (f.team_role.is_some() || auth.actor.is_admin());
+            if !can_read && !knowable {
+                return Err(Error::NotFound("channel"));
             }
             require(&auth.actor, Action::JoinChannel, &f)?;
         } else {
+            // Adding people to a channel one cannot read (a system admin or
+            // team admin outside a private channel) would reveal it.
+            if !can_read {
+                return Err(Error::NotFound("channel"));
+            }
             require(&auth.actor, Action::AddChannelMembers, &f)?;
         }
         let target = hearth_store::users::by_id(tx.conn, &user_id.to_string())?
@@ -429,13 +446,13 @@ pub fn add_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<Channel
         if !target.is_active {
             return Err(Error::invalid("the user is deactivated"));
         }
-        if let Some(t) = &ch.team_id {
-            if teams::role_in(tx.conn, t, &target.id)?.is_none() {
-                return Err(Error::invalid(format!(
-                    "{} is not a member of this channel's team",
-                    target.username
-                )));
-            }
+        if let Some(t) = &ch.team_id
+            && teams::role_in(tx.conn, t, &target.id)?.is_none()
+        {
+            return Err(Error::invalid(format!(
+                "{} is not a member of this channel's team",
+                target.username
+            )));
         }
         add_member_in(tx, &ch, user_id, MemberRole::Member)
     })?;

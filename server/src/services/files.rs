@@ -120,10 +120,10 @@ pub fn readable(ctx: &Ctx, auth: &Auth, id: Id) -> Result<FileRow> {
         {
             return Err(Error::NotFound("file"));
         }
-        if let Some(p) = &row.post_id {
-            if hearth_store::posts::by_id(c, p)?.is_some_and(|p| p.deleted_at.is_some()) {
-                return Err(Error::NotFound("file"));
-            }
+        if let Some(p) = &row.post_id
+            && hearth_store::posts::by_id(c, p)?.is_some_and(|p| p.deleted_at.is_some())
+        {
+            return Err(Error::NotFound("file"));
         }
         Ok(row)
     })

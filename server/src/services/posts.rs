@@ -112,10 +112,10 @@ pub fn create(ctx: &Ctx, auth: &Auth, req: CreatePostRequest) -> Result<(Post, b
         )));
     }
     ctx.store.write(|tx| {
-        if let Some(k) = &key {
-            if let Some(existing) = posts::by_idempotency(tx.conn, &auth.user.id, k)? {
-                return Ok((one(tx.conn, &existing)?, false));
-            }
+        if let Some(k) = &key
+            && let Some(existing) = posts::by_idempotency(tx.conn, &auth.user.id, k)?
+        {
+            return Ok((one(tx.conn, &existing)?, false));
         }
         let (ch, f) = channels::readable(tx.conn, auth, req.channel_id)?;
         require(&auth.actor, Action::Post, &f)?;
@@ -397,14 +397,14 @@ pub fn delete(ctx: &Ctx, auth: &Auth, id: Id) -> Result<()> {
             audience(&ch),
             row.to_api(),
         ))?;
-        if let Some(root_id) = &row.root_id {
-            if let Some(mut root) = posts::by_id(tx.conn, root_id)? {
-                root.reply_count = (root.reply_count - 1).max(0);
-                root.updated_at = now;
-                posts::save(tx.conn, &root)?;
-                let post = one(tx.conn, &root)?;
-                tx.log(Change::new(EventKind::PostEdited, audience(&ch), &post))?;
-            }
+        if let Some(root_id) = &row.root_id
+            && let Some(mut root) = posts::by_id(tx.conn, root_id)?
+        {
+            root.reply_count = (root.reply_count - 1).max(0);
+            root.updated_at = now;
+            posts::save(tx.conn, &root)?;
+            let post = one(tx.conn, &root)?;
+            tx.log(Change::new(EventKind::PostEdited, audience(&ch), &post))?;
         }
         if auth.user.id != row.user_id {
             crate::services::audit::record(

@@ -116,10 +116,10 @@ pub fn add_member_in(
         row.to_api(),
     ))?;
     for (n, _) in DEFAULT_CHANNELS {
-        if let Some(ch) = hearth_store::channels::by_name(tx.conn, Some(&team.id), n)? {
-            if ch.archived_at.is_none() {
-                channels::add_member_in(tx, &ch, user_id, MemberRole::Member)?;
-            }
+        if let Some(ch) = hearth_store::channels::by_name(tx.conn, Some(&team.id), n)?
+            && ch.archived_at.is_none()
+        {
+            channels::add_member_in(tx, &ch, user_id, MemberRole::Member)?;
         }
     }
     Ok(row)

@@ -11,8 +11,7 @@ use hearth_server::{Config, RunningServer};
 
 /// Where the test PostgreSQL server lives; every machine runs one on loopback.
 pub fn pg_base_url() -> String {
-    std::env::var("TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    std::env::var("TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +57,8 @@ pub struct TestServer {
     pub server: Option<RunningServer>,
     pub backend: Backend,
     pub dir: tempfile::TempDir,
+    /// Held so the database is dropped after the server stops.
+    #[allow(dead_code, reason = "dropped with the server")]
     pub pg: Option<PgDb>,
     pub url: String,
     setup_token: Option<String>,

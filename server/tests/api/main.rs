@@ -4,6 +4,9 @@
 mod harness;
 
 mod accounts;
+mod bad_input;
 mod chat;
-mod realtime;
+mod files;
 mod openapi;
+mod permissions;
+mod realtime;

@@ -27,7 +27,11 @@ async fn expect(ws: &mut WsConnection, kind: EventKind) -> hearth_api::Event {
 async fn drain(ws: &mut WsConnection, d: Duration) -> Vec<hearth_api::Event> {
     let deadline = Instant::now() + d;
     let mut out = Vec::new();
-    while let Some(e) = ws.next_event(deadline.saturating_duration_since(Instant::now())).await.expect("websocket works") {
+    while let Some(e) = ws
+        .next_event(deadline.saturating_duration_since(Instant::now()))
+        .await
+        .expect("websocket works")
+    {
         out.push(e);
     }
     out
@@ -39,30 +43,62 @@ async fn typing_reaches_other_members_only(s: TestServer) {
     let (bob, bob_user) = s.user("bob").await;
     let (carol, _) = s.user("carol").await;
     bob.add_team_member(team.id, bob_user.id).await.unwrap();
-    let town = alice.my_channels().await.unwrap().into_iter().find(|c| c.name == "town-square").unwrap();
+    let town = alice
+        .my_channels()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "town-square")
+        .unwrap();
     let mut alice_ws = alice.connect_ws(None).await.unwrap();
     let mut bob_ws = bob.connect_ws(None).await.unwrap();
     let mut carol_ws = carol.connect_ws(None).await.unwrap();
-    bob_ws.send(ClientFrame::Typing { channel_id: town.id, root_id: None }).await.unwrap();
+    bob_ws
+        .send(ClientFrame::Typing {
+            channel_id: town.id,
+            root_id: None,
+        })
+        .await
+        .unwrap();
     let e = expect(&mut alice_ws, EventKind::Typing).await;
     assert_eq!(e.data["user_id"], bob_user.id.to_string());
     assert_eq!(e.channel_id, Some(town.id));
     let bob_saw = drain(&mut bob_ws, Duration::from_millis(500)).await;
-    assert!(bob_saw.iter().all(|e| e.event != EventKind::Typing), "the typist is not told");
+    assert!(
+        bob_saw.iter().all(|e| e.event != EventKind::Typing),
+        "the typist is not told"
+    );
     // Carol is not in the channel: neither her typing goes out nor does she see Bob's.
-    carol_ws.send(ClientFrame::Typing { channel_id: town.id, root_id: None }).await.unwrap();
+    carol_ws
+        .send(ClientFrame::Typing {
+            channel_id: town.id,
+            root_id: None,
+        })
+        .await
+        .unwrap();
     let carol_saw = drain(&mut carol_ws, Duration::from_millis(500)).await;
     assert!(carol_saw.iter().all(|e| e.event != EventKind::Typing));
     let alice_saw = drain(&mut alice_ws, Duration::from_millis(500)).await;
-    assert!(alice_saw.iter().all(|e| e.event != EventKind::Typing), "non-members cannot send typing");
+    assert!(
+        alice_saw.iter().all(|e| e.event != EventKind::Typing),
+        "non-members cannot send typing"
+    );
 }
 
 async fn presence_follows_connections_and_choices(s: TestServer) {
     let (alice, _) = s.admin().await;
     let (bob, bob_user) = s.user("bob").await;
-    assert_eq!(alice.status(bob_user.id).await.unwrap().presence, Presence::Offline);
+    assert_eq!(
+        alice.status(bob_user.id).await.unwrap().presence,
+        Presence::Offline
+    );
     let mut alice_ws = alice.connect_ws(None).await.unwrap();
-    alice_ws.send(ClientFrame::SubscribePresence { user_ids: vec![bob_user.id] }).await.unwrap();
+    alice_ws
+        .send(ClientFrame::SubscribePresence {
+            user_ids: vec![bob_user.id],
+        })
+        .await
+        .unwrap();
     // Bob's status changes, skipping Alice's own.
     async fn bob_status(ws: &mut WsConnection, bob: uuid::Uuid) -> Presence {
         loop {
@@ -73,15 +109,30 @@ async fn presence_follows_connections_and_choices(s: TestServer) {
             }
         }
     }
-    assert_eq!(bob_status(&mut alice_ws, bob_user.id).await, Presence::Offline);
+    assert_eq!(
+        bob_status(&mut alice_ws, bob_user.id).await,
+        Presence::Offline
+    );
     let bob_ws = bob.connect_ws(None).await.unwrap();
-    assert_eq!(bob_status(&mut alice_ws, bob_user.id).await, Presence::Online);
-    assert_eq!(bob.set_status(Presence::Dnd).await.unwrap().presence, Presence::Dnd);
+    assert_eq!(
+        bob_status(&mut alice_ws, bob_user.id).await,
+        Presence::Online
+    );
+    assert_eq!(
+        bob.set_status(Presence::Dnd).await.unwrap().presence,
+        Presence::Dnd
+    );
     assert_eq!(bob_status(&mut alice_ws, bob_user.id).await, Presence::Dnd);
     bob.set_status(Presence::Online).await.unwrap();
-    assert_eq!(bob_status(&mut alice_ws, bob_user.id).await, Presence::Online);
+    assert_eq!(
+        bob_status(&mut alice_ws, bob_user.id).await,
+        Presence::Online
+    );
     bob_ws.close().await.unwrap();
-    assert_eq!(bob_status(&mut alice_ws, bob_user.id).await, Presence::Offline);
+    assert_eq!(
+        bob_status(&mut alice_ws, bob_user.id).await,
+        Presence::Offline
+    );
     let all = alice.statuses(&[bob_user.id]).await.unwrap();
     assert_eq!(all[0].presence, Presence::Offline);
 }
@@ -89,7 +140,11 @@ async fn presence_follows_connections_and_choices(s: TestServer) {
 async fn idle_users_become_away(s: TestServer) {
     let (alice, alice_user) = s.admin().await;
     let mut ws = alice.connect_ws(None).await.unwrap();
-    ws.send(ClientFrame::SubscribePresence { user_ids: vec![alice_user.id] }).await.unwrap();
+    ws.send(ClientFrame::SubscribePresence {
+        user_ids: vec![alice_user.id],
+    })
+    .await
+    .unwrap();
     // away_after_secs is 1 in this server; the hub sweeps every 15 s at most.
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -102,7 +157,12 @@ async fn idle_users_become_away(s: TestServer) {
     }
     ws.send(ClientFrame::Activity).await.unwrap();
     let e = expect(&mut ws, EventKind::StatusChanged).await;
-    assert_eq!(serde_json::from_value::<UserStatus>(e.data).unwrap().presence, Presence::Online);
+    assert_eq!(
+        serde_json::from_value::<UserStatus>(e.data)
+            .unwrap()
+            .presence,
+        Presence::Online
+    );
 }
 
 /// A client that stops reading is disconnected; the others keep getting
@@ -112,12 +172,21 @@ async fn slow_consumer_is_dropped_without_delaying_others(s: TestServer) {
     let team = s.team(&alice, "acme", true).await;
     let (bob, bob_user) = s.user("bob").await;
     bob.add_team_member(team.id, bob_user.id).await.unwrap();
-    let town = alice.my_channels().await.unwrap().into_iter().find(|c| c.name == "town-square").unwrap();
+    let town = alice
+        .my_channels()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "town-square")
+        .unwrap();
 
     // A raw connection as Bob that never reads after the handshake.
     let url = format!("{}/api/v1/websocket", s.url.replacen("http", "ws", 1));
     let mut req = url.into_client_request().unwrap();
-    req.headers_mut().insert("Authorization", format!("Bearer {}", bob.token().unwrap()).parse().unwrap());
+    req.headers_mut().insert(
+        "Authorization",
+        format!("Bearer {}", bob.token().unwrap()).parse().unwrap(),
+    );
     let (stalled, _) = tokio_tungstenite::connect_async(req).await.unwrap();
     let mut alice_ws = alice.connect_ws(None).await.unwrap();
 
@@ -126,7 +195,10 @@ async fn slow_consumer_is_dropped_without_delaying_others(s: TestServer) {
     let poster = alice.clone();
     let post_task = tokio::spawn(async move {
         for i in 0..n {
-            poster.post_message(town.id, &format!("{i} {big}")).await.unwrap();
+            poster
+                .post_message(town.id, &format!("{i} {big}"))
+                .await
+                .unwrap();
         }
     });
     let mut received = 0;
@@ -144,7 +216,10 @@ async fn slow_consumer_is_dropped_without_delaying_others(s: TestServer) {
         .and_then(|l| l.split_whitespace().last())
         .and_then(|v| v.parse::<f64>().ok())
         .unwrap_or(0.0);
-    assert!(dropped >= 1.0, "the stalled connection was dropped (metrics said {dropped})");
+    assert!(
+        dropped >= 1.0,
+        "the stalled connection was dropped (metrics said {dropped})"
+    );
     // The stalled socket, once read, ends with a policy close.
     let (_, mut read) = stalled.split();
     let mut closed = false;
@@ -201,5 +276,8 @@ macro_rules! both {
 both!(typing_reaches_other_members_only, |_| {});
 both!(presence_follows_connections_and_choices, |_| {});
 both!(idle_users_become_away, |c| c.accounts.away_after_secs = 1);
-both!(slow_consumer_is_dropped_without_delaying_others, |c| c.realtime.queue_size = 16);
+both!(slow_consumer_is_dropped_without_delaying_others, |c| c
+    .realtime
+    .queue_size =
+    16);
 both!(shutdown_closes_sockets_with_going_away, |_| {});

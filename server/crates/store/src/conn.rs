@@ -128,7 +128,6 @@ pub struct Store {
 /// A write transaction in progress.
 pub struct Tx<'a> {
     pub conn: &'a mut DbConn,
-    backend: Backend,
     appended: bool,
 }
 
@@ -136,10 +135,10 @@ impl Tx<'_> {
     /// Appends `change` to the change log in this transaction; it is published
     /// to followers only once the transaction commits.
     pub fn log(&mut self, change: Change) -> StoreResult<()> {
-        if !self.appended && self.backend == Backend::Postgres {
-            if let DbConn::Pg(pg) = &mut *self.conn {
-                pg.batch_execute(&format!("SELECT pg_advisory_xact_lock({CHANGE_LOG_LOCK})"))?;
-            }
+        if !self.appended
+            && let DbConn::Pg(pg) = &mut *self.conn
+        {
+            pg.batch_execute(&format!("SELECT pg_advisory_xact_lock({CHANGE_LOG_LOCK})"))?;
         }
         self.appended = true;
         change_log::append(self.conn, &change)
@@ -215,12 +214,10 @@ impl Store {
             Backend::Postgres => None,
         };
         let mut conn = self.conn()?;
-        let backend = self.backend;
         let mut appended = false;
         let result = conn.transaction::<T, TxError, _>(|c| {
             let mut tx = Tx {
                 conn: c,
-                backend,
                 appended: false,
             };
             let out = f(&mut tx).map_err(TxError::Domain)?;

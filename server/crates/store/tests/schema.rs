@@ -44,9 +44,16 @@ fn sqlite_schema(path: &str) -> Schema {
     .unwrap();
     let mut out = Schema::new();
     for t in tables {
-        let cols: Vec<SqliteCol> = diesel::sql_query(format!("PRAGMA table_info({})", t.name)).load(&mut c).unwrap();
+        let cols: Vec<SqliteCol> = diesel::sql_query(format!("PRAGMA table_info({})", t.name))
+            .load(&mut c)
+            .unwrap();
         // Primary-key columns are NOT NULL in PostgreSQL whatever the DDL says.
-        out.insert(t.name, cols.into_iter().map(|c| (c.name, c.notnull == 1 || c.pk > 0)).collect());
+        out.insert(
+            t.name,
+            cols.into_iter()
+                .map(|c| (c.name, c.notnull == 1 || c.pk > 0))
+                .collect(),
+        );
     }
     out
 }
@@ -61,7 +68,9 @@ fn pg_schema(url: &str) -> Schema {
     .unwrap();
     let mut out = Schema::new();
     for col in cols {
-        out.entry(col.table_name).or_default().insert(col.column_name, col.is_nullable == "NO");
+        out.entry(col.table_name)
+            .or_default()
+            .insert(col.column_name, col.is_nullable == "NO");
     }
     out
 }
@@ -77,19 +86,29 @@ fn sqlite_and_postgres_schemas_agree() {
     })
     .unwrap();
 
-    let base = std::env::var("TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    let base = std::env::var("TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
     let name = format!("hearth_schema_{}", uuid::Uuid::now_v7().simple());
     let mut admin = PgConnection::establish(&format!("{base}/postgres")).unwrap();
-    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).unwrap();
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .unwrap();
     let url = format!("{base}/{name}");
     let result = std::panic::catch_unwind(|| {
-        migrate_only(DbOptions { url: url.clone(), max_connections: 1, sqlite_synchronous: "NORMAL".into() }).unwrap();
+        migrate_only(DbOptions {
+            url: url.clone(),
+            max_connections: 1,
+            sqlite_synchronous: "NORMAL".into(),
+        })
+        .unwrap();
         let lite = sqlite_schema(sqlite_path.to_str().unwrap());
         let pg = pg_schema(&url);
         assert!(lite.len() >= 14, "all tables exist: {:?}", lite.keys());
         assert_eq!(lite, pg);
     });
-    diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).unwrap();
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&mut admin)
+        .unwrap();
     if let Err(e) = result {
         std::panic::resume_unwind(e);
     }
