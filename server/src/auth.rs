@@ -82,7 +82,7 @@ fn bearer(req: &HttpRequest) -> Option<String> {
 /// Resolves a token to its live session and active user.
 pub fn authenticate(ctx: &Ctx, token: &str) -> Result<(SessionRow, UserRow), Error> {
     let now = now_millis();
-    ctx.store.read(|c| {
+    let (s, u) = ctx.store.read(|c| {
         let s = hearth_store::sessions::by_token_hash(c, &token_hash(token))?
             .ok_or(Error::SessionExpired)?;
         if s.revoked_at.is_some() || s.expires_at.is_some_and(|e| e <= now) {
@@ -92,12 +92,15 @@ pub fn authenticate(ctx: &Ctx, token: &str) -> Result<(SessionRow, UserRow), Err
         if !u.is_active {
             return Err(Error::AccountInactive);
         }
-        // Activity is recorded at most once a minute to keep reads cheap.
-        if now - s.last_active_at > 60_000 {
-            hearth_store::sessions::touch(c, &s.id, now)?;
-        }
         Ok((s, u))
-    })
+    })?;
+    // Activity is recorded at most once a minute, through the write path so
+    // it never races a write transaction.
+    if now - s.last_active_at > 60_000 {
+        ctx.store
+            .write(|tx| Ok(hearth_store::sessions::touch(tx.conn, &s.id, now)?))?;
+    }
+    Ok((s, u))
 }
 
 impl FromRequest for Auth {

@@ -131,6 +131,11 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
         files,
         metrics,
         dummy_hash,
+        passwords: state::PasswordGate::new(
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+        ),
     });
     let setup_ctx = ctx.clone();
     let setup_token =

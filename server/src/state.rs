@@ -25,6 +25,46 @@ pub struct Ctx {
     /// A hash to verify against when the login names no account, so that
     /// unknown accounts cost the same time as wrong passwords.
     pub dummy_hash: String,
+    /// Bounds concurrent password hashing (see [`PasswordGate`]).
+    pub passwords: PasswordGate,
+}
+
+/// Lets at most `n` argon2 computations run at once. Each takes 19 MiB and
+/// most of a core, so an unbounded burst of logins would exhaust memory and
+/// starve everything else; excess callers wait their turn.
+pub struct PasswordGate {
+    free: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+impl PasswordGate {
+    pub fn new(n: usize) -> PasswordGate {
+        PasswordGate {
+            free: std::sync::Mutex::new(n.max(1)),
+            freed: std::sync::Condvar::new(),
+        }
+    }
+
+    fn run<T>(&self, f: impl FnOnce() -> T) -> T {
+        let mut free = self.free.lock().unwrap_or_else(|p| p.into_inner());
+        while *free == 0 {
+            free = self.freed.wait(free).unwrap_or_else(|p| p.into_inner());
+        }
+        *free -= 1;
+        drop(free);
+        let out = f();
+        *self.free.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+        self.freed.notify_one();
+        out
+    }
+
+    pub fn hash(&self, password: &str) -> hearth_core::Result<String> {
+        self.run(|| crate::auth::hash_password(password))
+    }
+
+    pub fn verify(&self, password: &str, hash: &str) -> bool {
+        self.run(|| crate::auth::verify_password(password, hash))
+    }
 }
 
 /// Rate limits: logins per client address, posts per user.

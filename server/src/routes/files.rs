@@ -1,7 +1,9 @@
 //! Uploads and downloads.
 
-use actix_multipart::Multipart;
-use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_multipart::{Field, Multipart};
+use actix_web::http::header::{
+    self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
+};
 use actix_web::{HttpResponse, get, post, web};
 use futures_util::StreamExt;
 use hearth_api::FileInfo;
@@ -21,20 +23,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(preview);
 }
 
-const MAX_FILES_PER_UPLOAD: usize = 10;
-
 /// POST /api/v1/files
 ///
 /// Multipart: a text part `channel_id` first, then up to ten parts `files`.
-/// Each part is read with the size limit enforced while streaming, so an
-/// oversized upload is refused without being buffered whole.
+/// The caller's right to post in the channel is checked as soon as
+/// `channel_id` has been read, before any file part is, so `channel_id` must
+/// come before the files (a file part before it is refused). Each part is read
+/// with the size limit enforced while streaming, so an oversized upload is
+/// refused without being buffered whole. The upload is all or nothing: every
+/// part is checked (name, size, count) before any is stored.
 #[utoipa::path(
     post,
     path = "/api/v1/files",
     operation_id = "upload_files",
     tag = "files",
     summary = "Upload up to ten files to a channel, to attach to a post",
-    request_body(description = "A text part `channel_id` first, then one to ten parts `files`", content = FileUpload, content_type = "multipart/form-data"),
+    request_body(description = "A text part `channel_id` first (file parts before it are refused), then one to ten parts `files`; nothing is stored unless every part is accepted", content = FileUpload, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "One record per file, in order", body = [FileInfo]),
         (status = 400, response = BadRequest),
@@ -47,52 +51,54 @@ const MAX_FILES_PER_UPLOAD: usize = 10;
 )]
 #[post("/files")]
 async fn upload(ctx: Ctx, auth: Auth, mut form: Multipart) -> ApiResult<HttpResponse> {
+    let ctx = ctx.into_inner();
     let max = ctx.config.files.max_file_size;
     let mut channel_id: Option<Id> = None;
     let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
     while let Some(field) = form.next().await {
-        let mut field =
-            field.map_err(|e| Error::invalid(format!("malformed multipart body: {e}")))?;
+        let mut field = field.map_err(malformed)?;
         let name = field.name().unwrap_or("").to_string();
-        let file_name = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .map(str::to_string);
-        let limit = if name == "files" { max as usize } else { 256 };
-        let mut buf = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk =
-                chunk.map_err(|e| Error::invalid(format!("malformed multipart body: {e}")))?;
-            if buf.len() + chunk.len() > limit {
-                return Err(if name == "files" {
-                    Error::FileTooLarge(max)
-                } else {
-                    Error::invalid(format!("part '{name}' is too long"))
-                }
-                .into());
-            }
-            buf.extend_from_slice(&chunk);
-        }
         match name.as_str() {
             "channel_id" => {
-                let s = std::str::from_utf8(&buf)
-                    .map_err(|_| Error::invalid("channel_id is not text"))?;
-                channel_id = Some(
-                    s.trim()
-                        .parse()
-                        .map_err(|_| Error::invalid("channel_id is not a valid id"))?,
-                );
+                if channel_id.is_some() {
+                    return Err(Error::invalid("the channel_id part must be sent once").into());
+                }
+                let buf = read_part(&mut field, 256)
+                    .await?
+                    .ok_or_else(|| Error::invalid("part 'channel_id' is too long"))?;
+                let id: Id = std::str::from_utf8(&buf)
+                    .map_err(|_| Error::invalid("channel_id is not text"))?
+                    .trim()
+                    .parse()
+                    .map_err(|_| Error::invalid("channel_id is not a valid id"))?;
+                // Before any file part is read, so a caller who may not post
+                // here cannot make the server buffer their upload.
+                let who = auth.clone();
+                ctx.run(move |c| files::check_upload(c, &who, id)).await?;
+                channel_id = Some(id);
             }
             "files" => {
-                if parts.len() >= MAX_FILES_PER_UPLOAD {
+                if channel_id.is_none() {
+                    return Err(Error::invalid(
+                        "the channel_id part must come before the file parts",
+                    )
+                    .into());
+                }
+                if parts.len() >= files::MAX_FILES_PER_UPLOAD {
                     return Err(Error::invalid(format!(
-                        "at most {MAX_FILES_PER_UPLOAD} files per upload"
+                        "at most {} files per upload",
+                        files::MAX_FILES_PER_UPLOAD
                     ))
                     .into());
                 }
-                let n =
-                    file_name.ok_or_else(|| Error::invalid("each file part needs a file name"))?;
-                parts.push((n, buf));
+                let file_name = part_file_name(&field)
+                    .ok_or_else(|| Error::invalid("each file part needs a file name"))?;
+                let file_name = files::check_name(&file_name)?;
+                let limit = usize::try_from(max).unwrap_or(usize::MAX);
+                let buf = read_part(&mut field, limit)
+                    .await?
+                    .ok_or(Error::FileTooLarge(max))?;
+                parts.push((file_name, buf));
             }
             other => {
                 return Err(Error::invalid(format!("unexpected multipart part '{other}'")).into());
@@ -104,15 +110,38 @@ async fn upload(ctx: Ctx, auth: Auth, mut form: Multipart) -> ApiResult<HttpResp
         return Err(Error::invalid("no files part in the upload").into());
     }
     let infos = ctx
-        .into_inner()
-        .run(move |c| {
-            parts
-                .iter()
-                .map(|(n, b)| files::upload(c, &auth, channel_id, n, b))
-                .collect::<Result<Vec<_>, _>>()
-        })
+        .run(move |c| files::upload(c, &auth, channel_id, parts))
         .await?;
     Ok(HttpResponse::Created().json(infos))
+}
+
+fn malformed(e: actix_multipart::MultipartError) -> Error {
+    Error::invalid(format!("malformed multipart body: {e}"))
+}
+
+/// A part's content, or None once it grows past `limit` bytes (the rest is
+/// not read).
+async fn read_part(field: &mut Field, limit: usize) -> Result<Option<Vec<u8>>, Error> {
+    let mut buf = Vec::new();
+    while let Some(chunk) = field.next().await {
+        let chunk = chunk.map_err(malformed)?;
+        if buf.len() + chunk.len() > limit {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(Some(buf))
+}
+
+/// A file part's name: `filename`, or `filename*` in UTF-8 from clients that
+/// send it (RFC 7578 asks for plain `filename`, with the name in UTF-8).
+fn part_file_name(field: &Field) -> Option<String> {
+    let cd = field.content_disposition()?;
+    let ext = cd
+        .get_filename_ext()
+        .filter(|v| v.charset.to_string().eq_ignore_ascii_case("utf-8"))
+        .and_then(|v| String::from_utf8(v.value.clone()).ok());
+    ext.or_else(|| cd.get_filename().map(str::to_string))
 }
 
 /// GET /api/v1/files/{id}/info
@@ -167,11 +196,37 @@ async fn send(
     if variant.is_some() {
         return Ok(resp.content_type("image/jpeg").body(bytes));
     }
-    resp.insert_header(ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: vec![DispositionParam::Filename(row.name.clone())],
-    });
+    resp.insert_header(attachment(&row.name));
     Ok(resp.content_type(row.mime_type.as_str()).body(bytes))
+}
+
+/// `attachment; filename="…"` per RFC 6266: names outside printable ASCII
+/// get an ASCII fallback in `filename` (other characters as `_`) and the
+/// real name, percent-encoded UTF-8, in `filename*=UTF-8''…` (RFC 8187).
+fn attachment(name: &str) -> ContentDisposition {
+    let fallback: String = name
+        .chars()
+        .map(|c| {
+            if c == ' ' || c.is_ascii_graphic() {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let plain = fallback == name;
+    let mut parameters = vec![DispositionParam::Filename(fallback)];
+    if !plain {
+        parameters.push(DispositionParam::FilenameExt(ExtendedValue {
+            charset: Charset::Ext("UTF-8".into()),
+            language_tag: None,
+            value: name.as_bytes().to_vec(),
+        }));
+    }
+    ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters,
+    }
 }
 
 /// GET /api/v1/files/{id}
@@ -185,7 +240,7 @@ async fn send(
         ("id" = uuid::Uuid, Path, description = "File id"),
     ),
     responses(
-        (status = 200, description = "The content, with its MIME type", content(("application/octet-stream")), headers(("Content-Disposition" = String, description = "`attachment; filename=\"…\"`"))),
+        (status = 200, description = "The content, with its MIME type", content(("application/octet-stream")), headers(("Content-Disposition" = String, description = "`attachment; filename=\"…\"`, plus `filename*=UTF-8''…` (RFC 6266) when the name is not plain ASCII"))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),

@@ -283,12 +283,12 @@ async fn set_avatar(ctx: Ctx, auth: Auth, body: web::Payload) -> ApiResult<HttpR
     security(("bearer" = []), ("session_cookie" = []))
 )]
 #[get("/users/{id}/avatar")]
-async fn avatar(ctx: Ctx, _auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
+async fn avatar(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
     let id = path.id;
     let bytes = ctx
         .into_inner()
         .run(move |c| {
-            let sha = accounts::avatar_hash(c, id)?;
+            let sha = accounts::avatar_hash(c, &auth, id)?;
             c.files.read(&sha, None)
         })
         .await?;

@@ -9,7 +9,7 @@ use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
 use hearth_store::models::UserRow;
 use hearth_store::{Audience, Change, settings, users};
 
-use crate::auth::{Auth, hash_password, token_hash, verify_password};
+use crate::auth::{Auth, token_hash};
 use crate::config::SignupMode;
 use crate::services::{audit, sessions, teams};
 use crate::state::Ctx;
@@ -44,7 +44,7 @@ pub fn signup(ctx: &Ctx, req: SignupRequest) -> Result<User> {
         Some(d) if !d.trim().is_empty() => validate::display_name(d)?,
         _ => username.clone(),
     };
-    let hash = hash_password(&req.password)?;
+    let hash = ctx.passwords.hash(&req.password)?;
     let mode = ctx.config.accounts.signup;
     let user = ctx.store.write(|tx| {
         let first = users::count(tx.conn)? == 0;
@@ -130,9 +130,9 @@ pub fn login(
 ) -> Result<LoginResponse> {
     let found = ctx.store.read(|c| Ok(users::by_login(c, &req.login)?))?;
     let ok = match found.as_ref().and_then(|u| u.password_hash.as_deref()) {
-        Some(h) => verify_password(&req.password, h),
+        Some(h) => ctx.passwords.verify(&req.password, h),
         None => {
-            verify_password(&req.password, dummy_hash);
+            ctx.passwords.verify(&req.password, dummy_hash);
             false
         }
     };
@@ -240,11 +240,12 @@ pub fn change_password(ctx: &Ctx, auth: &Auth, req: &ChangePasswordRequest) -> R
         .user
         .password_hash
         .as_deref()
-        .is_some_and(|h| verify_password(&req.current_password, h));
+        .is_some_and(|h| ctx.passwords.verify(&req.current_password, h));
     if !current_ok {
-        return Err(Error::InvalidCredentials);
+        // Not 401: the session is fine, only the typed password is wrong.
+        return Err(Error::invalid("the current password is wrong"));
     }
-    let hash = hash_password(&req.new_password)?;
+    let hash = ctx.passwords.hash(&req.new_password)?;
     ctx.store.write(|tx| {
         let mut row = load_user(tx.conn, auth.user_id())?;
         row.password_hash = Some(hash);
@@ -288,47 +289,60 @@ pub fn set_avatar(ctx: &Ctx, auth: &Auth, sha256: String) -> Result<User> {
     Ok(row.to_api(true))
 }
 
+/// Guests only know the people they share a channel with; for anyone else
+/// the account answers `not_found`.
+fn visible(c: &mut hearth_store::DbConn, auth: &Auth, row: UserRow) -> Result<UserRow> {
+    if auth.actor.role == Role::Guest
+        && row.id != auth.user.id
+        && !users::share_a_channel(c, &auth.user.id, &row.id)?
+    {
+        return Err(Error::NotFound("user"));
+    }
+    Ok(row)
+}
+
 pub fn get(ctx: &Ctx, auth: &Auth, id: Id) -> Result<User> {
-    let row = ctx.store.read(|c| load_user(c, id))?;
+    let row = ctx.store.read(|c| {
+        let row = load_user(c, id)?;
+        visible(c, auth, row)
+    })?;
     Ok(row.to_api(auth.user_id() == id || auth.actor.is_admin()))
 }
 
-pub fn avatar_hash(ctx: &Ctx, id: Id) -> Result<String> {
-    let row = ctx.store.read(|c| load_user(c, id))?;
+pub fn avatar_hash(ctx: &Ctx, auth: &Auth, id: Id) -> Result<String> {
+    let row = ctx.store.read(|c| {
+        let row = load_user(c, id)?;
+        visible(c, auth, row)
+    })?;
     row.avatar_sha256.ok_or(Error::NotFound("avatar"))
 }
 
 pub fn by_username(ctx: &Ctx, auth: &Auth, name: &str) -> Result<User> {
-    let row = ctx
-        .store
-        .read(|c| Ok(users::by_username(c, name)?))?
-        .ok_or(Error::NotFound("user"))?;
+    let row = ctx.store.read(|c| {
+        let row = users::by_username(c, name)?.ok_or(Error::NotFound("user"))?;
+        visible(c, auth, row)
+    })?;
     let me = row.id == auth.user.id;
     Ok(row.to_api(me || auth.actor.is_admin()))
 }
 
-/// Directory search. Guests only see people they share a channel with.
+/// Directory search by username or display name (and e-mail for admins,
+/// who can see it). Guests only find people they share a channel with.
 pub fn search(ctx: &Ctx, auth: &Auth, q: &str, page: u32, per_page: u32) -> Result<Vec<User>> {
     let per_page = i64::from(per_page.clamp(1, 200));
     let offset = i64::from(page) * per_page;
     let admin = auth.actor.is_admin();
-    ctx.store.read(|c| {
-        let rows = users::search(c, q, offset, per_page)?;
-        let visible: Option<std::collections::HashSet<String>> = if auth.actor.role == Role::Guest {
-            let mut set = std::collections::HashSet::new();
-            for ch in hearth_store::channels::memberships_of(c, &auth.user.id)? {
-                set.extend(hearth_store::channels::member_ids(c, &ch.channel_id)?);
-            }
-            Some(set)
-        } else {
-            None
-        };
-        Ok(rows
-            .iter()
-            .filter(|r| visible.as_ref().is_none_or(|v| v.contains(&r.id)))
-            .map(|r| r.to_api(admin || r.id == auth.user.id))
-            .collect())
-    })
+    let scope = users::SearchScope {
+        match_email: admin,
+        sharing_channels_with: (auth.actor.role == Role::Guest).then_some(auth.user.id.as_str()),
+    };
+    let rows = ctx
+        .store
+        .read(|c| Ok(users::search(c, q, scope, offset, per_page)?))?;
+    Ok(rows
+        .iter()
+        .map(|r| r.to_api(admin || r.id == auth.user.id))
+        .collect())
 }
 
 pub fn set_role(ctx: &Ctx, auth: &Auth, id: Id, role: Role) -> Result<User> {

@@ -7,7 +7,7 @@ use hearth_api::FileInfo;
 use hearth_core::permissions::{Action, require};
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
 use hearth_store::models::FileRow;
-use hearth_store::parse_id;
+use hearth_store::{DbConn, parse_id};
 
 use crate::auth::Auth;
 use crate::services::channels;
@@ -51,60 +51,104 @@ pub fn image_variants(bytes: &[u8]) -> Option<(u32, u32, Vec<u8>, Vec<u8>)> {
     Some((w, h, encode(THUMB)?, encode(PREVIEW)?))
 }
 
+/// At most this many files in one upload.
+pub const MAX_FILES_PER_UPLOAD: usize = 10;
+
+/// A checked file name for an upload part (no paths, no control characters).
+pub fn check_name(raw: &str) -> Result<String> {
+    validate::file_name(raw)
+}
+
+/// Whether the caller may upload into the channel, which is whether they may
+/// post there. A channel they may not read answers `not_found`, exactly like
+/// one that does not exist.
+pub fn check_upload(ctx: &Ctx, auth: &Auth, channel_id: Id) -> Result<()> {
+    ctx.store.read(|c| may_post(c, auth, channel_id))
+}
+
+fn may_post(c: &mut DbConn, auth: &Auth, channel_id: Id) -> Result<()> {
+    let (_, f) = channels::readable(c, auth, channel_id)?;
+    require(&auth.actor, Action::Post, &f)
+}
+
+/// Stores one upload of `(file name, content)` parts, all or nothing: every
+/// part is checked (names, sizes, count) before any is stored, and the rows
+/// for all of them are inserted in one transaction. Blobs are written before
+/// that transaction; storage is content-addressed, so a blob left by a failed
+/// insert is harmless and reused by the next upload of the same bytes.
 pub fn upload(
     ctx: &Ctx,
     auth: &Auth,
     channel_id: Id,
-    name: &str,
-    bytes: &[u8],
-) -> Result<FileInfo> {
-    let name = validate::file_name(name)?;
+    parts: Vec<(String, Vec<u8>)>,
+) -> Result<Vec<FileInfo>> {
+    if parts.is_empty() {
+        return Err(Error::invalid("no files part in the upload"));
+    }
+    if parts.len() > MAX_FILES_PER_UPLOAD {
+        return Err(Error::invalid(format!(
+            "at most {MAX_FILES_PER_UPLOAD} files per upload"
+        )));
+    }
     let max = ctx.config.files.max_file_size;
-    if bytes.len() as u64 > max {
-        return Err(Error::FileTooLarge(max));
-    }
-    ctx.store.read(|c| {
-        let (_, f) = channels::readable(c, auth, channel_id)?;
-        require(&auth.actor, Action::Post, &f)
-    })?;
-    let sha = ctx.files.put(bytes)?;
-    let variants = image_variants(bytes);
-    if let Some((_, _, thumb, preview)) = &variants {
-        ctx.files.put_variant(&sha, "thumb.jpg", thumb)?;
-        ctx.files.put_variant(&sha, "preview.jpg", preview)?;
-    }
-    let mime = match &variants {
-        Some(_) => image::guess_format(bytes)
+    let parts = parts
+        .into_iter()
+        .map(|(name, bytes)| {
+            let name = check_name(&name)?;
+            if bytes.len() as u64 > max {
+                return Err(Error::FileTooLarge(max));
+            }
+            Ok((name, bytes))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    check_upload(ctx, auth, channel_id)?;
+
+    let now = now_millis();
+    let mut rows = Vec::with_capacity(parts.len());
+    for (name, bytes) in parts {
+        let sha = ctx.files.put(&bytes)?;
+        let variants = image_variants(&bytes);
+        if let Some((_, _, thumb, preview)) = &variants {
+            ctx.files.put_variant(&sha, "thumb.jpg", thumb)?;
+            ctx.files.put_variant(&sha, "preview.jpg", preview)?;
+        }
+        let mime = variants
+            .as_ref()
+            .and_then(|_| image::guess_format(&bytes).ok())
             .map(|f| f.to_mime_type().to_string())
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    let mime = if mime.is_empty() {
-        mime_guess::from_path(&name)
-            .first_or_octet_stream()
-            .essence_str()
-            .to_string()
-    } else {
-        mime
-    };
-    let row = FileRow {
-        id: new_id().to_string(),
-        uploader_id: auth.user.id.clone(),
-        channel_id: channel_id.to_string(),
-        post_id: None,
-        name,
-        mime_type: mime,
-        size: bytes.len() as i64,
-        sha256: sha,
-        width: variants.as_ref().map(|v| v.0 as i32),
-        height: variants.as_ref().map(|v| v.1 as i32),
-        has_preview: variants.is_some(),
-        created_at: now_millis(),
-        deleted_at: None,
-    };
-    ctx.store
-        .write(|tx| Ok(hearth_store::files::insert(tx.conn, &row)?))?;
-    Ok(row.to_api())
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| {
+                mime_guess::from_path(&name)
+                    .first_or_octet_stream()
+                    .essence_str()
+                    .to_string()
+            });
+        rows.push(FileRow {
+            id: new_id().to_string(),
+            uploader_id: auth.user.id.clone(),
+            channel_id: channel_id.to_string(),
+            post_id: None,
+            name,
+            mime_type: mime,
+            size: bytes.len() as i64,
+            sha256: sha,
+            width: variants.as_ref().map(|v| v.0 as i32),
+            height: variants.as_ref().map(|v| v.1 as i32),
+            has_preview: variants.is_some(),
+            created_at: now,
+            deleted_at: None,
+        });
+    }
+    ctx.store.write(|tx| {
+        // Checked again where the rows are written, in case the caller lost
+        // the channel while the files were being stored.
+        may_post(tx.conn, auth, channel_id)?;
+        for row in &rows {
+            hearth_store::files::insert(tx.conn, row)?;
+        }
+        Ok(())
+    })?;
+    Ok(rows.iter().map(FileRow::to_api).collect())
 }
 
 /// A file the caller may read (uploader before it is posted, channel readers after).

@@ -74,17 +74,21 @@ fn resolve_mentions(
 ) -> Result<(Vec<Id>, bool, Vec<Id>)> {
     let m = mentions::parse(text);
     let names: Vec<String> = m.usernames.into_iter().collect();
-    let users = hearth_store::users::by_usernames(c, &names)?;
-    let members: HashSet<String> = hearth_store::channels::member_ids(c, &ch.id)?
-        .into_iter()
-        .collect();
-    let mentioned: Vec<Id> = users
-        .iter()
-        .filter(|u| members.contains(&u.id))
-        .map(|u| parse_id(&u.id))
-        .collect();
+    let mut mentioned = Vec::new();
+    // Most posts mention nobody: only look people up when a name was written.
+    if !names.is_empty() {
+        let users = hearth_store::users::by_usernames(c, &names)?;
+        let members: HashSet<String> = hearth_store::channels::member_ids(c, &ch.id)?
+            .into_iter()
+            .collect();
+        mentioned = users
+            .iter()
+            .filter(|u| members.contains(&u.id))
+            .map(|u| parse_id(&u.id))
+            .collect();
+    }
     let links = match &ch.team_id {
-        Some(t) => {
+        Some(t) if !m.channels.is_empty() => {
             let names: Vec<String> = m.channels.into_iter().collect();
             hearth_store::channels::by_names(c, t, &names)?
                 .iter()
@@ -92,7 +96,7 @@ fn resolve_mentions(
                 .map(|l| parse_id(&l.id))
                 .collect()
         }
-        None => vec![],
+        _ => vec![],
     };
     Ok((mentioned, m.channel_wide, links))
 }
@@ -115,6 +119,11 @@ pub fn create(ctx: &Ctx, auth: &Auth, req: CreatePostRequest) -> Result<(Post, b
         if let Some(k) = &key
             && let Some(existing) = posts::by_idempotency(tx.conn, &auth.user.id, k)?
         {
+            if existing.channel_id != req.channel_id.to_string() {
+                return Err(Error::conflict(
+                    "this idempotency key was already used for a post in another channel",
+                ));
+            }
             return Ok((one(tx.conn, &existing)?, false));
         }
         let (ch, f) = channels::readable(tx.conn, auth, req.channel_id)?;
@@ -181,7 +190,8 @@ pub fn create(ctx: &Ctx, auth: &Auth, req: CreatePostRequest) -> Result<(Post, b
             now,
         )?;
         count_mentions(tx, &ch, auth.user_id(), &mentioned, channel_wide)?;
-        let post = one(tx.conn, &row)?;
+        // A new post has no reactions or participants yet.
+        let post = row.to_api();
         tx.log(Change::new(EventKind::Posted, audience(&ch), &post))?;
         if let Some(root) = root {
             reply_added(tx, &ch, root, auth.user_id(), &mentioned, now)?;

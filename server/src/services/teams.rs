@@ -322,7 +322,7 @@ pub fn set_member_role(
         teams::set_member_role(tx.conn, &team.id, &uid, member_role_str(role))?;
         let m = teams::member(tx.conn, &team.id, &uid)?.ok_or(Error::NotFound("team member"))?;
         tx.log(Change::new(
-            EventKind::TeamMemberAdded,
+            EventKind::TeamMemberUpdated,
             Audience::Team {
                 team_id: id,
                 also: None,

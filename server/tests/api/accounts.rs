@@ -878,7 +878,8 @@ async fn password_change_ends_other_sessions(s: TestServer) {
 
     assert_eq!(
         err(c1.change_password("wrong-password", "new-password-1").await),
-        (401, ErrorCode::InvalidCredentials)
+        (400, ErrorCode::InvalidInput),
+        "a wrong current password is bad input, not a dead session"
     );
     assert_eq!(
         err(c1.change_password("bob-password", "short").await),

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
 use hearth_api::{ChannelKind, CreateChannelRequest, CreatePostRequest, ErrorCode};
 use hearth_client::{Client, ClientError, Method};
 use hearth_server::Config;
@@ -48,6 +49,38 @@ fn blobs(s: &TestServer) -> Vec<PathBuf> {
 
 fn temp_files(s: &TestServer) -> Vec<PathBuf> {
     files_under(&s.dir.path().join("files").join("tmp"))
+}
+
+/// How many file rows the database holds, deleted ones included.
+fn file_rows(s: &TestServer) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let q = diesel::sql_query("SELECT COUNT(*) AS n FROM files");
+    let got: Count = match &s.pg {
+        Some(db) => q.get_result(&mut PgConnection::establish(&db.url()).unwrap()),
+        None => {
+            let path = s.dir.path().join("hearth.db");
+            q.get_result(&mut SqliteConnection::establish(path.to_str().unwrap()).unwrap())
+        }
+    }
+    .unwrap();
+    got.n
+}
+
+/// An API error's status, code and message.
+fn full_err<T: std::fmt::Debug>(r: Result<T, ClientError>) -> (u16, ErrorCode, String) {
+    match r {
+        Err(ClientError::Api {
+            status,
+            code,
+            message,
+            ..
+        }) => (status, code, message),
+        other => panic!("expected an API error, got {other:?}"),
+    }
 }
 
 /// Bob and Carol in an open team (town-square), plus Dave outside it and a
@@ -586,11 +619,8 @@ async fn uploads_need_posting_rights(s: TestServer) {
     assert_eq!(blobs(&s), before, "refused uploads store nothing");
 }
 
-/// Known route bug, not fixed here (server/src/routes/files.rs): the upload
-/// handler stores each part through the service one by one, so a later part
-/// with a bad name is refused after the earlier parts were already stored
-/// (blob on disk and file row). Enable once the route validates every part
-/// before storing any.
+/// An upload is all or nothing: a later part with a bad name refuses the
+/// parts before it too, leaving neither a blob on disk nor a file row.
 async fn a_refused_upload_stores_none_of_its_parts(s: TestServer) {
     let w = world(&s).await;
     let got = w
@@ -609,11 +639,91 @@ async fn a_refused_upload_stores_none_of_its_parts(s: TestServer) {
         "the refused upload left {:?} behind",
         blobs(&s)
     );
+    assert_eq!(file_rows(&s), 0);
+    // Likewise for too many parts: the eleventh refuses the first ten.
+    let eleven = (0..11)
+        .map(|i| (format!("f{i}.txt"), format!("part {i}").into_bytes()))
+        .collect();
+    assert_eq!(
+        err(w.bob.upload_files(w.town, eleven).await),
+        (400, ErrorCode::InvalidInput)
+    );
+    assert!(blobs(&s).is_empty());
+    assert_eq!(file_rows(&s), 0);
+    assert!(temp_files(&s).is_empty());
+    // The channel_id part must come first: file parts before it are refused.
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "files",
+            reqwest::multipart::Part::bytes(b"early".to_vec()).file_name("early.txt"),
+        )
+        .text("channel_id", w.town.to_string());
+    let resp = w
+        .bob
+        .request(Method::POST, "/api/v1/files")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 400);
+    let body = resp.text().await.unwrap();
+    assert!(body.contains("before the file parts"), "{body}");
+    assert!(blobs(&s).is_empty());
+    assert_eq!(file_rows(&s), 0);
+    // A good upload of several parts stores them all.
+    let two = w
+        .bob
+        .upload_files(
+            w.town,
+            vec![
+                ("one.txt".into(), b"one".to_vec()),
+                ("two.txt".into(), b"two".to_vec()),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(two.len(), 2);
+    assert_eq!(blobs(&s).len(), 2);
+    assert_eq!(file_rows(&s), 2);
 }
 
-/// Known route bug, not fixed here (server/src/routes/files.rs): a file name
-/// outside ASCII is sent as raw UTF-8 bytes in `filename="…"`, which is not a
-/// valid header value for strict clients (RFC 6266 wants `filename*=UTF-8''…`).
+/// Someone outside a private channel (outside its team, or in the team but
+/// not the channel) is refused as soon as `channel_id` is read, before the
+/// file parts (so an oversized part answers 404, not 413), with the answer a
+/// channel that does not exist gets; nothing is stored.
+async fn outsiders_cannot_upload_to_private_channels(s: TestServer) {
+    let s = reboot_with(s, |cfg| cfg.files.max_file_size = 1024).await;
+    let w = world(&s).await;
+    let parts = || {
+        vec![
+            ("leak.txt".to_string(), b"outsider leak".to_vec()),
+            ("big.bin".to_string(), vec![b'e'; 4 * 1024 * 1024]),
+        ]
+    };
+    let secret = full_err(w.dave.upload_files(w.secret, parts()).await);
+    assert_eq!((secret.0, secret.1), (404, ErrorCode::NotFound));
+    let ghost = full_err(w.dave.upload_files(Uuid::now_v7(), parts()).await);
+    assert_eq!(
+        secret, ghost,
+        "a private channel answers like a missing one"
+    );
+    assert_eq!(
+        full_err(w.carol.upload_files(w.secret, parts()).await),
+        ghost
+    );
+    assert!(blobs(&s).is_empty(), "{:?}", blobs(&s));
+    assert_eq!(file_rows(&s), 0);
+    assert!(temp_files(&s).is_empty());
+    // Bob, a member, may.
+    w.bob
+        .upload_files(w.secret, vec![("plan.txt".into(), b"plan".to_vec())])
+        .await
+        .unwrap();
+    assert_eq!(file_rows(&s), 1);
+}
+
+/// A file name outside ASCII is sent per RFC 6266: an ASCII fallback in
+/// `filename="…"` and the real name in `filename*=UTF-8''…`.
 async fn non_ascii_names_get_an_rfc6266_disposition(s: TestServer) {
     let w = world(&s).await;
     let infos = w
@@ -627,37 +737,50 @@ async fn non_ascii_names_get_an_rfc6266_disposition(s: TestServer) {
         .content_disposition
         .expect("a Content-Disposition header that is valid ASCII");
     assert!(cd.starts_with("attachment"), "{cd}");
-    assert!(cd.contains("filename*=UTF-8''r%C3%A9sum%C3%A9.txt"), "{cd}");
-}
+    assert_eq!(
+        cd,
+        "attachment; filename=\"r_sum_.txt\"; filename*=UTF-8''r%C3%A9sum%C3%A9.txt"
+    );
+    let parsed = actix_web::http::header::ContentDisposition::from_raw(
+        &actix_web::http::header::HeaderValue::from_str(&cd).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        parsed.get_filename_ext().map(|v| v.value.as_slice()),
+        Some("résumé.txt".as_bytes())
+    );
+    assert_eq!(d.bytes, b"cv");
 
-/// Like `both_backends!`, for tests of known bugs outside these files:
-/// compiled and runnable with `--run-ignored`, skipped by default.
-macro_rules! known_bug {
-    ($($name:ident => $why:literal),* $(,)?) => {
-        $(
-            mod $name {
-                use crate::harness::{Backend, TestServer};
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                #[ignore = $why]
-                async fn sqlite() {
-                    super::$name(TestServer::boot(Backend::Sqlite).await).await;
-                }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                #[ignore = $why]
-                async fn postgres() {
-                    super::$name(TestServer::boot(Backend::Postgres).await).await;
-                }
-            }
-        )*
-    };
+    // A client that sends the name as `filename*` (RFC 5987) is understood too.
+    let body = format!(
+        "--XyZ\r\nContent-Disposition: form-data; name=\"channel_id\"\r\n\r\n{}\r\n\
+         --XyZ\r\nContent-Disposition: form-data; name=\"files\"; \
+         filename*=UTF-8''%C3%BCbersicht.txt\r\n\r\nplan\r\n--XyZ--\r\n",
+        w.town
+    );
+    let resp = w
+        .bob
+        .request(Method::POST, "/api/v1/files")
+        .header("content-type", "multipart/form-data; boundary=XyZ")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    let infos: Vec<hearth_api::FileInfo> = resp.json().await.unwrap();
+    assert_eq!(infos[0].name, "übersicht.txt");
+    let cd = w
+        .bob
+        .download_file(infos[0].id)
+        .await
+        .unwrap()
+        .content_disposition
+        .unwrap();
+    assert_eq!(
+        cd,
+        "attachment; filename=\"_bersicht.txt\"; filename*=UTF-8''%C3%BCbersicht.txt"
+    );
 }
-
-known_bug!(
-    a_refused_upload_stores_none_of_its_parts =>
-        "route bug: routes/files.rs stores earlier parts before a later part is refused",
-    non_ascii_names_get_an_rfc6266_disposition =>
-        "route bug: routes/files.rs sends non-ASCII file names as raw bytes",
-);
 
 both_backends!(
     images_get_dimensions_thumbnails_and_previews,
@@ -666,4 +789,7 @@ both_backends!(
     uploads_over_the_size_limit,
     identical_content_is_stored_once,
     uploads_need_posting_rights,
+    a_refused_upload_stores_none_of_its_parts,
+    non_ascii_names_get_an_rfc6266_disposition,
+    outsiders_cannot_upload_to_private_channels,
 );

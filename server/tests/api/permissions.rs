@@ -156,7 +156,7 @@ fn channel_rows() -> Vec<(&'static str, Act, [E; 6])> {
         //
         ("gus", ReadPosts, [Y, Nf, Y, Nf, Nf, Nf]),
         ("gus", Post, [Y, Nf, Y, Nf, Nf, Nf]),
-        ("gus", Join, [Y, Fb, Y, Nf, Nf, Nf]),
+        ("gus", Join, [Y, Nf, Y, Nf, Nf, Nf]),
         ("gus", AddMember, [Fb, Nf, Fb, Nf, Nf, Nf]),
         ("gus", RemoveOther, [Fb, Nf, Fb, Nf, Nf, Nf]),
         ("gus", Rename, [Fb, Nf, Fb, Nf, Nf, Nf]),

@@ -42,6 +42,8 @@ pub enum EventKind {
     TeamMemberAdded,
     /// `{team_id, user_id}`
     TeamMemberRemoved,
+    /// `TeamMember` whose role changed
+    TeamMemberUpdated,
     /// `User`
     UserUpdated,
     /// `ThreadState` of the receiving user

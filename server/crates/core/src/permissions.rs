@@ -110,10 +110,7 @@ pub fn require(actor: &Actor, action: Action, facts: &Facts) -> Result<()> {
     if allowed(actor, action, facts) {
         return Ok(());
     }
-    if facts.channel_kind.is_some()
-        && !allowed(actor, Action::ReadChannel, facts)
-        && action != Action::JoinChannel
-    {
+    if facts.channel_kind.is_some() && !allowed(actor, Action::ReadChannel, facts) {
         return Err(Error::NotFound("channel"));
     }
     if facts.channel_archived

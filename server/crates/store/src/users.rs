@@ -75,8 +75,29 @@ pub fn by_usernames(conn: &mut DbConn, names: &[String]) -> StoreResult<Vec<User
         .load(conn)?)
 }
 
-/// Active and inactive users whose username, display name or e-mail contains `q`.
-pub fn search(conn: &mut DbConn, q: &str, offset: i64, limit: i64) -> StoreResult<Vec<UserRow>> {
+diesel::define_sql_function! {
+    /// SQL `lower()`, so matching ignores case on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// What a directory search may look at.
+pub struct SearchScope<'a> {
+    /// Match e-mail addresses too (only for admins, who can see them).
+    pub match_email: bool,
+    /// Only users who share a channel with this user (guests' view).
+    pub sharing_channels_with: Option<&'a str>,
+}
+
+/// Users whose username or display name (or e-mail, when allowed) contains
+/// `q`, ignoring case; the scope is applied before paging.
+pub fn search(
+    conn: &mut DbConn,
+    q: &str,
+    scope: SearchScope,
+    offset: i64,
+    limit: i64,
+) -> StoreResult<Vec<UserRow>> {
+    use crate::schema::channel_members;
     let mut query = users::table.select(UserRow::as_select()).into_boxed();
     let q = q.trim().to_lowercase();
     if !q.is_empty() {
@@ -85,19 +106,49 @@ pub fn search(conn: &mut DbConn, q: &str, offset: i64, limit: i64) -> StoreResul
             .replace('%', "\\%")
             .replace('_', "\\_");
         let pattern = format!("%{escaped}%");
-        query = query.filter(
+        let by_name =
             users::username
                 .like(pattern.clone())
                 .escape('\\')
-                .or(users::display_name.like(pattern.clone()).escape('\\'))
-                .or(users::email.like(pattern).escape('\\')),
-        );
+                .or(lower(users::display_name)
+                    .like(pattern.clone())
+                    .escape('\\'));
+        query = if scope.match_email {
+            query.filter(by_name.or(users::email.like(pattern).escape('\\')))
+        } else {
+            query.filter(by_name)
+        };
+    }
+    if let Some(me) = scope.sharing_channels_with {
+        let my_channels: Vec<String> = channel_members::table
+            .filter(channel_members::user_id.eq(me.to_string()))
+            .select(channel_members::channel_id)
+            .load(conn)?;
+        let co_members = channel_members::table
+            .filter(channel_members::channel_id.eq_any(my_channels))
+            .select(channel_members::user_id);
+        query = query.filter(users::id.eq_any(co_members));
     }
     Ok(query
         .order(users::username.asc())
         .offset(offset)
         .limit(limit)
         .load(conn)?)
+}
+
+/// Whether two users share at least one channel.
+pub fn share_a_channel(conn: &mut DbConn, a: &str, b: &str) -> StoreResult<bool> {
+    use crate::schema::channel_members;
+    let a_channels: Vec<String> = channel_members::table
+        .filter(channel_members::user_id.eq(a.to_string()))
+        .select(channel_members::channel_id)
+        .load(conn)?;
+    let n: i64 = channel_members::table
+        .filter(channel_members::user_id.eq(b.to_string()))
+        .filter(channel_members::channel_id.eq_any(a_channels))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
 }
 
 pub fn count(conn: &mut DbConn) -> StoreResult<i64> {
