@@ -166,6 +166,16 @@ impl TestServer {
     }
 }
 
+/// Stops the server before the test ends, so no worker or pool thread is
+/// still talking to the database while the process exits.
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let (Some(s), Ok(rt)) = (self.server.take(), tokio::runtime::Handle::try_current()) {
+            tokio::task::block_in_place(|| rt.block_on(s.stop()));
+        }
+    }
+}
+
 /// Runs one async test body on SQLite and on PostgreSQL.
 #[macro_export]
 macro_rules! both_backends {

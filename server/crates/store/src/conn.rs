@@ -174,7 +174,7 @@ impl Store {
         drop(first);
         let pool = Pool::builder()
             .max_size(max)
-            .min_idle(Some(1))
+            .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(10))
             .build(manager)?;
         let (changes, _) = watch::channel(0);
