@@ -60,6 +60,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         system::openapi,
         // Users, sessions, tokens, status.
         users::signup,
+        users::create_user,
         users::login,
         users::logout,
         users::me,

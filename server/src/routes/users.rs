@@ -20,6 +20,7 @@ use crate::services::{accounts, files as file_svc, sessions};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(signup)
+        .service(create_user)
         .service(login)
         .service(logout)
         .service(me)
@@ -41,6 +42,37 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(set_active)
         .service(revoke_all)
         .service(status);
+}
+
+/// POST /api/v1/users
+#[utoipa::path(
+    post,
+    path = "/api/v1/users",
+    operation_id = "create_user",
+    tag = "users",
+    summary = "Create an account as system admin, whatever the signup mode",
+    request_body = SignupRequest,
+    responses(
+        (status = 201, description = "The new account", body = User),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
+#[post("/users")]
+async fn create_user(
+    ctx: Ctx,
+    auth: Auth,
+    body: web::Json<SignupRequest>,
+) -> ApiResult<HttpResponse> {
+    let user = ctx
+        .into_inner()
+        .run(move |c| accounts::create_by_admin(c, &auth, body.into_inner()))
+        .await?;
+    Ok(HttpResponse::Created().json(user))
 }
 
 /// POST /api/v1/users/signup

@@ -37,6 +37,16 @@ pub fn needs_setup(ctx: &Ctx) -> Result<bool> {
 /// Creates an account. The first account needs the setup token and becomes
 /// system admin; later ones follow the signup mode.
 pub fn signup(ctx: &Ctx, req: SignupRequest) -> Result<User> {
+    create(ctx, req, None)
+}
+
+/// An account made by a system admin, whatever the signup mode.
+pub fn create_by_admin(ctx: &Ctx, auth: &Auth, req: SignupRequest) -> Result<User> {
+    require(&auth.actor, Action::ManageUsers, &Facts::default())?;
+    create(ctx, req, Some(auth.user_id()))
+}
+
+fn create(ctx: &Ctx, req: SignupRequest, admin: Option<Id>) -> Result<User> {
     let username = validate::username(&req.username)?;
     let email = validate::email(&req.email)?;
     validate::password(&req.password)?;
@@ -56,7 +66,7 @@ pub fn signup(ctx: &Ctx, req: SignupRequest) -> Result<User> {
                 return Err(Error::SetupTokenInvalid);
             }
             settings::delete(tx.conn, SETUP_TOKEN_KEY)?;
-        } else {
+        } else if admin.is_none() {
             if let Some(inv) = &req.invite_id {
                 invite_team = Some(hearth_store::teams::by_invite(tx.conn, inv)?.ok_or_else(
                     || Error::invalid("the invitation is not valid (it may have been replaced)"),
@@ -107,6 +117,16 @@ pub fn signup(ctx: &Ctx, req: SignupRequest) -> Result<User> {
                 tx,
                 Some(uid),
                 "system.setup",
+                "user",
+                Some(row.id.clone()),
+                serde_json::json!({ "username": username }),
+            )?;
+        }
+        if admin.is_some() {
+            audit::record(
+                tx,
+                admin,
+                "user.create",
                 "user",
                 Some(row.id.clone()),
                 serde_json::json!({ "username": username }),

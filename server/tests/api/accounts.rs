@@ -224,6 +224,17 @@ async fn disabled_signup_refuses_everyone(s: TestServer) {
     assert_eq!(err(with_invite), (403, ErrorCode::SignupDisabled));
     assert_eq!(all_users(&admin).await.len(), 1);
     assert_eq!(admin.team_members(team.id).await.unwrap().len(), 1);
+
+    // Administrators still create accounts; ordinary users cannot.
+    let bob = admin.create_user(&signup_req("bob")).await.unwrap();
+    assert_eq!(bob.role, hearth_api::Role::User);
+    assert_eq!(all_users(&admin).await.len(), 2);
+    let (bob_client, _) = s.login("bob", "bob-password").await;
+    assert_eq!(
+        err(bob_client.create_user(&signup_req("carol")).await),
+        (403, ErrorCode::Forbidden)
+    );
+    assert_eq!(all_users(&admin).await.len(), 2);
 }
 
 async fn duplicate_usernames_and_emails_conflict(s: TestServer) {

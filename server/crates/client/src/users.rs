@@ -17,6 +17,11 @@ impl Client {
             .await
     }
 
+    /// `POST /users`: a system admin creates an account whatever the signup mode.
+    pub async fn create_user(&self, req: &SignupRequest) -> Result<User> {
+        self.json(self.api(Method::POST, "/users").json(req)).await
+    }
+
     /// `POST /users/login` with a username or e-mail; keeps the returned
     /// token for every later call on this client.
     pub async fn login(&mut self, login: &str, password: &str) -> Result<LoginResponse> {
