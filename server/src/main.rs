@@ -144,7 +144,11 @@ fn toml_text(cfg: &Config) -> Result<String, String> {
 }
 
 fn serve(cfg: Config, workers: Option<usize>) -> Result<(), String> {
+    // Blocking work (database, hashing, images) is bounded by the connection
+    // pool and the password gate anyway; more threads would only wait, each
+    // holding a stack.
     let rt = tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(64)
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;

@@ -80,7 +80,7 @@ impl ManageConnection for Manager {
                 let mut c = diesel::SqliteConnection::establish(path).map_err(fail)?;
                 c.batch_execute(&format!(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; PRAGMA busy_timeout = 10000; \
-                     PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000;",
+                     PRAGMA foreign_keys = ON; PRAGMA cache_size = -2000;",
                     self.opts.sqlite_synchronous
                 ))?;
                 Ok(DbConn::Sqlite(c))
