@@ -46,6 +46,9 @@ pub struct Args {
     /// Seconds of posting before measuring starts (posts sent, not counted).
     #[arg(long, default_value_t = 5)]
     pub warmup: u64,
+    /// Seconds to wait with all connections open before the idle RSS reading.
+    #[arg(long, default_value_t = 15)]
+    pub settle: u64,
     /// Seconds to wait after the last post before counting lost deliveries.
     #[arg(long, default_value_t = 5)]
     pub drain: u64,
@@ -102,8 +105,8 @@ impl Args {
             "--duration must be 1..=3600",
         )?;
         check(
-            self.warmup <= 600 && self.drain <= 600,
-            "--warmup and --drain must be <= 600",
+            self.warmup <= 600 && self.drain <= 600 && self.settle <= 600,
+            "--warmup, --drain and --settle must be <= 600",
         )?;
         check(
             (1..=1024).contains(&self.concurrency),
@@ -129,8 +132,9 @@ async fn main() -> ExitCode {
     };
     let rss_before_ws = args.server_pid.and_then(rss::read);
     let (conns, connect_errors) = setup::connect_all(&args, &world).await;
-    // Let the server settle before the idle reading.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // Let the server settle (blocking threads from setup retire after 10 s
+    // idle) before the idle reading.
+    tokio::time::sleep(Duration::from_secs(args.settle)).await;
     let rss_idle = args.server_pid.and_then(rss::read);
     if !args.quiet {
         eprintln!(
