@@ -148,7 +148,7 @@ fn serve(cfg: Config, workers: Option<usize>) -> Result<(), String> {
     // pool and the password gate anyway; more threads would only wait, each
     // holding a stack.
     let rt = tokio::runtime::Builder::new_multi_thread()
-        .max_blocking_threads(64)
+        .max_blocking_threads(24)
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;

@@ -4,24 +4,13 @@
 use std::time::Duration;
 
 use hearth_api::{CreatePostRequest, Event, EventKind, Post, PostsQuery, ServerFrame};
-use hearth_client::{Client, WsConnection};
+use hearth_client::Client;
 use uuid::Uuid;
 
 use crate::both_backends;
-use crate::harness::TestServer;
+use crate::harness::{TestServer, expect_event as expect};
 
-const WAIT: Duration = Duration::from_secs(10);
-
-/// Waits for the next event of `kind`, skipping others.
-async fn expect(ws: &mut WsConnection, kind: EventKind) -> Event {
-    loop {
-        match ws.next_event(WAIT).await.expect("websocket works") {
-            Some(e) if e.event == kind => return e,
-            Some(_) => continue,
-            None => panic!("no {kind:?} event within {WAIT:?}"),
-        }
-    }
-}
+const WAIT: Duration = crate::harness::EVENT_WAIT;
 
 fn post_of(e: &Event) -> Post {
     serde_json::from_value(e.data.clone()).expect("event data is a post")

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use hearth_api::{CreateTeamRequest, SignupRequest, Team, User};
-use hearth_client::Client;
+use hearth_api::{CreateTeamRequest, Event, EventKind, SignupRequest, Team, User};
+use hearth_client::{Client, WsConnection};
 use hearth_server::{Config, RunningServer};
 
 /// Where the test PostgreSQL server lives; every machine runs one on loopback.
@@ -162,6 +162,22 @@ impl TestServer {
     pub async fn stop(&mut self) {
         if let Some(s) = self.server.take() {
             s.stop().await;
+        }
+    }
+}
+
+/// How long a test waits for an event before failing.
+pub const EVENT_WAIT: Duration = Duration::from_secs(10);
+
+/// Waits for the next event of `kind`, skipping others; fails after [`EVENT_WAIT`].
+pub async fn expect_event(ws: &mut WsConnection, kind: EventKind) -> Event {
+    let deadline = std::time::Instant::now() + EVENT_WAIT;
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match ws.next_event(left).await.expect("websocket works") {
+            Some(e) if e.event == kind => return e,
+            Some(_) => continue,
+            None => panic!("no {kind:?} event within {EVENT_WAIT:?}"),
         }
     }
 }

@@ -7,21 +7,9 @@ use hearth_api::{ClientFrame, EventKind, Presence, UserStatus};
 use hearth_client::{ClientError, WsConnection};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-use crate::harness::{Backend, TestServer};
+use crate::harness::{Backend, TestServer, expect_event as expect};
 
-const WAIT: Duration = Duration::from_secs(10);
-
-async fn expect(ws: &mut WsConnection, kind: EventKind) -> hearth_api::Event {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match ws.next_event(left).await.expect("websocket works") {
-            Some(e) if e.event == kind => return e,
-            Some(_) => continue,
-            None => panic!("no {kind:?} event within {WAIT:?}"),
-        }
-    }
-}
+const WAIT: Duration = crate::harness::EVENT_WAIT;
 
 /// Collects events for `d`; the client answers pings meanwhile.
 async fn drain(ws: &mut WsConnection, d: Duration) -> Vec<hearth_api::Event> {
