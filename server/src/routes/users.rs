@@ -515,8 +515,14 @@ async fn set_my_status(
     security(("bearer" = []), ("session_cookie" = []))
 )]
 #[get("/users/{id}/status")]
-async fn status(ctx: Ctx, _auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
-    let mut list = ctx.hub.statuses(vec![path.id]).await;
+async fn status(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
+    let id = path.id;
+    // Unknown (or, for guests, invisible) users answer not_found.
+    ctx.clone()
+        .into_inner()
+        .run(move |c| accounts::get(c, &auth, id))
+        .await?;
+    let mut list = ctx.hub.statuses(vec![id]).await;
     let s = list.pop().ok_or_else(|| Error::internal("hub stopped"))?;
     Ok(HttpResponse::Ok().json(s))
 }

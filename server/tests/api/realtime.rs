@@ -80,6 +80,8 @@ async fn presence_follows_connections_and_choices(s: TestServer) {
         alice.status(bob_user.id).await.unwrap().presence,
         Presence::Offline
     );
+    let nobody = alice.status(uuid::Uuid::now_v7()).await.unwrap_err();
+    assert_eq!(nobody.code(), Some(hearth_api::ErrorCode::NotFound));
     let mut alice_ws = alice.connect_ws(None).await.unwrap();
     alice_ws
         .send(ClientFrame::SubscribePresence {
