@@ -3,7 +3,6 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::http::Method;
@@ -154,5 +153,3 @@ pub fn client_ip(req: &HttpRequest) -> std::net::IpAddr {
         .map(|a| a.ip())
         .unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]))
 }
-
-pub type SharedCtx = Arc<Ctx>;

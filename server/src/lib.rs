@@ -12,7 +12,7 @@ pub mod openapi;
 pub mod routes;
 pub mod services;
 pub mod state;
-mod telemetry;
+pub(crate) mod telemetry;
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;

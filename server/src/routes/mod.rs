@@ -9,7 +9,7 @@ pub mod teams;
 pub mod users;
 pub mod ws;
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::web;
 use hearth_api::ErrorCode;
 use hearth_core::Id;
 
@@ -28,15 +28,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(posts::configure)
             .configure(files::configure)
             .configure(ws::configure)
-            .default_service(web::to(not_found)),
+            .default_service(web::to(crate::telemetry::not_found)),
     );
-}
-
-async fn not_found(req: HttpRequest) -> HttpResponse {
-    error_response(
-        ErrorCode::NotFound,
-        format!("no route {} {}", req.method(), req.path()),
-    )
 }
 
 /// Path parameters that must be ids; a malformed one answers `invalid_input`.

@@ -10,14 +10,3 @@ pub mod posts;
 pub mod sessions;
 pub mod teams;
 pub mod threads;
-
-use hearth_core::{Error, Id};
-
-/// Parses a stored or client-given id, rejecting malformed ones clearly.
-pub fn key(id: Id) -> String {
-    id.to_string()
-}
-
-pub fn not_found<T>(what: &'static str) -> Result<T, Error> {
-    Err(Error::NotFound(what))
-}
