@@ -59,7 +59,7 @@ enum DbCommand {
 
 #[derive(Subcommand)]
 enum ConfigCommand {
-    /// Load and validate the configuration, then print the effective values.
+    /// Load and validate the configuration, then print the effective values as JSON.
     Check {
         #[arg(long, env = "HEARTH_CONFIG")]
         config: Option<PathBuf>,
@@ -125,7 +125,7 @@ fn main() -> ExitCode {
             if !cfg.database.url.is_empty() {
                 cfg.database.url = hearth_store::redact(&cfg.database.url);
             }
-            let text = toml_text(&cfg)?;
+            let text = effective_json(&cfg)?;
             println!("{text}");
             Ok(())
         }),
@@ -139,7 +139,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn toml_text(cfg: &Config) -> Result<String, String> {
+fn effective_json(cfg: &Config) -> Result<String, String> {
     serde_json::to_string_pretty(cfg).map_err(|e| e.to_string())
 }
 
