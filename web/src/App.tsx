@@ -1,0 +1,91 @@
+import { useCallback, useEffect, useState } from "react";
+import { api, getCsrfToken, setAuthFailureHandler } from "./api/client";
+import type { ServerInfo } from "./api/types";
+import { bootstrap, signOutLocally, startLive } from "./state/actions";
+import { useAppState } from "./state/store";
+import { SetupScreen, SignInScreen, SignUpScreen } from "./ui/Auth";
+import { MainScreen } from "./ui/Main";
+
+type Phase = "loading" | "setup" | "signin" | "signup" | "main" | "offline";
+
+export function App() {
+  const [info, setInfo] = useState<ServerInfo | null>(null);
+  const [phase, setPhase] = useState<Phase>("loading");
+  const me = useAppState((s) => s.me);
+
+  const enter = useCallback(async () => {
+    await bootstrap();
+    startLive();
+    setPhase("main");
+  }, []);
+
+  const boot = useCallback(async () => {
+    setPhase("loading");
+    let si: ServerInfo;
+    try {
+      si = await api.systemInfo();
+    } catch {
+      setPhase("offline");
+      return;
+    }
+    setInfo(si);
+    if (si.needs_setup) return setPhase("setup");
+    // Without the CSRF token (kept per tab) the cookie session cannot write: sign in again.
+    if (!getCsrfToken()) return setPhase("signin");
+    try {
+      await enter();
+    } catch {
+      setPhase("signin");
+    }
+  }, [enter]);
+
+  useEffect(() => {
+    void boot();
+    setAuthFailureHandler(() => {
+      signOutLocally();
+      setPhase("signin");
+    });
+    return () => setAuthFailureHandler(null);
+  }, [boot]);
+
+  // Signed out elsewhere (session revoked event).
+  useEffect(() => {
+    if (phase === "main" && !me) setPhase("signin");
+  }, [phase, me]);
+
+  switch (phase) {
+    case "loading":
+      return (
+        <div className="center" role="status">
+          Loading…
+        </div>
+      );
+    case "offline":
+      return (
+        <div className="center" role="alert">
+          <p>The Hearth server could not be reached.</p>
+          <button onClick={() => void boot()}>Try again</button>
+        </div>
+      );
+    case "setup":
+      return <SetupScreen onDone={() => void enter().catch(() => setPhase("signin"))} />;
+    case "signin":
+      return (
+        <SignInScreen
+          canSignUp={!!info && info.signup_mode !== "disabled"}
+          onSignUp={() => setPhase("signup")}
+          onDone={() => void enter().catch(() => setPhase("signin"))}
+        />
+      );
+    case "signup":
+      return (
+        <SignUpScreen
+          inviteOnly={info?.signup_mode === "invite_only"}
+          onSignIn={() => setPhase("signin")}
+          onDone={() => void enter().catch(() => setPhase("signin"))}
+        />
+      );
+    case "main":
+      return <MainScreen info={info} onSignedOut={() => setPhase("signin")} />;
+  }
+}

@@ -1,0 +1,163 @@
+// Fetch wrapper for /api/v1: same origin, cookie session, CSRF header on writes,
+// every failure surfaced as a typed ApiError.
+import type * as T from "./types";
+
+const BASE = "/api/v1";
+const CSRF_KEY = "hearth.csrf";
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: T.ErrorCode | "network_error" | "bad_response";
+  /** Seconds from `Retry-After`, on 429. */
+  readonly retryAfter?: number;
+  constructor(status: number, code: ApiError["code"], message: string, retryAfter?: number) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+  /** The session is gone: the user must sign in again. */
+  get isAuthFailure(): boolean {
+    return (
+      this.code === "unauthenticated" ||
+      this.code === "session_expired" ||
+      this.code === "csrf_mismatch"
+    );
+  }
+}
+
+export function getCsrfToken(): string | null {
+  try {
+    return sessionStorage.getItem(CSRF_KEY);
+  } catch {
+    return null;
+  }
+}
+export function setCsrfToken(token: string | null): void {
+  try {
+    if (token) sessionStorage.setItem(CSRF_KEY, token);
+    else sessionStorage.removeItem(CSRF_KEY);
+  } catch {
+    /* storage unavailable: writes will fail with csrf_mismatch */
+  }
+}
+
+/** Builds an ApiError from a non-2xx response body (exported for tests). */
+export function errorFromBody(status: number, body: unknown, retryAfter?: number): ApiError {
+  const detail = (body as T.ErrorBody | null)?.error;
+  if (detail && typeof detail.code === "string" && typeof detail.message === "string") {
+    return new ApiError(status, detail.code, detail.message, retryAfter);
+  }
+  return new ApiError(status, "bad_response", `Unexpected response (HTTP ${status})`, retryAfter);
+}
+
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+type AuthListener = (err: ApiError) => void;
+let onAuthFailure: AuthListener | null = null;
+/** Called whenever a request fails because the session is gone. */
+export function setAuthFailureHandler(fn: AuthListener | null): void {
+  onAuthFailure = fn;
+}
+
+export async function request<R>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  query?: Record<string, string | number | boolean | undefined | null>,
+): Promise<R> {
+  let url = BASE + path;
+  if (query) {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) qs.set(k, String(v));
+    const s = qs.toString();
+    if (s) url += "?" + s;
+  }
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET") {
+    const csrf = getCsrfToken();
+    if (csrf) headers["X-CSRF-Token"] = csrf;
+  }
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+    });
+  } catch (e) {
+    throw new ApiError(0, "network_error", "The server could not be reached.");
+  }
+  if (res.status === 204) return undefined as R;
+  const text = await res.text();
+  let json: unknown = null;
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+  }
+  if (!res.ok) {
+    const ra = Number(res.headers.get("Retry-After"));
+    const err = errorFromBody(res.status, json, Number.isFinite(ra) && ra > 0 ? ra : undefined);
+    if (err.isAuthFailure && onAuthFailure) onAuthFailure(err);
+    throw err;
+  }
+  return json as R;
+}
+
+/** The routes the web client uses. */
+export const api = {
+  systemInfo: () => request<T.ServerInfo>("GET", "/system/info"),
+
+  signup: (body: T.SignupRequest) => request<T.User>("POST", "/users/signup", body),
+  async login(body: T.LoginRequest): Promise<T.LoginResponse> {
+    const r = await request<T.LoginResponse>("POST", "/users/login", body);
+    setCsrfToken(r.csrf_token);
+    return r;
+  },
+  async logout(): Promise<void> {
+    try {
+      await request<void>("POST", "/users/logout");
+    } finally {
+      setCsrfToken(null);
+    }
+  },
+  me: () => request<T.User>("GET", "/users/me"),
+  user: (id: T.Id) => request<T.User>("GET", `/users/${id}`),
+  users: (q?: string, page = 0, perPage = 100) =>
+    request<T.User[]>("GET", "/users", undefined, { q, page, per_page: perPage }),
+
+  teams: () => request<T.Team[]>("GET", "/teams"),
+  openTeams: () => request<T.Team[]>("GET", "/teams/open"),
+  createTeam: (body: T.CreateTeamRequest) => request<T.Team>("POST", "/teams", body),
+  joinTeam: (teamId: T.Id, userId: T.Id) =>
+    request<T.TeamMember>("POST", `/teams/${teamId}/members`, { user_id: userId }),
+
+  myChannels: () => request<T.Channel[]>("GET", "/users/me/channels"),
+  unreads: () => request<T.ChannelUnread[]>("GET", "/users/me/unreads"),
+  createChannel: (body: T.CreateChannelRequest) => request<T.Channel>("POST", "/channels", body),
+  directChannel: (userIds: T.Id[]) =>
+    request<T.Channel>("POST", "/channels/direct", { user_ids: userIds }),
+  channelMembers: (id: T.Id) => request<T.ChannelMember[]>("GET", `/channels/${id}/members`),
+  viewChannel: (id: T.Id) => request<T.ChannelMember>("POST", `/channels/${id}/view`),
+  posts: (channelId: T.Id, q: T.PostsQuery = {}) =>
+    request<T.PostPage>("GET", `/channels/${channelId}/posts`, undefined, { ...q }),
+
+  createPost: (body: T.CreatePostRequest) => request<T.Post>("POST", "/posts", body),
+  editPost: (id: T.Id, message: string) => request<T.Post>("PATCH", `/posts/${id}`, { message }),
+  deletePost: (id: T.Id) => request<void>("DELETE", `/posts/${id}`),
+  addReaction: (id: T.Id, emoji: string) =>
+    request<T.Reaction>("POST", `/posts/${id}/reactions`, { emoji_name: emoji }),
+  removeReaction: (id: T.Id, emoji: string) =>
+    request<void>("DELETE", `/posts/${id}/reactions/${encodeURIComponent(emoji)}`),
+};
+
+/** A fresh idempotency key for one post (kept across retries of that post). */
+export function newIdempotencyKey(): string {
+  if (typeof crypto !== "undefined" && "randomUUID" in crypto) return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
