@@ -13,6 +13,7 @@ pub mod routes;
 pub mod services;
 pub mod state;
 pub(crate) mod telemetry;
+pub mod webclient;
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
@@ -166,7 +167,7 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
             .wrap(actix_web::middleware::from_fn(telemetry::observe))
             .configure(routes::system::configure_root)
             .configure(routes::configure)
-            .default_service(web::to(telemetry::not_found))
+            .default_service(web::to(webclient::serve))
     })
     .workers(workers.max(1))
     .disable_signals()

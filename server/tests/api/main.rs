@@ -10,3 +10,4 @@ mod files;
 mod openapi;
 mod permissions;
 mod realtime;
+mod webclient;
