@@ -97,7 +97,7 @@ async fn acknowledged_posts_survive_sigkill(backend: Backend) {
     .unwrap();
     let mut admin = Client::new(p.url.clone());
     admin.login("admin", "admin-password").await.unwrap();
-    let team = admin
+    admin
         .create_team(&CreateTeamRequest {
             name: "crash".into(),
             display_name: "Crash".into(),
@@ -106,14 +106,7 @@ async fn acknowledged_posts_survive_sigkill(backend: Backend) {
         })
         .await
         .unwrap();
-    let town = admin
-        .my_channels()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.name == "town-square")
-        .unwrap();
-    let _ = team;
+    let town = harness::my_channel(&admin, "town-square").await;
 
     // Eight writers post as fast as they can; the server dies right after the 300th acknowledgement.
     let acked = Arc::new(Mutex::new(Vec::new()));

@@ -454,13 +454,7 @@ pub fn history(ctx: &Ctx, auth: &Auth, id: Id) -> Result<Vec<PostVersion>> {
 pub fn react(ctx: &Ctx, auth: &Auth, id: Id, emoji: &str, add: bool) -> Result<Reaction> {
     let emoji = validate::emoji_name(emoji)?;
     ctx.store.write(|tx| {
-        let row = load(tx.conn, id)?;
-        let (ch, f) = channels::readable(tx.conn, auth, parse_id(&row.channel_id))
-            .map_err(|_| Error::NotFound("post"))?;
-        require(&auth.actor, Action::Post, &f)?;
-        if row.deleted_at.is_some() {
-            return Err(Error::NotFound("post"));
-        }
+        let (row, ch) = for_change(tx, auth, id, Action::Post)?;
         let r = ReactionRow {
             post_id: row.id.clone(),
             user_id: auth.user.id.clone(),
@@ -489,14 +483,7 @@ pub fn react(ctx: &Ctx, auth: &Auth, id: Id, emoji: &str, add: bool) -> Result<R
 
 pub fn pin(ctx: &Ctx, auth: &Auth, id: Id, pinned: bool) -> Result<Post> {
     ctx.store.write(|tx| {
-        let row = load(tx.conn, id)?;
-        let (ch, f) = channels::readable(tx.conn, auth, parse_id(&row.channel_id))
-            .map_err(|_| Error::NotFound("post"))?;
-        require(&auth.actor, Action::Post, &f)?;
-        if row.deleted_at.is_some() {
-            return Err(Error::NotFound("post"));
-        }
-        let mut row = row;
+        let (mut row, ch) = for_change(tx, auth, id, Action::Post)?;
         if row.is_pinned != pinned {
             row.is_pinned = pinned;
             row.updated_at = now_millis();

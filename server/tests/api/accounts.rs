@@ -310,13 +310,7 @@ async fn cookie_sessions_need_the_csrf_token_for_writes(s: TestServer) {
     let team = s.team(&admin, "acme", true).await;
     let (bob, bob_user) = s.user("bob").await;
     bob.add_team_member(team.id, bob_user.id).await.unwrap();
-    let town = bob
-        .my_channels()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.name == "town-square")
-        .unwrap();
+    let town = crate::harness::my_channel(&bob, "town-square").await;
 
     let http = reqwest::Client::builder()
         .cookie_store(true)

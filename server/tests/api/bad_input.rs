@@ -53,14 +53,7 @@ async fn world(s: &TestServer) -> World {
     let team = s.team(&admin, "acme", true).await;
     let (bob, bob_user) = s.user("bob").await;
     bob.add_team_member(team.id, bob_user.id).await.unwrap();
-    let town = bob
-        .my_channels()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.name == "town-square")
-        .unwrap()
-        .id;
+    let town = crate::harness::my_channel(&bob, "town-square").await.id;
     let secret = admin
         .create_channel(&CreateChannelRequest {
             team_id: team.id,

@@ -24,13 +24,7 @@ async fn pair(s: &TestServer) -> (Client, Client, Uuid, Uuid) {
     bob.add_team_member(team.id, bob_user.id)
         .await
         .expect("bob joins the open team");
-    let town = bob
-        .my_channels()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.name == "town-square")
-        .expect("new members are in town-square");
+    let town = crate::harness::my_channel(&bob, "town-square").await;
     (alice, bob, town.id, bob_user.id)
 }
 

@@ -101,14 +101,7 @@ async fn world(s: &TestServer) -> World {
     let (dave, _) = s.user("dave").await;
     bob.add_team_member(team.id, bob_user.id).await.unwrap();
     carol.add_team_member(team.id, carol_user.id).await.unwrap();
-    let town = bob
-        .my_channels()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.name == "town-square")
-        .unwrap()
-        .id;
+    let town = crate::harness::my_channel(&bob, "town-square").await.id;
     let secret = bob
         .create_channel(&CreateChannelRequest {
             team_id: team.id,

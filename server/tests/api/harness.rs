@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use hearth_api::{CreateTeamRequest, Event, EventKind, SignupRequest, Team, User};
+use hearth_api::{Channel, CreateTeamRequest, Event, EventKind, SignupRequest, Team, User};
 use hearth_client::{Client, WsConnection};
 use hearth_server::{Config, RunningServer};
 
@@ -164,6 +164,16 @@ impl TestServer {
             s.stop().await;
         }
     }
+}
+
+/// The caller's channel named `name` (e.g. `town-square`, which every team member joins).
+pub async fn my_channel(c: &Client, name: &str) -> Channel {
+    c.my_channels()
+        .await
+        .expect("list my channels")
+        .into_iter()
+        .find(|ch| ch.name == name)
+        .unwrap_or_else(|| panic!("not in a channel named {name}"))
 }
 
 /// How long a test waits for an event before failing.

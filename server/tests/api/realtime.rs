@@ -31,13 +31,7 @@ async fn typing_reaches_other_members_only(s: TestServer) {
     let (bob, bob_user) = s.user("bob").await;
     let (carol, _) = s.user("carol").await;
     bob.add_team_member(team.id, bob_user.id).await.unwrap();
-    let town = alice
-        .my_channels()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.name == "town-square")
-        .unwrap();
+    let town = crate::harness::my_channel(&alice, "town-square").await;
     let mut alice_ws = alice.connect_ws(None).await.unwrap();
     let mut bob_ws = bob.connect_ws(None).await.unwrap();
     let mut carol_ws = carol.connect_ws(None).await.unwrap();
@@ -162,13 +156,7 @@ async fn slow_consumer_is_dropped_without_delaying_others(s: TestServer) {
     let team = s.team(&alice, "acme", true).await;
     let (bob, bob_user) = s.user("bob").await;
     bob.add_team_member(team.id, bob_user.id).await.unwrap();
-    let town = alice
-        .my_channels()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.name == "town-square")
-        .unwrap();
+    let town = crate::harness::my_channel(&alice, "town-square").await;
 
     // A raw connection as Bob that never reads after the handshake.
     let url = format!("{}/api/v1/websocket", s.url.replacen("http", "ws", 1));
