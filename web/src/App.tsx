@@ -30,7 +30,7 @@ export function App() {
     }
     setInfo(si);
     if (si.needs_setup) return setPhase("setup");
-    // Without the CSRF token (kept per tab) the cookie session cannot write: sign in again.
+    // Without the CSRF token (kept in this browser's storage) the cookie session cannot write: sign in again.
     if (!getCsrfToken()) return setPhase("signin");
     try {
       await enter();

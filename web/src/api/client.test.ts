@@ -20,7 +20,7 @@ describe("errorFromBody", () => {
 describe("request", () => {
   it("sends JSON with the CSRF token on writes and parses errors", async () => {
     const store = new Map<string, string>([["hearth.csrf", "tok"]]);
-    vi.stubGlobal("sessionStorage", { getItem: (k: string) => store.get(k) ?? null, setItem: () => {}, removeItem: () => {} });
+    vi.stubGlobal("localStorage", { getItem: (k: string) => store.get(k) ?? null, setItem: () => {}, removeItem: () => {} });
     const fetchMock = vi.fn(async () =>
       new Response(JSON.stringify({ error: { code: "rate_limited", message: "Slow down." } }), {
         status: 429,
@@ -37,7 +37,7 @@ describe("request", () => {
   });
 
   it("builds query strings and skips empty values; no CSRF on GET", async () => {
-    vi.stubGlobal("sessionStorage", { getItem: () => "tok", setItem: () => {}, removeItem: () => {} });
+    vi.stubGlobal("localStorage", { getItem: () => "tok", setItem: () => {}, removeItem: () => {} });
     const fetchMock = vi.fn(async () => new Response(JSON.stringify({ posts: [] }), { status: 200 }));
     vi.stubGlobal("fetch", fetchMock);
     await request("GET", "/channels/x/posts", undefined, { before: "p1", after: undefined, limit: 60 });

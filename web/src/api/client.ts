@@ -29,15 +29,15 @@ export class ApiError extends Error {
 
 export function getCsrfToken(): string | null {
   try {
-    return sessionStorage.getItem(CSRF_KEY);
+    return localStorage.getItem(CSRF_KEY);
   } catch {
     return null;
   }
 }
 export function setCsrfToken(token: string | null): void {
   try {
-    if (token) sessionStorage.setItem(CSRF_KEY, token);
-    else sessionStorage.removeItem(CSRF_KEY);
+    if (token) localStorage.setItem(CSRF_KEY, token);
+    else localStorage.removeItem(CSRF_KEY);
   } catch {
     /* storage unavailable: writes will fail with csrf_mismatch */
   }

@@ -38,6 +38,15 @@ export interface Unread {
 
 export const TYPING_TTL_MS = 6_000;
 
+/** What the right-hand pane shows, if anything. */
+export type RhsView =
+  | { kind: "thread"; rootId: Id; channelId: Id }
+  | { kind: "threads" } // followed threads
+  | { kind: "pinned"; channelId: Id }
+  | { kind: "saved" }
+  | { kind: "members"; channelId: Id }
+  | { kind: "search"; query: string };
+
 export interface State {
   me: User | null;
   users: Record<Id, User>;
@@ -52,6 +61,9 @@ export interface State {
   typing: Record<Id, Record<Id, Millis>>;
   presence: Record<Id, Presence>;
   connection: SocketStatus;
+  rhs: RhsView | null;
+  /** The post being edited in place, if any (one at a time, like Slack). */
+  editingPostId: Id | null;
 }
 
 export const initialState: State = {
@@ -67,6 +79,8 @@ export const initialState: State = {
   typing: {},
   presence: {},
   connection: "closed",
+  rhs: null,
+  editingPostId: null,
 };
 
 export type Action =
@@ -92,7 +106,10 @@ export type Action =
   | { type: "event"; event: AnyEvent; now: Millis }
   | { type: "typing_expire"; now: Millis }
   | { type: "connection"; status: SocketStatus }
-  | { type: "mark_read"; channelId: Id };
+  | { type: "mark_read"; channelId: Id }
+  | { type: "open_rhs"; view: RhsView }
+  | { type: "close_rhs" }
+  | { type: "edit_post"; postId: Id | null };
 
 const emptyPosts: ChannelPosts = { posts: [], hasMoreBefore: true, loaded: false };
 
@@ -365,6 +382,12 @@ export function reducer(s: State, a: Action): State {
     }
     case "connection":
       return s.connection === a.status ? s : { ...s, connection: a.status };
+    case "open_rhs":
+      return { ...s, rhs: a.view };
+    case "close_rhs":
+      return s.rhs === null ? s : { ...s, rhs: null };
+    case "edit_post":
+      return s.editingPostId === a.postId ? s : { ...s, editingPostId: a.postId };
   }
 }
 

@@ -5,7 +5,8 @@ import { dmPartners, lastChannel, openChannel, signOut, socket } from "../state/
 import { directChannels, teamChannels } from "../state/reducer";
 import { store, useAppState } from "../state/store";
 import { errorText, Field } from "./Auth";
-import { ChannelView } from "./Messages";
+import { ChannelView } from "./ChannelView";
+import { Rhs } from "./rhs/Rhs";
 import { channelTitle, useDmMembers, userName } from "./names";
 
 export function MainScreen({ info, onSignedOut }: { info: ServerInfo | null; onSignedOut: () => void }) {
@@ -13,6 +14,7 @@ export function MainScreen({ info, onSignedOut }: { info: ServerInfo | null; onS
   const currentTeamId = useAppState((s) => s.currentTeamId);
   const currentChannelId = useAppState((s) => s.currentChannelId);
   const channels = useAppState((s) => s.channels);
+  const rhs = useAppState((s) => s.rhs);
 
   // Pick a channel when none is open: town-square of the team, else the first one.
   useEffect(() => {
@@ -28,7 +30,7 @@ export function MainScreen({ info, onSignedOut }: { info: ServerInfo | null; onS
   useEffect(() => setNavOpen(false), [currentChannelId, currentTeamId]);
 
   return (
-    <div className={"layout" + (navOpen ? " nav-open" : "")}>
+    <div className={"layout" + (navOpen ? " nav-open" : "") + (rhs ? " with-rhs" : "")}>
       <a className="skip" href="#messages">
         Skip to messages
       </a>
@@ -55,6 +57,7 @@ export function MainScreen({ info, onSignedOut }: { info: ServerInfo | null; onS
               <div className="center">No channel selected.</div>
             )}
           </main>
+          {rhs && <Rhs view={rhs} />}
         </>
       )}
     </div>

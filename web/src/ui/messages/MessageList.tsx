@@ -1,59 +1,19 @@
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import { ApiError } from "../api/client";
-import type { Channel, Post, User } from "../api/types";
-import { discardPending, loadOlder, notifyTyping, retryPost, sendPost } from "../state/actions";
-import type { PendingPost } from "../state/reducer";
-import { useAppState } from "../state/store";
-import { errorText } from "./Auth";
-import { buildRows } from "./grouping";
-import { renderMarkdown } from "./markdown";
-import { channelTitle, useDmMembers, userName } from "./names";
+// The channel's message list: date separators, grouped posts, pending posts
+// and the typing line.
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import type { Channel, Post, User } from "../../api/types";
+import { discardPending, loadOlder, retryPost } from "../../state/actions";
+import type { PendingPost } from "../../state/reducer";
+import { useAppState } from "../../state/store";
+import { buildRows } from "../grouping";
+import { renderMarkdown } from "../markdown";
+import { userName } from "../names";
 
 const timeFmt = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 const dateFmt = new Intl.DateTimeFormat(undefined, { weekday: "long", year: "numeric", month: "long", day: "numeric" });
 const fullFmt = new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeStyle: "short" });
 
-export function ChannelView(props: { channel: Channel; maxChars: number; navOpen: boolean; onToggleNav: () => void }) {
-  const { channel, maxChars } = props;
-  const users = useAppState((s) => s.users);
-  const me = useAppState((s) => s.me);
-  const dm = useDmMembers();
-  const title = channelTitle(channel, users, dm, me?.id);
-  useEffect(() => {
-    document.title = `${title} · Hearth`;
-  }, [title]);
-  return (
-    <>
-      <header className="channel-head">
-        <button
-          type="button"
-          className="nav-toggle"
-          aria-controls="sidebar"
-          aria-expanded={props.navOpen}
-          onClick={props.onToggleNav}
-        >
-          Channels
-        </button>
-        <h2>
-          <span aria-hidden="true">{channel.kind === "private" ? "🔒 " : channel.kind === "public" ? "# " : "@ "}</span>
-          {title}
-        </h2>
-        {(channel.purpose || channel.header) && <p className="purpose">{channel.purpose || channel.header}</p>}
-      </header>
-      <MessageList channel={channel} title={title} />
-      <TypingLine channelId={channel.id} />
-      {channel.archived_at ? (
-        <p className="archived" role="note">
-          This channel is archived; it is read-only.
-        </p>
-      ) : (
-        <Composer channel={channel} title={title} maxChars={maxChars} />
-      )}
-    </>
-  );
-}
-
-function MessageList({ channel, title }: { channel: Channel; title: string }) {
+export function MessageList({ channel, title }: { channel: Channel; title: string }) {
   const cp = useAppState((s) => s.posts[channel.id]);
   const pending = useAppState((s) => s.pending[channel.id]);
   const users = useAppState((s) => s.users);
@@ -215,7 +175,7 @@ function PendingItem({ p }: { p: PendingPost }) {
   );
 }
 
-function TypingLine({ channelId }: { channelId: string }) {
+export function TypingLine({ channelId }: { channelId: string }) {
   const typing = useAppState((s) => s.typing[channelId]);
   const users = useAppState((s) => s.users);
   const names = typing
@@ -238,86 +198,3 @@ function TypingLine({ channelId }: { channelId: string }) {
   );
 }
 
-function Composer({ channel, title, maxChars }: { channel: Channel; title: string; maxChars: number }) {
-  const [text, setText] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const ref = useRef<HTMLTextAreaElement>(null);
-  const drafts = useRef(new Map<string, string>());
-  const prevChannel = useRef(channel.id);
-
-  // Keep a draft per channel while switching.
-  useEffect(() => {
-    if (prevChannel.current !== channel.id) {
-      drafts.current.set(prevChannel.current, text);
-      setText(drafts.current.get(channel.id) ?? "");
-      setError(null);
-      prevChannel.current = channel.id;
-    }
-    ref.current?.focus();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [channel.id]);
-
-  const tooLong = [...text].length > maxChars;
-
-  const send = () => {
-    const message = text.trim();
-    if (!message || tooLong) return;
-    setText("");
-    setError(null);
-    sendPost(channel.id, message).catch((e: unknown) => {
-      setError(e instanceof ApiError && e.code === "channel_archived" ? "This channel is archived." : errorText(e));
-    });
-  };
-
-  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
-      e.preventDefault();
-      send();
-    }
-  };
-
-  return (
-    <form
-      className="composer"
-      onSubmit={(e) => {
-        e.preventDefault();
-        send();
-      }}
-    >
-      <label htmlFor="composer-input" className="sr-only">
-        Write to {title}
-      </label>
-      <textarea
-        id="composer-input"
-        ref={ref}
-        rows={Math.min(8, Math.max(1, text.split("\n").length))}
-        value={text}
-        placeholder={`Write to ${title}`}
-        aria-describedby="composer-hint"
-        aria-invalid={tooLong || undefined}
-        onChange={(e) => {
-          setText(e.target.value);
-          if (e.target.value) notifyTyping(channel.id);
-        }}
-        onKeyDown={onKeyDown}
-      />
-      <button type="submit" className="primary" disabled={!text.trim() || tooLong}>
-        Send
-      </button>
-      <p id="composer-hint" className="hint">
-        {tooLong ? (
-          <span className="error">
-            {[...text].length} / {maxChars} characters: too long.
-          </span>
-        ) : (
-          "Enter sends, Shift+Enter adds a line. Markdown works."
-        )}
-      </p>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-    </form>
-  );
-}

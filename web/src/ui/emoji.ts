@@ -1,0 +1,88 @@
+// Emoji names as people type them in Slack and Mattermost (`:thumbsup:`), mapped
+// to characters. The full gemoji table (~1,900 entries) is loaded on first use
+// in its own chunk so it never weighs on the first page load; a handful of the
+// most used names resolve at once without it.
+import { useSyncExternalStore } from "react";
+
+export interface EmojiEntry {
+  /** The canonical (first) name, as stored on reactions. */
+  name: string;
+  names: string[];
+  char: string;
+  tags: string[];
+  category: string;
+}
+
+/** Names Slack users reach for first: shown by the picker before anything is typed. */
+export const FREQUENT: readonly string[] = [
+  "+1", "-1", "smile", "joy", "heart", "tada", "eyes", "pray", "fire", "rocket",
+  "white_check_mark", "x", "thinking", "clap", "ok_hand", "100",
+];
+
+const BUILTIN: Record<string, string> = {
+  "+1": "👍", thumbsup: "👍", "-1": "👎", thumbsdown: "👎", smile: "😄", joy: "😂",
+  heart: "❤️", tada: "🎉", eyes: "👀", pray: "🙏", fire: "🔥", rocket: "🚀",
+  white_check_mark: "✅", x: "❌", thinking: "🤔", clap: "👏", ok_hand: "👌", "100": "💯",
+};
+
+let table: EmojiEntry[] | null = null;
+let byName: Map<string, EmojiEntry> | null = null;
+let loading: Promise<EmojiEntry[]> | null = null;
+const listeners = new Set<() => void>();
+
+/** Loads the full table once (its own chunk); resolves with every entry. */
+export function loadEmoji(): Promise<EmojiEntry[]> {
+  if (table) return Promise.resolve(table);
+  loading ??= import("gemoji").then(({ gemoji }) => {
+    const list: EmojiEntry[] = gemoji.map((g) => ({
+      name: g.names[0],
+      names: g.names,
+      char: g.emoji,
+      tags: g.tags,
+      category: g.category,
+    }));
+    const map = new Map<string, EmojiEntry>();
+    for (const e of list) for (const n of e.names) map.set(n, e);
+    table = list;
+    byName = map;
+    listeners.forEach((l) => l());
+    return list;
+  });
+  return loading;
+}
+
+/** The character for a name, or undefined when unknown (or the table is not loaded yet). */
+export function emojiChar(name: string): string | undefined {
+  return byName?.get(name)?.char ?? BUILTIN[name];
+}
+
+/** Re-renders when the full table arrives; triggers its load. */
+export function useEmojiTable(): EmojiEntry[] | null {
+  const t = useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => table,
+  );
+  if (!t) void loadEmoji();
+  return t;
+}
+
+/**
+ * Entries whose names start with `prefix` first, then those containing it or
+ * tagged with it; at most `limit`. Needs the loaded table (`[]` otherwise).
+ */
+export function searchEmoji(prefix: string, limit = 20): EmojiEntry[] {
+  if (!table) return [];
+  const q = prefix.toLowerCase();
+  if (!q) return FREQUENT.map((n) => byName!.get(n)).filter((e): e is EmojiEntry => !!e).slice(0, limit);
+  const starts: EmojiEntry[] = [];
+  const contains: EmojiEntry[] = [];
+  for (const e of table) {
+    if (e.names.some((n) => n.startsWith(q))) starts.push(e);
+    else if (e.names.some((n) => n.includes(q)) || e.tags.some((t) => t.startsWith(q))) contains.push(e);
+    if (starts.length >= limit) break;
+  }
+  return [...starts, ...contains].slice(0, limit);
+}
