@@ -64,6 +64,10 @@ export interface State {
   rhs: RhsView | null;
   /** The post being edited in place, if any (one at a time, like Slack). */
   editingPostId: Id | null;
+  /** The user card shown (anchored at a viewport point), from a name or @mention click. */
+  profileCard: { userId: Id; x: number; y: number } | null;
+  /** A post to scroll to and highlight (deep link, pinned or saved list, search hit). */
+  focusPost: { channelId: Id; postId: Id } | null;
 }
 
 export const initialState: State = {
@@ -81,6 +85,8 @@ export const initialState: State = {
   connection: "closed",
   rhs: null,
   editingPostId: null,
+  profileCard: null,
+  focusPost: null,
 };
 
 export type Action =
@@ -109,7 +115,9 @@ export type Action =
   | { type: "mark_read"; channelId: Id }
   | { type: "open_rhs"; view: RhsView }
   | { type: "close_rhs" }
-  | { type: "edit_post"; postId: Id | null };
+  | { type: "edit_post"; postId: Id | null }
+  | { type: "show_profile"; card: State["profileCard"] }
+  | { type: "focus_post"; target: State["focusPost"] };
 
 const emptyPosts: ChannelPosts = { posts: [], hasMoreBefore: true, loaded: false };
 
@@ -388,6 +396,10 @@ export function reducer(s: State, a: Action): State {
       return s.rhs === null ? s : { ...s, rhs: null };
     case "edit_post":
       return s.editingPostId === a.postId ? s : { ...s, editingPostId: a.postId };
+    case "show_profile":
+      return { ...s, profileCard: a.card };
+    case "focus_post":
+      return { ...s, focusPost: a.target };
   }
 }
 
