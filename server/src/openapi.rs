@@ -101,6 +101,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         channels::direct,
         channels::mine,
         channels::unreads,
+        channels::memberships,
         channels::get_channel,
         channels::update,
         channels::archive,

@@ -18,6 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(direct)
         .service(mine)
         .service(unreads)
+        .service(memberships)
         .service(get_channel)
         .service(update)
         .service(archive)
@@ -114,6 +115,29 @@ async fn mine(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(
         ctx.into_inner()
             .run(move |c| channels::mine(c, &auth))
+            .await?,
+    ))
+}
+
+/// GET /api/v1/users/me/memberships
+#[utoipa::path(
+    get,
+    path = "/api/v1/users/me/memberships",
+    operation_id = "my_memberships",
+    tag = "channels",
+    summary = "The caller's membership of each of their channels (favourite, mute, notification level)",
+    responses(
+        (status = 200, description = "One entry per channel", body = [ChannelMember]),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
+#[get("/users/me/memberships")]
+async fn memberships(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(
+        ctx.into_inner()
+            .run(move |c| channels::memberships(c, &auth))
             .await?,
     ))
 }

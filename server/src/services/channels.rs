@@ -255,6 +255,14 @@ pub fn mine(ctx: &Ctx, auth: &Auth) -> Result<Vec<Channel>> {
     Ok(rows.iter().map(ChannelRow::to_api).collect())
 }
 
+/// The caller's own membership of every channel: favourite, mute and notification level.
+pub fn memberships(ctx: &Ctx, auth: &Auth) -> Result<Vec<ChannelMember>> {
+    let rows = ctx
+        .store
+        .read(|c| Ok(channels::memberships_of(c, &auth.user.id)?))?;
+    Ok(rows.iter().map(|m| m.to_api()).collect())
+}
+
 pub fn unreads(ctx: &Ctx, auth: &Auth) -> Result<Vec<ChannelUnread>> {
     ctx.store.read(|c| {
         let members = channels::memberships_of(c, &auth.user.id)?;

@@ -308,7 +308,8 @@ pub fn page(ctx: &Ctx, auth: &Auth, channel_id: Id, q: PostsQuery) -> Result<Pos
             (_, _, Some(r)) => Cursor::Around(r),
             _ => Cursor::Latest,
         };
-        let (rows, has_more_before, has_more_after) = posts::page(c, &ch.id, cursor, limit)?;
+        let (rows, has_more_before, has_more_after) =
+            posts::page(c, &ch.id, cursor, limit, q.collapsed.unwrap_or(false))?;
         Ok(PostPage {
             posts: hydrate(c, &rows)?,
             has_more_before,

@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
-use hearth_api::{CreatePostRequest, Event, EventKind, Post, PostsQuery, ServerFrame};
+use hearth_api::{
+    CreatePostRequest, Event, EventKind, NotifyLevel, Post, PostsQuery, ServerFrame,
+    UpdateMembershipRequest,
+};
 use hearth_client::Client;
 use uuid::Uuid;
 
@@ -83,6 +86,16 @@ async fn threads_edits_and_deletes(s: TestServer) {
     }
     let thread = alice.thread(root.id).await.unwrap();
     assert_eq!(thread.posts.len(), 3);
+    // Collapsed pages carry roots only; full pages carry the replies too.
+    let page = |collapsed| PostsQuery {
+        collapsed: Some(collapsed),
+        ..Default::default()
+    };
+    let roots = alice.posts(town, &page(true)).await.unwrap().posts;
+    assert!(roots.iter().all(|p| p.root_id.is_none()));
+    assert!(roots.iter().any(|p| p.id == root.id));
+    let all = alice.posts(town, &page(false)).await.unwrap().posts;
+    assert_eq!(all.len(), roots.len() + 2);
     assert_eq!(thread.posts[0].id, root.id);
     assert_eq!(thread.posts[0].reply_count, 2);
     assert_eq!(thread.posts[0].participants, vec![bob_id]);
@@ -309,6 +322,7 @@ async fn pagination_before_after_around(s: TestServer) {
         after,
         around,
         limit: Some(10),
+        ..Default::default()
     };
     let latest = alice.posts(town, &q(None, None, None)).await.unwrap();
     assert_eq!(
@@ -380,7 +394,32 @@ async fn reactions_pins_and_saved(s: TestServer) {
     assert!(bob.saved_posts().await.unwrap().is_empty());
 }
 
+/// Favourite and mute flags come back in the caller's membership list, and only theirs.
+async fn memberships_carry_favourites_and_mutes(s: TestServer) {
+    let (alice, bob, town, _) = pair(&s).await;
+    alice
+        .update_membership(
+            town,
+            &UpdateMembershipRequest {
+                favorite: Some(true),
+                muted: Some(true),
+                notify_level: Some(NotifyLevel::Mention),
+            },
+        )
+        .await
+        .unwrap();
+    let mine = alice.my_memberships().await.unwrap();
+    let m = mine.iter().find(|m| m.channel_id == town).unwrap();
+    assert!(m.favorite && m.muted);
+    assert_eq!(m.notify_level, NotifyLevel::Mention);
+    assert!(mine.iter().all(|m| m.user_id == mine[0].user_id));
+    let theirs = bob.my_memberships().await.unwrap();
+    let b = theirs.iter().find(|m| m.channel_id == town).unwrap();
+    assert!(!b.favorite && !b.muted);
+}
+
 both_backends!(
+    memberships_carry_favourites_and_mutes,
     live_events_arrive_in_order,
     threads_edits_and_deletes,
     unread_and_mention_counts,

@@ -191,4 +191,6 @@ pub struct PostsQuery {
     pub after: Option<Uuid>,
     pub around: Option<Uuid>,
     pub limit: Option<u32>,
+    /// Root posts only: clients with collapsed reply threads show replies in the thread view.
+    pub collapsed: Option<bool>,
 }

@@ -25,6 +25,9 @@ pub(crate) fn posts_query(q: &PostsQuery) -> Vec<(&'static str, String)> {
     if let Some(limit) = q.limit {
         out.push(("limit", limit.to_string()));
     }
+    if let Some(collapsed) = q.collapsed {
+        out.push(("collapsed", collapsed.to_string()));
+    }
     out
 }
 
@@ -48,6 +51,12 @@ impl Client {
     /// `GET /users/me/channels`: every channel the caller is in.
     pub async fn my_channels(&self) -> Result<Vec<Channel>> {
         self.json(self.api(Method::GET, "/users/me/channels")).await
+    }
+
+    /// `GET /users/me/memberships`.
+    pub async fn my_memberships(&self) -> Result<Vec<ChannelMember>> {
+        self.json(self.api(Method::GET, "/users/me/memberships"))
+            .await
     }
 
     /// `GET /users/me/unreads`.

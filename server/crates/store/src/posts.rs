@@ -59,18 +59,25 @@ pub enum Cursor<'a> {
 }
 
 /// A page of a channel's posts, oldest first, with flags for more on either side.
-/// Ids are UUIDv7, so ordering by id is ordering by creation.
+/// Ids are UUIDv7, so ordering by id is ordering by creation. `roots_only`
+/// leaves thread replies out.
 pub fn page(
     conn: &mut DbConn,
     channel_id: &str,
     cursor: Cursor,
     limit: i64,
+    roots_only: bool,
 ) -> StoreResult<(Vec<PostRow>, bool, bool)> {
     let base = || {
-        posts::table
+        let q = posts::table
             .filter(posts::channel_id.eq(channel_id.to_string()))
             .select(PostRow::as_select())
-            .into_boxed()
+            .into_boxed();
+        if roots_only {
+            q.filter(posts::root_id.is_null())
+        } else {
+            q
+        }
     };
     let older = |conn: &mut DbConn,
                  below: Option<&str>,
