@@ -3,8 +3,10 @@ import { api, getCsrfToken, setAuthFailureHandler } from "./api/client";
 import type { ServerInfo } from "./api/types";
 import { bootstrap, signOutLocally, startLive } from "./state/actions";
 import { useAppState } from "./state/store";
+import { parseInvite } from "./state/router";
 import { SetupScreen, SignInScreen, SignUpScreen } from "./ui/Auth";
 import { MainScreen } from "./ui/Main";
+import { resetLocationSync } from "./ui/nav/useLocationSync";
 
 type Phase = "loading" | "setup" | "signin" | "signup" | "main" | "offline";
 
@@ -12,6 +14,8 @@ export function App() {
   const [info, setInfo] = useState<ServerInfo | null>(null);
   const [phase, setPhase] = useState<Phase>("loading");
   const me = useAppState((s) => s.me);
+  // A team invitation in the address (`/?invite=<id>`), read once at load.
+  const [invite] = useState(() => parseInvite(location.search));
 
   const enter = useCallback(async () => {
     await bootstrap();
@@ -31,17 +35,20 @@ export function App() {
     setInfo(si);
     if (si.needs_setup) return setPhase("setup");
     // Without the CSRF token (kept in this browser's storage) the cookie session cannot write: sign in again.
-    if (!getCsrfToken()) return setPhase("signin");
+    // An invitation link opened signed out leads to signup (the main screen accepts it after signing in).
+    const signedOut: Phase = invite && si.signup_mode !== "disabled" ? "signup" : "signin";
+    if (!getCsrfToken()) return setPhase(signedOut);
     try {
       await enter();
     } catch {
-      setPhase("signin");
+      setPhase(signedOut);
     }
-  }, [enter]);
+  }, [enter, invite]);
 
   useEffect(() => {
     void boot();
     setAuthFailureHandler(() => {
+      resetLocationSync();
       signOutLocally();
       setPhase("signin");
     });
@@ -50,7 +57,10 @@ export function App() {
 
   // Signed out elsewhere (session revoked event).
   useEffect(() => {
-    if (phase === "main" && !me) setPhase("signin");
+    if (phase === "main" && !me) {
+      resetLocationSync();
+      setPhase("signin");
+    }
   }, [phase, me]);
 
   switch (phase) {
@@ -73,6 +83,7 @@ export function App() {
       return (
         <SignInScreen
           canSignUp={!!info && info.signup_mode !== "disabled"}
+          notice={invite ? "Sign in to accept your team invitation." : undefined}
           onSignUp={() => setPhase("signup")}
           onDone={() => void enter().catch(() => setPhase("signin"))}
         />
@@ -81,6 +92,7 @@ export function App() {
       return (
         <SignUpScreen
           inviteOnly={info?.signup_mode === "invite_only"}
+          inviteId={invite}
           onSignIn={() => setPhase("signin")}
           onDone={() => void enter().catch(() => setPhase("signin"))}
         />

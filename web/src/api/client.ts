@@ -154,6 +154,69 @@ export const api = {
     request<T.Reaction>("POST", `/posts/${id}/reactions`, { emoji_name: emoji }),
   removeReaction: (id: T.Id, emoji: string) =>
     request<void>("DELETE", `/posts/${id}/reactions/${encodeURIComponent(emoji)}`),
+
+  // navigation, channel and team management, account settings
+  myMemberships: () => request<T.ChannelMember[]>("GET", "/users/me/memberships"),
+  updateMembership: (channelId: T.Id, body: T.UpdateMembershipRequest) =>
+    request<T.ChannelMember>("PATCH", `/channels/${channelId}/members/me`, body),
+  channel: (id: T.Id) => request<T.Channel>("GET", `/channels/${id}`),
+  updateChannel: (id: T.Id, body: T.UpdateChannelRequest) => request<T.Channel>("PATCH", `/channels/${id}`, body),
+  archiveChannel: (id: T.Id) => request<T.Channel>("POST", `/channels/${id}/archive`),
+  unarchiveChannel: (id: T.Id) => request<T.Channel>("POST", `/channels/${id}/unarchive`),
+  addChannelMember: (id: T.Id, userId: T.Id) =>
+    request<T.ChannelMember>("POST", `/channels/${id}/members`, { user_id: userId }),
+  removeChannelMember: (id: T.Id, userId: T.Id) => request<void>("DELETE", `/channels/${id}/members/${userId}`),
+  browseChannels: (teamId: T.Id, includeArchived = false) =>
+    request<T.Channel[]>("GET", `/teams/${teamId}/channels`, undefined, { include_archived: includeArchived }),
+  post: (id: T.Id) => request<T.Post>("GET", `/posts/${id}`),
+  userByUsername: (username: string) =>
+    request<T.User>("GET", `/users/by-username/${encodeURIComponent(username)}`),
+  statuses: (ids: T.Id[]) => request<T.UserStatus[]>("POST", "/users/status/ids", ids),
+  setStatus: (presence: T.Presence) => request<T.UserStatus>("PUT", "/users/me/status", { presence }),
+  updateProfile: (body: T.UpdateProfileRequest) => request<T.User>("PATCH", "/users/me", body),
+  changePassword: (body: T.ChangePasswordRequest) => request<void>("PUT", "/users/me/password", body),
+  sessions: () => request<T.Session[]>("GET", "/users/me/sessions"),
+  revokeSession: (id: T.Id) => request<void>("DELETE", `/users/me/sessions/${id}`),
+  tokens: () => request<T.Session[]>("GET", "/users/me/tokens"),
+  createToken: (body: T.CreateTokenRequest) => request<T.CreatedToken>("POST", "/users/me/tokens", body),
+  revokeToken: (id: T.Id) => request<void>("DELETE", `/users/me/tokens/${id}`),
+  teamInvite: (teamId: T.Id) => request<T.TeamInvite>("GET", `/teams/${teamId}/invite`),
+  regenerateInvite: (teamId: T.Id) => request<T.TeamInvite>("POST", `/teams/${teamId}/invite`),
+  joinByInvite: (inviteId: string) => request<T.Team>("POST", "/teams/join", { invite_id: inviteId }),
+  updateTeam: (teamId: T.Id, body: T.UpdateTeamRequest) => request<T.Team>("PATCH", `/teams/${teamId}`, body),
+  teamMembers: (teamId: T.Id) => request<T.TeamMember[]>("GET", `/teams/${teamId}/members`),
+  leaveTeam: (teamId: T.Id, userId: T.Id) => request<void>("DELETE", `/teams/${teamId}/members/${userId}`),
+  /** PUT /users/me/avatar takes the image itself as the body, not JSON. */
+  async uploadAvatar(file: Blob): Promise<T.User> {
+    const headers: Record<string, string> = { Accept: "application/json", "Content-Type": file.type || "application/octet-stream" };
+    const csrf = getCsrfToken();
+    if (csrf) headers["X-CSRF-Token"] = csrf;
+    let res: Response;
+    try {
+      res = await fetch(BASE + "/users/me/avatar", { method: "PUT", headers, body: file, credentials: "same-origin" });
+    } catch {
+      throw new ApiError(0, "network_error", "The server could not be reached.");
+    }
+    const json: unknown = await res.json().catch(() => null);
+    if (!res.ok) throw errorFromBody(res.status, json);
+    return json as T.User;
+  },
+
+  // threads and the side pane's lists
+  thread: (rootId: T.Id) => request<T.PostPage>("GET", `/posts/${rootId}/thread`),
+  followThread: (rootId: T.Id, following: boolean) =>
+    request<T.ThreadState>("PUT", `/posts/${rootId}/follow`, { following }),
+  viewThread: (rootId: T.Id) => request<T.ThreadState>("POST", `/posts/${rootId}/thread/view`),
+  myThreads: () => request<T.ThreadState[]>("GET", "/users/me/threads"),
+  pinnedPosts: (channelId: T.Id) => request<T.Post[]>("GET", `/channels/${channelId}/pinned`),
+  savedPosts: () => request<T.Post[]>("GET", "/users/me/saved"),
+  setChannelMemberRole: (channelId: T.Id, userId: T.Id, role: T.MemberRole) =>
+    request<T.ChannelMember>("PUT", `/channels/${channelId}/members/${userId}/role`, { role }),
+
+  // actions on one post and its attachments
+  pinPost: (id: T.Id, pinned: boolean) => request<T.Post>("POST", `/posts/${id}/${pinned ? "pin" : "unpin"}`),
+  savePost: (id: T.Id, saved: boolean) => request<void>(saved ? "POST" : "DELETE", `/posts/${id}/save`),
+  fileInfo: (id: T.Id) => request<T.FileInfo>("GET", `/files/${id}/info`),
 };
 
 /** A fresh idempotency key for one post (kept across retries of that post). */

@@ -325,6 +325,8 @@ export interface PostsQuery {
   after?: Id;
   around?: Id;
   limit?: number;
+  /** Root posts only (replies live in the thread view). */
+  collapsed?: boolean;
 }
 
 // ---- events.rs ----

@@ -1,8 +1,12 @@
 // Side effects: loading state over HTTP and feeding socket events into the store.
 import { api, ApiError, newIdempotencyKey } from "../api/client";
 import { HearthSocket } from "../api/socket";
-import type { AnyEvent, Id } from "../api/types";
+import { MAX_POST_CHARS, type AnyEvent, type FileInfo, type Id } from "../api/types";
+import { autoRetryPlan, sendErrorText } from "../ui/composer/sendRules";
+import type { PendingPost } from "./reducer";
 import { store } from "./store";
+import { loadSaved } from "./postActions";
+import type { Post, ThreadState } from "../api/types";
 
 export const socket = new HearthSocket();
 const dispatch = store.dispatch;
@@ -45,24 +49,29 @@ export const dmStore = {
 export async function bootstrap(): Promise<void> {
   const [me, teams, channels, unreads] = await Promise.all([api.me(), api.teams(), api.myChannels(), api.unreads()]);
   dispatch({ type: "bootstrap", me, teams, channels, unreads });
+  // Favourite, muted and notification settings per channel (the sidebar works without them).
+  void api.myMemberships().then((members) => dispatch({ type: "memberships_loaded", members }), () => undefined);
+  void refreshThreads();
+  void loadSaved();
   const current = store.getState().currentChannelId;
   if (current) await loadLatest(current);
   void dmPartners(channels.filter((c) => c.kind === "direct" || c.kind === "group").map((c) => c.id));
 }
 
+// Channel lists hold root posts only (collapsed threads): replies live in the thread pane.
 export async function loadLatest(channelId: Id): Promise<void> {
-  const page = await api.posts(channelId, { limit: 60 });
+  const page = await api.posts(channelId, { limit: 60, collapsed: true });
   dispatch({ type: "posts_loaded", channelId, page, mode: "replace" });
-  void ensureUsers(page.posts.map((p) => p.user_id));
+  void ensureUsers(page.posts.flatMap((p) => [p.user_id, ...p.participants]));
 }
 
 export async function loadOlder(channelId: Id): Promise<void> {
   const cp = store.getState().posts[channelId];
   const first = cp?.posts[0];
   if (!first || !cp.hasMoreBefore) return;
-  const page = await api.posts(channelId, { before: first.id, limit: 60 });
+  const page = await api.posts(channelId, { before: first.id, limit: 60, collapsed: true });
   dispatch({ type: "posts_loaded", channelId, page, mode: "older" });
-  void ensureUsers(page.posts.map((p) => p.user_id));
+  void ensureUsers(page.posts.flatMap((p) => [p.user_id, ...p.participants]));
 }
 
 const LAST_KEY = "hearth.lastChannel.";
@@ -88,37 +97,123 @@ export async function openChannel(channelId: Id): Promise<void> {
   await Promise.all(tasks);
 }
 
-export async function sendPost(channelId: Id, message: string, key = newIdempotencyKey()): Promise<void> {
-  dispatch({
-    type: "pending_added",
-    pending: { key, channel_id: channelId, root_id: null, message, created_at: Date.now(), failed: false },
-  });
+/** What the composer hands over to post. */
+export interface OutgoingPost {
+  channelId: Id;
+  /** Set for a reply in a thread. */
+  rootId?: Id | null;
+  message: string;
+  /** Uploaded files (a message may be only files). */
+  files?: FileInfo[];
+}
+
+/**
+ * Posts optimistically: the post shows as pending at once and is confirmed by
+ * the server's answer or the `posted` event; a failure keeps it, marked
+ * failed with the reason, and rejects with the error.
+ */
+export async function sendPost(out: OutgoingPost, key = newIdempotencyKey()): Promise<void> {
+  const files = out.files ?? [];
+  const pending: PendingPost = {
+    key,
+    channel_id: out.channelId,
+    root_id: out.rootId ?? null,
+    message: out.message,
+    file_ids: files.map((f) => f.id),
+    files,
+    created_at: Date.now(),
+    failed: false,
+  };
+  autoRetries.delete(key);
+  dispatch({ type: "pending_added", pending });
+  await deliver(pending);
+}
+
+// Automatic resends of failed posts (rate limit, network down), at most a few per post.
+const MAX_AUTO_RETRIES = 3;
+const autoRetries = new Map<string, number>();
+const retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+const waitingOnline = new Map<string, Id>();
+let onlineHooked = false;
+
+async function deliver(p: PendingPost): Promise<void> {
   try {
-    const post = await api.createPost({ channel_id: channelId, message, idempotency_key: key });
+    const post = await api.createPost({
+      channel_id: p.channel_id,
+      message: p.message,
+      root_id: p.root_id,
+      file_ids: p.file_ids,
+      idempotency_key: p.key,
+    });
+    autoRetries.delete(p.key);
     dispatch({ type: "post_created", post });
   } catch (e) {
-    dispatch({ type: "pending_failed", channelId, key });
+    const tries = autoRetries.get(p.key) ?? 0;
+    const plan = tries < MAX_AUTO_RETRIES ? autoRetryPlan(e) : null;
+    dispatch({ type: "pending_failed", channelId: p.channel_id, key: p.key, error: sendErrorText(e, MAX_POST_CHARS, plan !== null) });
+    if (plan) {
+      autoRetries.set(p.key, tries + 1);
+      if (plan.after === "delay") {
+        retryTimers.set(p.key, setTimeout(() => resend(p.channel_id, p.key), plan.ms));
+      } else {
+        waitingOnline.set(p.key, p.channel_id);
+        hookOnline();
+      }
+    }
     throw e;
   }
 }
 
+function hookOnline(): void {
+  if (onlineHooked || typeof window === "undefined") return;
+  onlineHooked = true;
+  window.addEventListener("online", () => {
+    const waiting = [...waitingOnline];
+    waitingOnline.clear();
+    for (const [key, channelId] of waiting) resend(channelId, key);
+  });
+}
+
+function forgetRetry(key: string): void {
+  clearTimeout(retryTimers.get(key));
+  retryTimers.delete(key);
+  waitingOnline.delete(key);
+}
+
+/** An automatic resend: only if the post is still there and still failed. */
+function resend(channelId: Id, key: string): void {
+  forgetRetry(key);
+  const p = store.getState().pending[channelId]?.find((x) => x.key === key);
+  if (!p?.failed) return;
+  dispatch({ type: "pending_added", pending: { ...p, failed: false, error: undefined } });
+  void deliver(p).catch(() => undefined);
+}
+
 /** Retries a failed post with the same idempotency key (never duplicates). */
 export function retryPost(channelId: Id, key: string): Promise<void> {
+  forgetRetry(key);
+  autoRetries.delete(key);
   const p = store.getState().pending[channelId]?.find((x) => x.key === key);
   if (!p) return Promise.resolve();
-  return sendPost(channelId, p.message, key);
+  dispatch({ type: "pending_added", pending: { ...p, failed: false, error: undefined } });
+  return deliver(p);
 }
 
 export function discardPending(channelId: Id, key: string): void {
+  forgetRetry(key);
+  autoRetries.delete(key);
   dispatch({ type: "pending_removed", channelId, key });
 }
 
-let lastTyping = 0;
-export function notifyTyping(channelId: Id): void {
+// At most one typing frame per channel or thread every few seconds.
+const TYPING_EVERY_MS = 3000;
+const lastTyping = new Map<string, number>();
+export function notifyTyping(channelId: Id, rootId: Id | null = null): void {
   const now = Date.now();
-  if (now - lastTyping < 3000) return;
-  lastTyping = now;
-  socket.send({ action: "typing", channel_id: channelId, root_id: null });
+  const k = rootId ? `${channelId}:${rootId}` : channelId;
+  if (now - (lastTyping.get(k) ?? 0) < TYPING_EVERY_MS) return;
+  lastTyping.set(k, now);
+  socket.send({ action: "typing", channel_id: channelId, root_id: rootId });
 }
 
 async function onEvent(ev: AnyEvent): Promise<void> {
@@ -149,6 +244,9 @@ async function onEvent(ev: AnyEvent): Promise<void> {
         const chans = await api.myChannels();
         chans.forEach((c) => dispatch({ type: "channel_loaded", channel: c }));
       }
+      break;
+    case "thread_updated":
+      onThreadUpdated(ev.data);
       break;
     case "session_revoked":
       signOutLocally();
@@ -236,4 +334,86 @@ export async function signOut(): Promise<void> {
     if (!(e instanceof ApiError)) throw e;
   });
   signOutLocally();
+}
+
+// ---- threads ----
+
+/** Fetches a whole thread (root and every reply) for the side pane. */
+export async function loadThread(rootId: Id): Promise<void> {
+  const page = await api.thread(rootId);
+  dispatch({ type: "thread_loaded", rootId, posts: page.posts });
+  void ensureUsers(page.posts.flatMap((p) => [p.user_id, ...p.participants]));
+}
+
+const viewingThreads = new Set<Id>();
+/** Marks a thread read for me on the server (its unread count clears everywhere). */
+export async function markThreadViewed(rootId: Id): Promise<void> {
+  if (viewingThreads.has(rootId)) return;
+  viewingThreads.add(rootId);
+  try {
+    dispatch({ type: "thread_state", state: await api.viewThread(rootId) });
+  } finally {
+    viewingThreads.delete(rootId);
+  }
+}
+
+export async function setThreadFollowing(rootId: Id, following: boolean): Promise<void> {
+  dispatch({ type: "thread_state", state: await api.followThread(rootId, following) });
+}
+
+// Root posts of followed threads, fetched once each; roots that failed (deleted,
+// channel left) are not asked for again by the same user.
+const fetchingRoots = new Set<Id>();
+let failedRoots = { userId: "", ids: new Set<Id>() };
+async function ensureThreadRoots(rootIds: Id[]): Promise<void> {
+  const s = store.getState();
+  const me = s.me?.id ?? "";
+  if (failedRoots.userId !== me) failedRoots = { userId: me, ids: new Set() };
+  const missing = [...new Set(rootIds)].filter(
+    (id) => !s.threads.posts[id] && !fetchingRoots.has(id) && !failedRoots.ids.has(id),
+  );
+  if (!missing.length) return;
+  missing.forEach((id) => fetchingRoots.add(id));
+  const found: Post[] = [];
+  try {
+    // A few at a time: someone may follow hundreds of threads.
+    for (let i = 0; i < missing.length; i += 8) {
+      const batch = await Promise.all(
+        missing.slice(i, i + 8).map((id) =>
+          api.post(id).catch(() => {
+            failedRoots.ids.add(id);
+            return null;
+          }),
+        ),
+      );
+      for (const p of batch) if (p) found.push(p);
+    }
+  } finally {
+    missing.forEach((id) => fetchingRoots.delete(id));
+  }
+  if (found.length) dispatch({ type: "thread_roots_loaded", posts: found });
+  void ensureUsers(found.flatMap((p) => [p.user_id, ...p.participants]));
+}
+
+/** Fetches the followed threads (every team) and their root posts. */
+export async function loadFollowedThreads(): Promise<void> {
+  const states = await api.myThreads();
+  dispatch({ type: "threads_loaded", states });
+  await ensureThreadRoots(states.map((st) => st.root_id));
+}
+
+/** After (re)connecting: thread counts and the open thread may be stale. */
+async function refreshThreads(): Promise<void> {
+  await loadFollowedThreads().catch(() => undefined);
+  const rhs = store.getState().rhs;
+  if (rhs?.kind === "thread") await loadThread(rhs.rootId).catch(() => undefined);
+}
+
+function onThreadUpdated(st: ThreadState): void {
+  if (st.following) void ensureThreadRoots([st.root_id]);
+  // A reply to the thread open in the pane: it is being read.
+  const rhs = store.getState().rhs;
+  if (rhs?.kind === "thread" && rhs.rootId === st.root_id && st.unread_replies > 0 && document.visibilityState === "visible") {
+    void markThreadViewed(st.root_id).catch(() => undefined);
+  }
 }

@@ -89,7 +89,7 @@ describe("reducer: posts", () => {
   });
 
   it("pending posts are confirmed by the event or the HTTP answer", () => {
-    let s = run(base(), { type: "pending_added", pending: { key: "k1", channel_id: "c1", root_id: null, message: "hi", created_at: 0, failed: false } });
+    let s = run(base(), { type: "pending_added", pending: { key: "k1", channel_id: "c1", root_id: null, message: "hi", file_ids: [], created_at: 0, failed: false } });
     expect(s.pending.c1).toHaveLength(1);
     s = run(s, { type: "pending_failed", channelId: "c1", key: "k1" });
     expect(s.pending.c1[0].failed).toBe(true);

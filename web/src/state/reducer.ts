@@ -3,7 +3,9 @@
 import type {
   AnyEvent,
   Channel,
+  ChannelMember,
   ChannelUnread,
+  FileInfo,
   Id,
   Millis,
   Post,
@@ -11,24 +13,43 @@ import type {
   Team,
   User,
   Presence,
+  UserStatus,
 } from "../api/types";
 import type { SocketStatus } from "../api/socket";
 import { addReaction, mergePosts, removeReaction, replacePost } from "./posts";
+import { emptyThreads, expireThreadTyping, isThreadAction, threadOpened, threadPostCreated, threadsOnEvent, threadsReducer, type ThreadAction, type ThreadsSlice } from "./threads";
 
 export interface ChannelPosts {
   posts: Post[];
   hasMoreBefore: boolean;
   loaded: boolean;
+  /** A window around an older post is loaded: newer posts exist past the last one held. */
+  hasMoreAfter?: boolean;
+}
+
+/** Where the "New messages" line goes in a channel just opened (what was unread before). */
+export interface UnreadMark {
+  channelId: Id;
+  /** My last view of the channel before opening it, when known. */
+  since: Millis | null;
+  count: number;
 }
 
 /** A post typed here and not yet confirmed by the server. */
 export interface PendingPost {
   key: string; // idempotency key
   channel_id: Id;
+  /** Set for a thread reply: the pending post shows in that thread. */
   root_id: Id | null;
   message: string;
+  /** Uploaded files the post carries (already stored on the server). */
+  file_ids: Id[];
+  /** Their details, so a pending post can show its attachments. */
+  files?: FileInfo[];
   created_at: Millis;
   failed: boolean;
+  /** Why it was not sent (shown with Retry / Discard). */
+  error?: string;
 }
 
 export interface Unread {
@@ -40,7 +61,8 @@ export const TYPING_TTL_MS = 6_000;
 
 /** What the right-hand pane shows, if anything. */
 export type RhsView =
-  | { kind: "thread"; rootId: Id; channelId: Id }
+  /** `postId`: a reply to scroll to and highlight. */
+  | { kind: "thread"; rootId: Id; channelId: Id; postId?: Id }
   | { kind: "threads" } // followed threads
   | { kind: "pinned"; channelId: Id }
   | { kind: "saved" }
@@ -68,6 +90,15 @@ export interface State {
   profileCard: { userId: Id; x: number; y: number } | null;
   /** A post to scroll to and highlight (deep link, pinned or saved list, search hit). */
   focusPost: { channelId: Id; postId: Id } | null;
+  /** Ids of the posts I saved, loaded at sign-in. */
+  savedPostIds: Record<Id, true>;
+  /** channel id → my last view of it (from the server), for the "New messages" line. */
+  lastViewedAt: Record<Id, Millis>;
+  unreadMark: UnreadMark | null;
+  /** My membership of each channel I am in (favourite, muted, notify level, role). */
+  memberships: Record<Id, ChannelMember>;
+  /** Followed threads and the posts of threads opened in the side pane. */
+  threads: ThreadsSlice;
 }
 
 export const initialState: State = {
@@ -87,6 +118,11 @@ export const initialState: State = {
   editingPostId: null,
   profileCard: null,
   focusPost: null,
+  savedPostIds: {},
+  lastViewedAt: {},
+  unreadMark: null,
+  memberships: {},
+  threads: emptyThreads,
 };
 
 export type Action =
@@ -104,9 +140,12 @@ export type Action =
   | { type: "channel_loaded"; channel: Channel }
   | { type: "team_loaded"; team: Team }
   /** `replace`: the newest page after a (re)sync; `older`: a page before what we hold. */
-  | { type: "posts_loaded"; channelId: Id; page: PostPage; mode: "replace" | "older" }
+  /** `around`: a window around one post replaces what we hold; `newer`: a page after it. */
+  | { type: "posts_loaded"; channelId: Id; page: PostPage; mode: "replace" | "older" | "around" | "newer" }
+  | { type: "saved_loaded"; postIds: Id[] }
+  | { type: "saved_toggled"; postId: Id; saved: boolean }
   | { type: "pending_added"; pending: PendingPost }
-  | { type: "pending_failed"; channelId: Id; key: string }
+  | { type: "pending_failed"; channelId: Id; key: string; error?: string }
   | { type: "pending_removed"; channelId: Id; key: string }
   | { type: "post_created"; post: Post }
   | { type: "event"; event: AnyEvent; now: Millis }
@@ -117,7 +156,11 @@ export type Action =
   | { type: "close_rhs" }
   | { type: "edit_post"; postId: Id | null }
   | { type: "show_profile"; card: State["profileCard"] }
-  | { type: "focus_post"; target: State["focusPost"] };
+  | { type: "focus_post"; target: State["focusPost"] }
+  | { type: "memberships_loaded"; members: ChannelMember[] }
+  | { type: "membership_updated"; member: ChannelMember }
+  | { type: "presence_loaded"; statuses: UserStatus[] }
+  | ThreadAction;
 
 const emptyPosts: ChannelPosts = { posts: [], hasMoreBefore: true, loaded: false };
 
@@ -151,7 +194,8 @@ export function mentionsUser(post: Post, userId: Id, channel?: Channel): boolean
 
 function applyPosted(s: State, post: Post): State {
   let next = s;
-  if (next.posts[post.channel_id]) {
+  // Past a window around an older post the live tail is not held: it is fetched on scrolling down.
+  if (next.posts[post.channel_id] && !next.posts[post.channel_id].hasMoreAfter) {
     next = withPosts(next, post.channel_id, (ps) => mergePosts(ps, [post]));
   }
   next = confirmPending(next, post);
@@ -229,10 +273,19 @@ export function applyEvent(s: State, ev: AnyEvent, now: Millis): State {
       if (!s.channels[ev.data.id]) return s;
       return { ...s, channels: { ...s.channels, [ev.data.id]: ev.data } };
     case "channel_member_removed":
-      if (s.me && ev.data.user_id === s.me.id) return removeChannel(s, ev.data.channel_id);
+      if (s.me && ev.data.user_id === s.me.id) {
+        const { [ev.data.channel_id]: _m, ...memberships } = s.memberships;
+        return { ...removeChannel(s, ev.data.channel_id), memberships };
+      }
+      return s;
+    case "channel_member_added":
+      if (s.me && ev.data.user_id === s.me.id) {
+        return { ...s, memberships: { ...s.memberships, [ev.data.channel_id]: ev.data } };
+      }
       return s;
     case "channel_member_updated":
       if (s.me && ev.data.user_id === s.me.id) {
+        s = { ...s, memberships: { ...s.memberships, [ev.data.channel_id]: ev.data } };
         return setUnread(s, ev.data.channel_id, {
           unread_count: Math.max(0, (s.channels[ev.data.channel_id]?.total_msg_count ?? ev.data.msg_count) - ev.data.msg_count),
           mention_count: ev.data.mention_count,
@@ -241,6 +294,7 @@ export function applyEvent(s: State, ev: AnyEvent, now: Millis): State {
       return s;
     case "channel_viewed":
       if (s.me && ev.data.user_id === s.me.id) {
+        s = { ...s, lastViewedAt: { ...s.lastViewedAt, [ev.data.channel_id]: ev.data.last_viewed_at } };
         return setUnread(s, ev.data.channel_id, { unread_count: 0, mention_count: 0 });
       }
       return s;
@@ -275,7 +329,7 @@ export function applyEvent(s: State, ev: AnyEvent, now: Millis): State {
     case "status_changed":
       return { ...s, presence: { ...s.presence, [ev.data.user_id]: ev.data.presence } };
     default:
-      // channel_member_added, team_member_added/updated, thread_updated and
+      // team_member_added/updated, thread_updated and
       // session_revoked are handled by the action layer (they need fetches).
       return s;
   }
@@ -293,6 +347,7 @@ function setUnread(s: State, channelId: Id, u: Unread): State {
 }
 
 export function reducer(s: State, a: Action): State {
+  if (isThreadAction(a)) return threadsReducer(s, a);
   switch (a.type) {
     case "signed_out":
       return { ...initialState };
@@ -301,6 +356,8 @@ export function reducer(s: State, a: Action): State {
       for (const c of a.channels) channels[c.id] = c;
       const unreads: Record<Id, Unread> = {};
       for (const u of a.unreads) unreads[u.channel_id] = { unread_count: u.unread_count, mention_count: u.mention_count };
+      const lastViewedAt: Record<Id, Millis> = {};
+      for (const u of a.unreads) lastViewedAt[u.channel_id] = u.last_viewed_at;
       const teams = a.teams.slice().sort((x, y) => x.display_name.localeCompare(y.display_name));
       const currentTeamId =
         s.currentTeamId && teams.some((t) => t.id === s.currentTeamId) ? s.currentTeamId : (teams[0]?.id ?? null);
@@ -319,6 +376,7 @@ export function reducer(s: State, a: Action): State {
         posts,
         currentTeamId,
         currentChannelId,
+        lastViewedAt,
       };
     }
     case "users_loaded": {
@@ -331,7 +389,14 @@ export function reducer(s: State, a: Action): State {
       return { ...s, currentTeamId: a.teamId, currentChannelId: null };
     case "select_channel": {
       if (!a.channelId) return { ...s, currentChannelId: null };
-      const next = { ...s, currentChannelId: a.channelId };
+      const before = s.unreads[a.channelId]?.unread_count ?? 0;
+      const unreadMark: UnreadMark | null =
+        a.channelId === s.currentChannelId
+          ? s.unreadMark
+          : before > 0
+            ? { channelId: a.channelId, since: s.lastViewedAt[a.channelId] ?? null, count: before }
+            : null;
+      const next = { ...s, currentChannelId: a.channelId, unreadMark };
       return setUnread(next, a.channelId, { unread_count: 0, mention_count: 0 });
     }
     case "mark_read":
@@ -346,35 +411,42 @@ export function reducer(s: State, a: Action): State {
     }
     case "posts_loaded": {
       const cp = channelPosts(s, a.channelId);
-      const posts =
-        a.mode === "replace" ? mergePosts([], a.page.posts) : mergePosts(cp.posts, a.page.posts);
-      const hasMoreBefore = a.mode === "replace" || a.page.posts.length > 0 ? a.page.has_more_before : cp.hasMoreBefore;
-      let next: State = { ...s, posts: { ...s.posts, [a.channelId]: { posts, hasMoreBefore, loaded: true } } };
+      const fresh = a.mode === "replace" || a.mode === "around";
+      const posts = fresh ? mergePosts([], a.page.posts) : mergePosts(cp.posts, a.page.posts);
+      const hasMoreBefore =
+        fresh || (a.mode === "older" && a.page.posts.length > 0) ? a.page.has_more_before : cp.hasMoreBefore;
+      const hasMoreAfter =
+        a.mode === "around" || a.mode === "newer" ? a.page.has_more_after : a.mode === "replace" ? false : cp.hasMoreAfter;
+      let next: State = { ...s, posts: { ...s.posts, [a.channelId]: { posts, hasMoreBefore, loaded: true, hasMoreAfter } } };
       for (const p of a.page.posts) next = confirmPending(next, p);
       return next;
     }
     case "pending_added": {
+      // A retry re-adds the same key: it keeps its place in the list.
       const list = s.pending[a.pending.channel_id] ?? [];
-      return { ...s, pending: { ...s.pending, [a.pending.channel_id]: [...list.filter((p) => p.key !== a.pending.key), a.pending] } };
+      const next = list.some((p) => p.key === a.pending.key)
+        ? list.map((p) => (p.key === a.pending.key ? a.pending : p))
+        : [...list, a.pending];
+      return { ...s, pending: { ...s.pending, [a.pending.channel_id]: next } };
     }
     case "pending_failed":
     case "pending_removed": {
       const list = s.pending[a.channelId];
-      if (!list) return s;
+      if (!list || !list.some((p) => p.key === a.key)) return s;
       const next =
         a.type === "pending_removed"
           ? list.filter((p) => p.key !== a.key)
-          : list.map((p) => (p.key === a.key ? { ...p, failed: true } : p));
+          : list.map((p) => (p.key === a.key ? { ...p, failed: true, error: a.error } : p));
       return { ...s, pending: { ...s.pending, [a.channelId]: next } };
     }
     case "post_created": {
       // The HTTP answer to our own post; the `posted` event may come before or after.
       let next = s;
       if (next.posts[a.post.channel_id]) next = withPosts(next, a.post.channel_id, (ps) => mergePosts(ps, [a.post]));
-      return confirmPending(next, a.post);
+      return threadPostCreated(confirmPending(next, a.post), a.post);
     }
     case "event":
-      return applyEvent(s, a.event, a.now);
+      return threadsOnEvent(applyEvent(s, a.event, a.now), a.event, a.now);
     case "typing_expire": {
       let changed = false;
       const typing: State["typing"] = {};
@@ -386,12 +458,14 @@ export function reducer(s: State, a: Action): State {
         }
         if (Object.keys(keep).length) typing[cid] = keep;
       }
-      return changed ? { ...s, typing } : s;
+      return expireThreadTyping(changed ? { ...s, typing } : s, a.now);
     }
     case "connection":
       return s.connection === a.status ? s : { ...s, connection: a.status };
-    case "open_rhs":
-      return { ...s, rhs: a.view };
+    case "open_rhs": {
+      const next = { ...s, rhs: a.view };
+      return a.view.kind === "thread" ? threadOpened(next, a.view.rootId) : next;
+    }
     case "close_rhs":
       return s.rhs === null ? s : { ...s, rhs: null };
     case "edit_post":
@@ -400,6 +474,28 @@ export function reducer(s: State, a: Action): State {
       return { ...s, profileCard: a.card };
     case "focus_post":
       return { ...s, focusPost: a.target };
+    case "saved_loaded": {
+      const savedPostIds: Record<Id, true> = {};
+      for (const id of a.postIds) savedPostIds[id] = true;
+      return { ...s, savedPostIds };
+    }
+    case "saved_toggled": {
+      if (!!s.savedPostIds[a.postId] === a.saved) return s;
+      const { [a.postId]: _gone, ...rest } = s.savedPostIds;
+      return { ...s, savedPostIds: a.saved ? { ...rest, [a.postId]: true } : rest };
+    }
+    case "memberships_loaded": {
+      const memberships: Record<Id, ChannelMember> = {};
+      for (const m of a.members) memberships[m.channel_id] = m;
+      return { ...s, memberships };
+    }
+    case "membership_updated":
+      return { ...s, memberships: { ...s.memberships, [a.member.channel_id]: a.member } };
+    case "presence_loaded": {
+      const presence = { ...s.presence };
+      for (const st of a.statuses) presence[st.user_id] = st.presence;
+      return { ...s, presence };
+    }
   }
 }
 
@@ -422,4 +518,32 @@ export function typingUsers(s: State, channelId: Id, now: Millis): Id[] {
   return Object.entries(t)
     .filter(([, exp]) => exp > now)
     .map(([uid]) => uid);
+}
+
+// Pending posts split by where they show. Memoized on the channel's list so
+// useAppState selectors return the same array until that list changes.
+const EMPTY_PENDING: PendingPost[] = [];
+const pendingViews = new WeakMap<PendingPost[], Map<string, PendingPost[]>>();
+function pendingWhere(s: State, channelId: Id, rootId: Id | null): PendingPost[] {
+  const list = s.pending[channelId];
+  if (!list?.length) return EMPTY_PENDING;
+  let views = pendingViews.get(list);
+  if (!views) pendingViews.set(list, (views = new Map()));
+  const k = rootId ?? "";
+  let v = views.get(k);
+  if (!v) {
+    v = list.filter((p) => p.root_id === rootId);
+    views.set(k, v);
+  }
+  return v;
+}
+
+/** Pending posts of the channel itself (not thread replies). */
+export function channelPending(s: State, channelId: Id): PendingPost[] {
+  return pendingWhere(s, channelId, null);
+}
+
+/** Pending replies of one thread, for the thread pane. */
+export function threadPending(s: State, channelId: Id, rootId: Id): PendingPost[] {
+  return pendingWhere(s, channelId, rootId);
 }

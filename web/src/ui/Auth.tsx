@@ -157,7 +157,7 @@ export function SetupScreen({ onDone }: { onDone: () => void }) {
   );
 }
 
-export function SignInScreen(props: { canSignUp: boolean; onSignUp: () => void; onDone: () => void }) {
+export function SignInScreen(props: { canSignUp: boolean; onSignUp: () => void; onDone: () => void; notice?: string }) {
   const [login, setLogin] = useState("");
   const [password, setPassword] = useState("");
   const { error, busy, onSubmit } = useSubmit(async () => {
@@ -166,6 +166,7 @@ export function SignInScreen(props: { canSignUp: boolean; onSignUp: () => void; 
   });
   return (
     <Card title="Sign in">
+      {props.notice && <p role="note">{props.notice}</p>}
       <form onSubmit={onSubmit}>
         <Field label="Username or e-mail" value={login} onChange={setLogin} autoComplete="username" required autoFocus />
         <Field label="Password" type="password" value={password} onChange={setPassword} autoComplete="current-password" required />
@@ -186,9 +187,9 @@ export function SignInScreen(props: { canSignUp: boolean; onSignUp: () => void; 
   );
 }
 
-export function SignUpScreen(props: { inviteOnly: boolean; onSignIn: () => void; onDone: () => void }) {
+export function SignUpScreen(props: { inviteOnly: boolean; inviteId?: string | null; onSignIn: () => void; onDone: () => void }) {
   const acct = useAccount();
-  const [invite, setInvite] = useState(() => new URLSearchParams(location.search).get("invite") ?? "");
+  const [invite, setInvite] = useState(props.inviteId ?? "");
   const { error, busy, onSubmit } = useSubmit(async () => {
     await api.signup({
       username: acct.username.trim(),
@@ -202,9 +203,10 @@ export function SignUpScreen(props: { inviteOnly: boolean; onSignIn: () => void;
   });
   return (
     <Card title="Create an account">
+      {props.inviteId && <p role="note">You have been invited to a team: create an account to join it, or sign in if you have one.</p>}
       <form onSubmit={onSubmit}>
         <AccountFields {...acct} />
-        {props.inviteOnly && (
+        {(props.inviteOnly || props.inviteId) && (
           <Field label="Invitation code" value={invite} onChange={setInvite} required hint="From a team invite link." />
         )}
         <ErrorLine error={error} />

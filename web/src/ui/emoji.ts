@@ -86,3 +86,71 @@ export function searchEmoji(prefix: string, limit = 20): EmojiEntry[] {
   }
   return [...starts, ...contains].slice(0, limit);
 }
+
+// ---- personal "frequently used" list, kept in this browser ----
+const USE_KEY = "hearth.emojiUse";
+type UseCounts = Record<string, number>;
+
+function readUse(): UseCounts {
+  try {
+    const raw = localStorage.getItem(USE_KEY);
+    const v: unknown = raw ? JSON.parse(raw) : {};
+    return v && typeof v === "object" ? (v as UseCounts) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Counts one use of an emoji (reactions), so it rises in the picker's "Frequently used". */
+export function recordEmojiUse(name: string): void {
+  const use = readUse();
+  use[name] = (use[name] ?? 0) + 1;
+  try {
+    localStorage.setItem(USE_KEY, JSON.stringify(use));
+  } catch {
+    /* storage unavailable: the list stays the default */
+  }
+}
+
+/** Most used names first, topped up with the defaults; at most `limit`. */
+export function rankFrequent(use: UseCounts, limit = 24, defaults: readonly string[] = FREQUENT): string[] {
+  const mine = Object.entries(use)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([name]) => name);
+  const out = [...mine];
+  for (const d of defaults) if (!out.includes(d)) out.push(d);
+  return out.slice(0, limit);
+}
+
+export function frequentEmoji(limit = 24): string[] {
+  return rankFrequent(typeof localStorage === "undefined" ? {} : readUse(), limit);
+}
+
+/** Entries by gemoji category, in table order (needs the loaded table). */
+export function emojiCategories(): { name: string; entries: EmojiEntry[] }[] {
+  if (!table) return [];
+  const map = new Map<string, EmojiEntry[]>();
+  for (const e of table) {
+    const list = map.get(e.category);
+    if (list) list.push(e);
+    else map.set(e.category, [e]);
+  }
+  return [...map].map(([name, entries]) => ({ name, entries }));
+}
+
+/** The entry for a name (any alias), when the table is loaded. */
+export function emojiEntry(name: string): EmojiEntry | undefined {
+  return byName?.get(name);
+}
+
+/** Calls `fn` whenever the full table arrives (for renderers that cache output). */
+export function onEmojiLoaded(fn: () => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+/** Whether the full table is loaded. */
+export function emojiLoaded(): boolean {
+  return table !== null;
+}

@@ -16,7 +16,7 @@ describe("buildRows", () => {
       ],
       utc,
     );
-    expect(rows.map((r) => (r.kind === "date" ? `date:${r.day}` : `${r.post.id}:${r.head}`))).toEqual([
+    expect(rows.map((r) => (r.kind === "date" ? `date:${r.day}` : r.kind === "post" ? `${r.post.id}:${r.head}` : r.kind))).toEqual([
       "date:1970-01-02",
       "1:true",
       "2:false",
@@ -44,5 +44,21 @@ describe("buildRows", () => {
   it("dayKey honours the offset", () => {
     expect(dayKey(DAY - 1000, 0)).toBe("1970-01-01");
     expect(dayKey(DAY - 1000, -60)).toBe("1970-01-02");
+  });
+});
+
+describe("the New messages line", () => {
+  it("goes before the given post and starts a new group", () => {
+    const rows = buildRows(
+      [post("1", { user_id: "a", created_at: DAY }), post("2", { user_id: "a", created_at: DAY + 1000 })],
+      utc,
+      { newBefore: "2" },
+    );
+    expect(rows.map((r) => (r.kind === "post" ? `${r.post.id}:${r.head}` : r.kind))).toEqual(["date", "1:true", "new", "2:true"]);
+  });
+
+  it("is absent when nothing is unread", () => {
+    const rows = buildRows([post("1", { created_at: DAY })], utc, { newBefore: null });
+    expect(rows.some((r) => r.kind === "new")).toBe(false);
   });
 });

@@ -1,12 +1,19 @@
-// Turns a channel's posts into list rows: date separators, and consecutive
-// posts by one author within a few minutes grouped under one header.
+// Turns a channel's posts into list rows: date separators, the "New messages"
+// line, and consecutive posts by one author within a few minutes grouped under
+// one header.
 import type { Id, Millis, Post } from "../api/types";
 
 export const GROUP_WINDOW_MS = 5 * 60_000;
 
 export type Row =
   | { kind: "date"; key: string; day: string; at: Millis }
+  | { kind: "new"; key: string }
   | { kind: "post"; key: string; post: Post; head: boolean };
+
+export interface RowOptions {
+  /** Put the "New messages" line right before this post. */
+  newBefore?: Id | null;
+}
 
 /** Local calendar day of a time, e.g. "2026-11-25" (the tz is injectable for tests). */
 export function dayKey(at: Millis, offsetMinutes = new Date(at).getTimezoneOffset()): string {
@@ -14,7 +21,11 @@ export function dayKey(at: Millis, offsetMinutes = new Date(at).getTimezoneOffse
   return d.toISOString().slice(0, 10);
 }
 
-export function buildRows(posts: readonly Post[], dayOf: (at: Millis) => string = (t) => dayKey(t)): Row[] {
+export function buildRows(
+  posts: readonly Post[],
+  dayOf: (at: Millis) => string = (t) => dayKey(t),
+  opts: RowOptions = {},
+): Row[] {
   const rows: Row[] = [];
   let prevDay: string | null = null;
   let prev: { user: Id; at: Millis; root: Id | null } | null = null;
@@ -23,6 +34,10 @@ export function buildRows(posts: readonly Post[], dayOf: (at: Millis) => string 
     if (day !== prevDay) {
       rows.push({ kind: "date", key: `d-${day}`, day, at: p.created_at });
       prevDay = day;
+      prev = null;
+    }
+    if (opts.newBefore === p.id) {
+      rows.push({ kind: "new", key: "new-messages" });
       prev = null;
     }
     const head =
