@@ -1,21 +1,19 @@
 // The signed-in screen: team rail, sidebar, the open channel, the right-hand
 // pane, and what floats above them (dialogs, the user card).
 import { useEffect, useState } from "react";
-import { api } from "../api/client";
-import type { ServerInfo, Team } from "../api/types";
+import type { ServerInfo } from "../api/types";
 import { lastChannel, openChannel, signOut, socket } from "../state/actions";
-import { parseInvite } from "../state/router";
 import { teamChannels } from "../state/reducer";
 import { store, useAppState } from "../state/store";
-import { errorText } from "./Auth";
 import { ChannelView } from "./ChannelView";
 import { userName } from "./names";
 import { NavDialogs } from "./nav/NavDialogs";
-import { reloadTeamsAndChannels } from "./nav/navActions";
+import { showNotice, useNotice } from "./nav/notice";
 import { startNotifications } from "./nav/notifications";
 import { ProfileCard } from "./nav/ProfileCard";
 import { useGlobalShortcuts } from "./nav/shortcuts";
 import { Sidebar } from "./nav/Sidebar";
+import { JoinTeamPanel } from "./nav/TeamDialogs";
 import { CreateTeamForm, TeamRail } from "./nav/TeamRail";
 import { resetLocationSync, useLocationSync } from "./nav/useLocationSync";
 import { Rhs } from "./rhs/Rhs";
@@ -29,6 +27,7 @@ export function MainScreen({ info, onSignedOut }: { info: ServerInfo | null; onS
   const channels = useAppState((s) => s.channels);
   const rhs = useAppState((s) => s.rhs);
   const route = useLocationSync();
+  const notice = useNotice();
   useGlobalShortcuts();
   useEffect(startNotifications, []);
 
@@ -69,6 +68,14 @@ export function MainScreen({ info, onSignedOut }: { info: ServerInfo | null; onS
           <div className="banner" role="alert">
             {route.error}{" "}
             <button type="button" className="link" onClick={route.dismiss}>
+              Dismiss
+            </button>
+          </div>
+        )}
+        {notice && (
+          <div className="banner" role="alert">
+            {notice}{" "}
+            <button type="button" className="link" onClick={() => showNotice(null)}>
               Dismiss
             </button>
           </div>
@@ -118,73 +125,11 @@ function ReconnectBanner() {
 
 /** Signed in but in no team: join an open one, use an invitation, or create one. */
 function NoTeam() {
-  const [open, setOpen] = useState<Team[] | null>(null);
-  const [invite, setInvite] = useState("");
-  const [error, setError] = useState<string | null>(null);
   const me = useAppState((s) => s.me);
-  useEffect(() => {
-    void api.openTeams().then(setOpen, () => setOpen([]));
-  }, []);
-  const join = async (teamId: string) => {
-    if (!me) return;
-    try {
-      await api.joinTeam(teamId, me.id);
-      await reloadTeamsAndChannels();
-      store.dispatch({ type: "select_team", teamId });
-    } catch (e) {
-      setError(errorText(e));
-    }
-  };
-  const joinWithInvite = async () => {
-    // Accept a whole link as well as the bare code.
-    const id = parseInvite(invite.includes("?") ? invite.slice(invite.indexOf("?")) : `?invite=${invite}`);
-    if (!id) return;
-    try {
-      const team = await api.joinByInvite(id);
-      await reloadTeamsAndChannels();
-      store.dispatch({ type: "select_team", teamId: team.id });
-    } catch (e) {
-      setError(errorText(e));
-    }
-  };
   return (
     <main className="center notteam">
       <h1>Welcome{me ? `, ${userName(me)}` : ""}</h1>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      {open && open.length > 0 && (
-        <section aria-labelledby="open-teams">
-          <h2 id="open-teams">Join a team</h2>
-          <ul role="list">
-            {open.map((t) => (
-              <li key={t.id}>
-                <button type="button" onClick={() => void join(t.id)}>
-                  Join {t.display_name}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-      <section aria-labelledby="invite-head">
-        <h2 id="invite-head">Have an invitation?</h2>
-        <form
-          className="invite-row"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void joinWithInvite();
-          }}
-        >
-          <label htmlFor="invite-code" className="sr-only">
-            Invitation link or code
-          </label>
-          <input id="invite-code" className="grow" placeholder="Invitation link or code" value={invite} onChange={(e) => setInvite(e.target.value)} />
-          <button type="submit">Join with invitation</button>
-        </form>
-      </section>
+      <JoinTeamPanel />
       {me?.role !== "guest" && (
         <section aria-labelledby="new-team">
           <h2 id="new-team">Create a team</h2>

@@ -218,6 +218,12 @@ function hook(): void {
     }
   });
   DOMPurify.addHook("afterSanitizeAttributes", (node) => {
+    // DOMPurify drops `type`; the only inputs are task-list boxes, the only buttons mentions.
+    if (node.tagName === "INPUT") {
+      node.setAttribute("type", "checkbox");
+      node.setAttribute("disabled", "");
+    }
+    if (node.tagName === "BUTTON") node.setAttribute("type", "button");
     // Channel links stay in the app; every other link opens a new tab without an opener.
     if (node.tagName === "A" && !node.hasAttribute("data-channel")) {
       node.setAttribute("target", "_blank");

@@ -25,7 +25,12 @@ export function EditPost({ post }: { post: Post }) {
     el.style.height = `${Math.min(el.scrollHeight, window.innerHeight * 0.4)}px`;
   }, [text]);
 
-  const close = () => store.dispatch({ type: "edit_post", postId: null });
+  // Closing hands the keyboard back to the post itself.
+  const close = () => {
+    const article = ref.current?.closest("article");
+    store.dispatch({ type: "edit_post", postId: null });
+    requestAnimationFrame(() => article?.isConnected && article.focus());
+  };
   const save = async () => {
     const message = text.trim();
     if (message === post.message.trim()) return close();

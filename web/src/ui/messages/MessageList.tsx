@@ -143,11 +143,14 @@ function ChannelMessages({ channel, title }: { channel: Channel; title: string }
     // `loadingOlder` re-checks once a page has landed (still at the top: load on).
   }, [firstIndex, lastIndex, rows.length, cp?.loaded, cp?.hasMoreBefore, cp?.hasMoreAfter, channel.id, loadingOlder]);
 
+  // Read from the element: this handler may run before the virtualizer has seen the scroll.
   const onScroll = () => {
-    const end = v.isAtEnd(END_THRESHOLD) && !cp?.hasMoreAfter;
-    if (end !== atEnd) setAtEnd(end);
     const el = scroller.current;
-    const far = !!el && v.getDistanceFromEnd() > el.clientHeight * 1.5;
+    if (!el) return;
+    const distance = el.scrollHeight - el.scrollTop - el.clientHeight;
+    const end = distance <= END_THRESHOLD && !cp?.hasMoreAfter;
+    if (end !== atEnd) setAtEnd(end);
+    const far = distance > el.clientHeight * 1.5;
     if (far !== farFromEnd) setFarFromEnd(far);
   };
 
@@ -197,6 +200,14 @@ function ChannelMessages({ channel, title }: { channel: Channel; title: string }
       cancelled = true;
     };
   }, [focus, cp?.loaded, channel.id, v]);
+
+  // The post being edited (Up-arrow in the composer picks my last one) comes into view.
+  const editing = useAppState((s) => s.editingPostId);
+  useEffect(() => {
+    if (!editing) return;
+    const i = rowsRef.current.findIndex((r) => r.kind === "post" && r.post.id === editing);
+    if (i >= 0) v.scrollToIndex(i, { align: "auto" });
+  }, [editing, v]);
 
   // ---- keyboard: arrows move between posts ----
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -255,8 +266,9 @@ function ChannelMessages({ channel, title }: { channel: Channel; title: string }
       </div>
       {cp?.loaded && (unseen > 0 || cp.hasMoreAfter || (farFromEnd && !atEnd)) && (
         <button type="button" className="jump-to-end" onClick={() => void jumpToEnd()}>
-          {unseen > 0 ? "New messages below" : "Jump to recent messages"}
-          {unseen > 0 && (
+          {/* Past a window around an older post, what lies below is history, not news. */}
+          {unseen > 0 && !cp.hasMoreAfter ? "New messages below" : "Jump to recent messages"}
+          {unseen > 0 && !cp.hasMoreAfter && (
             <span className="jump-count" aria-hidden="true">
               {unseen}
             </span>

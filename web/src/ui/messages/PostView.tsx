@@ -1,7 +1,7 @@
 // One post: author (avatar and name open the user card), time, text, files,
 // reactions, thread summary, and the action toolbar shown on hover or focus.
 // Used by the channel list and by the side pane (threads, pinned, saved).
-import { memo, useCallback, useRef, useState, type FocusEvent, type MouseEvent } from "react";
+import { memo, useCallback, useRef, useState, type FocusEvent, type KeyboardEvent, type MouseEvent } from "react";
 import type { Channel, Post } from "../../api/types";
 import { isDm } from "../../api/types";
 import { openChannel } from "../../state/actions";
@@ -57,6 +57,7 @@ export const PostView = memo(function PostView(props: PostViewProps) {
   const [popup, setPopup] = useState<"react" | "menu" | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const reactBtn = useRef<HTMLButtonElement>(null);
   const moreBtn = useRef<HTMLButtonElement>(null);
 
@@ -76,7 +77,12 @@ export const PostView = memo(function PostView(props: PostViewProps) {
 
   const copyLink = () => {
     const url = permalink(post);
-    void navigator.clipboard?.writeText(url).catch(() => window.prompt("Copy this link:", url));
+    const done = () => {
+      setNotice("Link copied");
+      setTimeout(() => setNotice(null), 2000);
+    };
+    if (navigator.clipboard) void navigator.clipboard.writeText(url).then(done, () => window.prompt("Copy this link:", url));
+    else window.prompt("Copy this link:", url);
   };
   const jump = () => {
     void openChannel(post.channel_id).then(() =>
@@ -124,77 +130,9 @@ export const PostView = memo(function PostView(props: PostViewProps) {
       onFocus={() => setFocusWithin(true)}
       onBlur={onBlur}
     >
-      <div className="post-gutter">
-        {head && !compact ? (
-          <button type="button" className="avatar-button" aria-label={`Profile of ${name}`} tabIndex={-1} onClick={profile}>
-            <Avatar userId={post.user_id} user={author} />
-          </button>
-        ) : (
-          <time className="gutter-time" dateTime={new Date(post.created_at).toISOString()} title={formatFull(post.created_at)}>
-            {time}
-          </time>
-        )}
-      </div>
-      <div className="post-main">
-        {head && (
-          <div className="post-meta">
-            {compact && (
-              <time dateTime={new Date(post.created_at).toISOString()} title={formatFull(post.created_at)}>
-                {time}
-              </time>
-            )}
-            <button type="button" className="author" onClick={profile}>
-              {name}
-            </button>
-            {author?.is_bot && <span className="tag">Bot</span>}
-            {!compact && (
-              <time dateTime={new Date(post.created_at).toISOString()} title={formatFull(post.created_at)}>
-                {time}
-              </time>
-            )}
-            {showChannel && channel && (
-              <button type="button" className="link post-channel" onClick={jump} title="Jump to the message">
-                {isDm(channel.kind) ? "in a direct message" : `in ~${channel.name}`}
-              </button>
-            )}
-          </div>
-        )}
-        {(post.is_pinned || saved) && !deleted && (
-          <div className="post-flags">
-            {post.is_pinned && <span className="flag pinned-flag">📌 Pinned</span>}
-            {saved && <span className="flag saved-flag">🔖 Saved</span>}
-          </div>
-        )}
-        {deleted ? (
-          <p className="deleted">(message deleted)</p>
-        ) : editing ? (
-          <EditPost post={post} />
-        ) : (
-          <>
-            <PostBody text={post.message} me={me?.username} team={team?.name} teamId={channel?.team_id ?? null} />
-            {post.edited_at && (
-              <span className="muted edited" title={`Edited ${formatFull(post.edited_at)}`}>
-                (edited)
-              </span>
-            )}
-          </>
-        )}
-        {!deleted && post.file_ids.length > 0 && <Attachments fileIds={post.file_ids} />}
-        {!deleted && <Reactions post={post} me={me?.id} users={users} canReact={canAct} />}
-        {showThreadSummary && post.root_id === null && post.reply_count > 0 && (
-          <ThreadSummary post={post} users={users} unread={threadUnread} />
-        )}
-        {error && (
-          <p className="error post-error" role="alert">
-            {error}{" "}
-            <button type="button" className="link" onClick={() => setError(null)}>
-              Dismiss
-            </button>
-          </p>
-        )}
-      </div>
+      {/* First in the DOM: Tab from a focused post reaches its actions first. */}
       {active && (
-        <div className="post-toolbar" role="toolbar" aria-label="Message actions">
+        <div className="post-toolbar" role="toolbar" aria-label="Message actions" onKeyDown={toolbarKeys}>
           {canAct && (
             <button
               ref={reactBtn}
@@ -250,6 +188,79 @@ export const PostView = memo(function PostView(props: PostViewProps) {
           )}
         </div>
       )}
+      <div className="post-gutter">
+        {head && !compact ? (
+          <button type="button" className="avatar-button" aria-label={`Profile of ${name}`} tabIndex={-1} onClick={profile}>
+            <Avatar userId={post.user_id} user={author} />
+          </button>
+        ) : (
+          <time
+            className={"gutter-time" + (head ? " shown" : "")}
+            dateTime={new Date(post.created_at).toISOString()}
+            title={formatFull(post.created_at)}
+          >
+            {time}
+          </time>
+        )}
+      </div>
+      <div className="post-main">
+        {head && (
+          <div className="post-meta">
+            <button type="button" className="author" onClick={profile}>
+              {name}
+            </button>
+            {author?.is_bot && <span className="tag">Bot</span>}
+            {!compact && (
+              <time dateTime={new Date(post.created_at).toISOString()} title={formatFull(post.created_at)}>
+                {time}
+              </time>
+            )}
+            {showChannel && channel && (
+              <button type="button" className="link post-channel" onClick={jump} title="Jump to the message">
+                {isDm(channel.kind) ? "in a direct message" : `in ~${channel.name}`}
+              </button>
+            )}
+          </div>
+        )}
+        {(post.is_pinned || saved) && !deleted && (
+          <div className="post-flags">
+            {post.is_pinned && <span className="flag pinned-flag">📌 Pinned</span>}
+            {saved && <span className="flag saved-flag">🔖 Saved</span>}
+          </div>
+        )}
+        {deleted ? (
+          <p className="deleted">(message deleted)</p>
+        ) : editing ? (
+          <EditPost post={post} />
+        ) : (
+          <>
+            <PostBody text={post.message} me={me?.username} team={team?.name} teamId={channel?.team_id ?? null} />
+            {post.edited_at && (
+              <span className="muted edited" title={`Edited ${formatFull(post.edited_at)}`}>
+                (edited)
+              </span>
+            )}
+          </>
+        )}
+        {!deleted && post.file_ids.length > 0 && <Attachments fileIds={post.file_ids} />}
+        {!deleted && <Reactions post={post} me={me?.id} users={users} canReact={canAct} />}
+        {showThreadSummary && post.root_id === null && post.reply_count > 0 && (
+          <ThreadSummary post={post} users={users} unread={threadUnread} />
+        )}
+        {notice && (
+          <p className="muted post-notice" role="status">
+            {notice}
+          </p>
+        )}
+        {error && (
+          <p className="error post-error" role="alert">
+            {error}{" "}
+            <button type="button" className="link" onClick={() => setError(null)}>
+              Dismiss
+            </button>
+          </p>
+        )}
+      </div>
       {confirmDelete && (
         <Dialog title="Delete message" onClose={() => setConfirmDelete(false)}>
           <p>
@@ -276,6 +287,16 @@ export const PostView = memo(function PostView(props: PostViewProps) {
     </article>
   );
 });
+
+/** Left and Right move between a toolbar's buttons. */
+function toolbarKeys(e: KeyboardEvent<HTMLDivElement>): void {
+  if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+  const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>(":scope > button")];
+  const i = buttons.indexOf(document.activeElement as HTMLButtonElement);
+  if (i < 0) return;
+  e.preventDefault();
+  buttons[(i + (e.key === "ArrowRight" ? 1 : -1) + buttons.length) % buttons.length]?.focus();
+}
 
 /** The post a thread hangs off: the post itself, or its root (for replies). */
 function rootOf(post: Post): Post {

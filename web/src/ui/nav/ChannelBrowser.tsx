@@ -6,7 +6,7 @@ import type { Channel, Id } from "../../api/types";
 import { store, useAppState } from "../../state/store";
 import { errorText } from "../Auth";
 import { Dialog } from "./Dialog";
-import { goToChannel, joinChannel } from "./navActions";
+import { focusComposerSoon, goToChannel, joinChannel } from "./navActions";
 import { fuzzyScore } from "./switcherMatch";
 
 export function ChannelBrowser({ teamId, onClose, onCreate }: { teamId: Id; onClose: () => void; onCreate?: () => void }) {
@@ -43,6 +43,7 @@ export function ChannelBrowser({ teamId, onClose, onCreate }: { teamId: Id; onCl
         await goToChannel(c.id);
       } else await joinChannel(c);
       onClose();
+      focusComposerSoon();
     } catch (e) {
       setError(errorText(e));
     } finally {

@@ -13,6 +13,7 @@ import { openDialog } from "./dialogs";
 import { BookmarkIcon, MembersIcon, MenuIcon, PinIcon } from "./icons";
 import { MenuButton } from "./Menu";
 import { canManageChannel, updateMembership } from "./navActions";
+import { reportFailure } from "./notice";
 import { usePresence } from "./presence";
 import "./nav.css";
 
@@ -85,11 +86,11 @@ export function ChannelHeader(props: { channel: Channel; title: string; navOpen:
               { label: "Notification preferences", onSelect: () => openDialog("channel-notify") },
               {
                 label: favorite ? "Remove from favourites" : "Add to favourites",
-                onSelect: () => void updateMembership(channel.id, { favorite: !favorite }),
+                onSelect: () => void updateMembership(channel.id, { favorite: !favorite }).catch(reportFailure),
               },
               {
                 label: muted ? "Unmute channel" : "Mute channel",
-                onSelect: () => void updateMembership(channel.id, { muted: !muted }),
+                onSelect: () => void updateMembership(channel.id, { muted: !muted }).catch(reportFailure),
               },
               admin && { label: channel.archived_at ? "Unarchive channel" : "Archive channel", danger: !channel.archived_at, onSelect: () => openDialog("channel-archive") },
               !dmChannel && { label: "Leave channel", danger: true, onSelect: () => openDialog("channel-leave") },

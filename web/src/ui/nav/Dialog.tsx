@@ -2,6 +2,19 @@
 // focus returns to whatever opened it.
 import { useEffect, useId, useRef, type ReactNode } from "react";
 
+const FIELDS = 'input:not([type="hidden"]):not([disabled]):not([readonly]), textarea:not([disabled]), select:not([disabled])';
+
+/** The field to start in: one marked `data-autofocus`, else the first (for radios, the checked one). */
+function firstField(d: HTMLElement): HTMLElement | null {
+  const marked = d.querySelector<HTMLElement>("[data-autofocus]");
+  if (marked) return marked;
+  const f = d.querySelector<HTMLInputElement>(FIELDS);
+  if (f?.type === "radio" && f.name) {
+    return d.querySelector<HTMLElement>(`input[type="radio"][name="${CSS.escape(f.name)}"]:checked`) ?? f;
+  }
+  return f;
+}
+
 export function Dialog(props: {
   title: string;
   onClose: () => void;
@@ -11,12 +24,19 @@ export function Dialog(props: {
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  // What had focus before the dialog (read at first render, before any autoFocus inside moves it).
+  const opener = useRef(typeof document === "undefined" ? null : (document.activeElement as HTMLElement | null));
   useEffect(() => {
     const d = ref.current;
-    const opener = document.activeElement as HTMLElement | null;
-    if (d && !d.open) d.showModal();
+    if (d && !d.open) {
+      d.showModal();
+      // showModal() focuses the first focusable element, the Close button; a field is the better start
+      // (autoFocus cannot act while the dialog is still closed).
+      firstField(d)?.focus();
+    }
+    const back = opener.current;
     return () => {
-      if (opener && document.contains(opener)) opener.focus();
+      if (back && document.contains(back)) back.focus();
     };
   }, []);
   return (

@@ -9,7 +9,7 @@ import { errorText, Field } from "../Auth";
 import { userName } from "../names";
 import { Avatar } from "../messages/Avatar";
 import { Dialog } from "./Dialog";
-import { openDirect } from "./navActions";
+import { focusComposerSoon, openDirect } from "./navActions";
 import { slug } from "./slug";
 
 export const MAX_DM_PEOPLE = 7;
@@ -48,6 +48,7 @@ export function NewDirectDialog({ onClose }: { onClose: () => void }) {
     try {
       await openDirect(picked);
       onClose();
+      focusComposerSoon();
     } catch (e) {
       setError(errorText(e));
       setBusy(false);

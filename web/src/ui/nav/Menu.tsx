@@ -28,6 +28,7 @@ export function MenuButton(props: {
 
   const close = (refocus: boolean) => {
     setOpen(false);
+    setPos(null);
     if (refocus) btn.current?.focus();
   };
 
@@ -40,8 +41,13 @@ export function MenuButton(props: {
     const below = b.bottom + 4;
     const top = below + m.height > window.innerHeight - 4 ? Math.max(4, b.top - m.height - 4) : below;
     setPos({ top, left });
-    menu.current.querySelector<HTMLElement>('[role^="menuitem"]')?.focus();
   }, [open]);
+
+  // Once placed (and visible), the first item takes focus.
+  const placed = pos !== null;
+  useEffect(() => {
+    if (open && placed) menu.current?.querySelector<HTMLElement>('[role^="menuitem"]')?.focus();
+  }, [open, placed]);
 
   useEffect(() => {
     if (!open) return;
@@ -96,9 +102,9 @@ export function MenuButton(props: {
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={open ? id : undefined}
-        onClick={() => setOpen((o) => !o)}
+        onClick={() => (open ? close(false) : setOpen(true))}
         onKeyDown={(e) => {
-          if (e.key === "ArrowDown" && !open) {
+          if (e.key === "ArrowDown" && !open && !e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
             e.preventDefault();
             setOpen(true);
           }

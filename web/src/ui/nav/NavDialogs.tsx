@@ -9,7 +9,7 @@ import { CreateChannelDialog, NewDirectDialog } from "./DirectDialogs";
 import { QuickSwitcher } from "./QuickSwitcher";
 import { ShortcutsDialog } from "./ShortcutsDialog";
 import { useTeamRole } from "./Sidebar";
-import { InviteDialog, LeaveTeamDialog, TeamSettingsDialog } from "./TeamDialogs";
+import { InviteDialog, JoinTeamDialog, LeaveTeamDialog, TeamSettingsDialog } from "./TeamDialogs";
 
 // Settings are opened rarely: their code loads on first use.
 const SettingsDialog = lazy(() => import("../settings/SettingsDialog").then((m) => ({ default: m.SettingsDialog })));
@@ -50,6 +50,8 @@ export function NavDialogs() {
       return team ? <InviteDialog team={team} canRegenerate={teamAdmin} onClose={onClose} /> : null;
     case "team-settings":
       return team ? <TeamSettingsDialog team={team} onClose={onClose} /> : null;
+    case "join-team":
+      return <JoinTeamDialog onClose={onClose} />;
     case "leave-team":
       return team ? <LeaveTeamDialog team={team} onClose={onClose} /> : null;
     case "channel-info":

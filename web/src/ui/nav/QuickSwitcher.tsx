@@ -8,7 +8,7 @@ import { useAppState } from "../../state/store";
 import { errorText } from "../Auth";
 import { channelTitle, useDmMembers, userName } from "../names";
 import { Dialog } from "./Dialog";
-import { goToChannel, openDirect } from "./navActions";
+import { focusComposerSoon, goToChannel, openDirect } from "./navActions";
 import { recentChannels } from "./recent";
 import { rankCandidates, type Candidate } from "./switcherMatch";
 
@@ -77,6 +77,7 @@ export function QuickSwitcher({ onClose }: { onClose: () => void }) {
       if (target?.user) await openDirect([target.user]);
       else await goToChannel(c.id);
       onClose();
+      focusComposerSoon();
     } catch (e) {
       setError(errorText(e));
     }

@@ -15,6 +15,7 @@ import { openDialog } from "./dialogs";
 import { ListIcon, SearchIcon } from "./icons";
 import { MenuButton } from "./Menu";
 import { goToChannel, leaveChannel, updateMembership } from "./navActions";
+import { reportFailure } from "./notice";
 import { usePresence } from "./presence";
 import { sidebarSections, visibleItems, type SidebarItem, type SidebarSection } from "./sidebarModel";
 import "./nav.css";
@@ -166,7 +167,7 @@ function Item({ item, presence }: { item: SidebarItem; presence: Presence | unde
         type="button"
         className={cls}
         aria-current={item.active ? "page" : undefined}
-        onClick={() => void goToChannel(c.id)}
+        onClick={() => void goToChannel(c.id).catch(reportFailure)}
       >
         <span className="icon" aria-hidden={icon ? "true" : undefined}>
           {icon ?? <PresenceDot presence={presence} decorative />}
@@ -187,11 +188,11 @@ function Item({ item, presence }: { item: SidebarItem; presence: Presence | unde
         items={[
           {
             label: item.favorite ? "Remove from favourites" : "Add to favourites",
-            onSelect: () => void updateMembership(c.id, { favorite: !item.favorite }),
+            onSelect: () => void updateMembership(c.id, { favorite: !item.favorite }).catch(reportFailure),
           },
           {
             label: item.muted ? "Unmute channel" : "Mute channel",
-            onSelect: () => void updateMembership(c.id, { muted: !item.muted }),
+            onSelect: () => void updateMembership(c.id, { muted: !item.muted }).catch(reportFailure),
           },
           (item.unread || item.mentions > 0) && {
             label: "Mark as read",
@@ -200,7 +201,7 @@ function Item({ item, presence }: { item: SidebarItem; presence: Presence | unde
               void api.viewChannel(c.id).catch(() => undefined);
             },
           },
-          !isDm(c.kind) && { label: "Leave channel", danger: true, onSelect: () => void leaveChannel(c.id) },
+          !isDm(c.kind) && { label: "Leave channel", danger: true, onSelect: () => void leaveChannel(c.id).catch(reportFailure) },
         ]}
       >
         ⋯
@@ -218,7 +219,7 @@ function SidebarHead({ onSignOut }: { onSignOut: () => void }) {
   const role = useTeamRole(teamId);
   const isAdmin = role === "admin" || me?.role === "system_admin";
   const setPresence = (p: Presence) =>
-    void api.setStatus(p).then((st) => store.dispatch({ type: "presence_loaded", statuses: [st] }), () => undefined);
+    void api.setStatus(p).then((st) => store.dispatch({ type: "presence_loaded", statuses: [st] }), reportFailure);
   return (
     <header className="sidebar-head">
       <div className="team-name">
@@ -231,6 +232,7 @@ function SidebarHead({ onSignOut }: { onSignOut: () => void }) {
               items={[
                 me?.role !== "guest" && { label: "Invite people", onSelect: () => openDialog("invite") },
                 isAdmin && { label: "Team settings", onSelect: () => openDialog("team-settings") },
+                { label: "Join another team", onSelect: () => openDialog("join-team") },
                 { label: "Leave team", danger: true, onSelect: () => openDialog("leave-team") },
               ]}
             >

@@ -2,10 +2,11 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api } from "../../api/client";
 import type { Team } from "../../api/types";
-import { store } from "../../state/store";
+import { parseInvite } from "../../state/router";
+import { store, useAppState } from "../../state/store";
 import { errorText, Field } from "../Auth";
 import { Dialog } from "./Dialog";
-import { leaveTeam } from "./navActions";
+import { leaveTeam, reloadTeamsAndChannels } from "./navActions";
 
 export function inviteLink(inviteId: string): string {
   return `${location.origin}/?invite=${encodeURIComponent(inviteId)}`;
@@ -152,6 +153,93 @@ export function LeaveTeamDialog({ team, onClose }: { team: Team; onClose: () => 
           Leave team
         </button>
       </div>
+    </Dialog>
+  );
+}
+
+/** Open teams I am not in, and a field for an invitation link or code. */
+export function JoinTeamPanel({ onJoined }: { onJoined?: () => void }) {
+  const [open, setOpen] = useState<Team[] | null>(null);
+  const [invite, setInvite] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const me = useAppState((s) => s.me);
+  const mine = useAppState((s) => s.teams);
+  useEffect(() => {
+    void api.openTeams().then(setOpen, () => setOpen([]));
+  }, []);
+  const joined = async (teamId: string) => {
+    await reloadTeamsAndChannels();
+    store.dispatch({ type: "select_team", teamId });
+    onJoined?.();
+  };
+  const join = async (teamId: string) => {
+    if (!me) return;
+    try {
+      await api.joinTeam(teamId, me.id);
+      await joined(teamId);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  const joinWithInvite = async () => {
+    // Accept a whole link as well as the bare code.
+    const id = parseInvite(invite.includes("?") ? invite.slice(invite.indexOf("?")) : `?invite=${encodeURIComponent(invite.trim())}`);
+    if (!id) return;
+    try {
+      const team = await api.joinByInvite(id);
+      await joined(team.id);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  const joinable = (open ?? []).filter((t) => !mine.some((m) => m.id === t.id));
+  return (
+    <>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {joinable.length > 0 && (
+        <section aria-labelledby="open-teams">
+          <h2 id="open-teams">Join a team</h2>
+          <ul role="list" className="join-list">
+            {joinable.map((t) => (
+              <li key={t.id}>
+                <button type="button" onClick={() => void join(t.id)}>
+                  Join {t.display_name}
+                </button>
+                {t.description && <span className="muted"> {t.description}</span>}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {open !== null && joinable.length === 0 && mine.length > 0 && <p>There are no other open teams.</p>}
+      <section aria-labelledby="invite-head">
+        <h2 id="invite-head">Have an invitation?</h2>
+        <form
+          className="invite-row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void joinWithInvite();
+          }}
+        >
+          <label htmlFor="invite-code" className="sr-only">
+            Invitation link or code
+          </label>
+          <input id="invite-code" className="grow" placeholder="Invitation link or code" value={invite} onChange={(e) => setInvite(e.target.value)} />
+          <button type="submit">Join with invitation</button>
+        </form>
+      </section>
+    </>
+  );
+}
+
+export function JoinTeamDialog({ onClose }: { onClose: () => void }) {
+  return (
+    <Dialog title="Join another team" onClose={onClose}>
+      <JoinTeamPanel onJoined={onClose} />
     </Dialog>
   );
 }

@@ -12,6 +12,7 @@ export type NavDialog =
   | "invite"
   | "team-settings"
   | "leave-team"
+  | "join-team"
   | "channel-info"
   | "channel-edit"
   | "channel-notify"

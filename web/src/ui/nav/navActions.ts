@@ -82,3 +82,8 @@ export async function leaveTeam(teamId: Id): Promise<void> {
   await api.leaveTeam(teamId, me.id);
   dispatch({ type: "event", now: Date.now(), event: { seq: 0, event: "team_member_removed", data: { team_id: teamId, user_id: me.id } } });
 }
+
+/** After a dialog opened a channel, typing goes to its composer (the dialog hands focus back first). */
+export function focusComposerSoon(): void {
+  requestAnimationFrame(() => document.querySelector<HTMLElement>("#messages textarea")?.focus());
+}

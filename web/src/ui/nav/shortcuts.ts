@@ -6,6 +6,7 @@ import { dmStore } from "../../state/actions";
 import { channelTitle } from "../names";
 import { getDialog, openDialog } from "./dialogs";
 import { goToChannel, markCurrentRead } from "./navActions";
+import { reportFailure } from "./notice";
 import { adjacentChannel, navOrder, sidebarSections } from "./sidebarModel";
 
 export const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -19,6 +20,9 @@ export const SHORTCUTS: { keys: string; does: string }[] = [
   { keys: `${modKey}+Shift+K`, does: "New direct message" },
   { keys: "Esc", does: "Mark the open channel read" },
   { keys: `${modKey}+/`, does: "Show keyboard shortcuts" },
+  { keys: `${modKey}+B / ${modKey}+I / ${modKey}+Shift+X`, does: "Bold / italic / strikethrough while writing" },
+  { keys: "↑ in an empty message box", does: "Edit your last message" },
+  { keys: "↑ / ↓ on a message", does: "Previous / next message" },
 ];
 
 function move(dir: 1 | -1, unreadOnly: boolean): void {
@@ -38,7 +42,7 @@ function move(dir: 1 | -1, unreadOnly: boolean): void {
     prefs.collapsed,
   );
   const next = adjacentChannel(order, s.currentChannelId, dir, unreadOnly);
-  if (next) void goToChannel(next);
+  if (next) void goToChannel(next).catch(reportFailure);
 }
 
 function onKeyDown(e: KeyboardEvent): void {
@@ -56,7 +60,7 @@ function onKeyDown(e: KeyboardEvent): void {
     return;
   }
   if (e.altKey && !mod && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
-    if (getDialog()) return;
+    if (getDialog() || e.defaultPrevented) return;
     e.preventDefault();
     move(e.key === "ArrowDown" ? 1 : -1, e.shiftKey);
     return;

@@ -4,7 +4,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { ApiError } from "../../api/client";
 import type { Channel, Id } from "../../api/types";
 import { discardPending, loadThread, markThreadViewed, retryPost, setThreadFollowing } from "../../state/actions";
-import { useAppState } from "../../state/store";
+import { store, useAppState } from "../../state/store";
 import { activeTypers } from "../../state/threads";
 import type { PendingPost } from "../../state/reducer";
 import { errorText } from "../Auth";
@@ -12,7 +12,7 @@ import { Composer } from "../composer/Composer";
 import { renderMarkdown } from "../markdown";
 import { PostView } from "../messages/PostView";
 import { userName } from "../names";
-import { replyHeads } from "./lists";
+import { firstUnreadReply, replyHeads } from "./lists";
 
 export function ThreadPane(props: { rootId: Id; channel: Channel; channelTitle: string; highlightId?: Id; maxChars: number }) {
   const { rootId, channel, highlightId } = props;
@@ -22,6 +22,12 @@ export function ThreadPane(props: { rootId: Id; channel: Channel; channelTitle: 
   const pendingAll = useAppState((s) => s.pending[channel.id]);
   const [error, setError] = useState<string | null>(null);
   const [followBusy, setFollowBusy] = useState(false);
+  // When I last read this thread, before this visit marks it read: new replies get a line.
+  const [lastViewed] = useState(() => {
+    const st = store.getState().threads.states[rootId];
+    return st && st.reply_count > 0 ? st.last_viewed_at : undefined;
+  });
+  const me = useAppState((s) => s.me?.id);
 
   useEffect(() => {
     const view = () => void markThreadViewed(rootId).catch(() => undefined);
@@ -39,6 +45,14 @@ export function ThreadPane(props: { rootId: Id; channel: Channel; channelTitle: 
   const root = posts[0]?.id === rootId ? posts[0] : fromChannel;
   const replies = useMemo(() => posts.filter((p) => p.id !== rootId), [posts, rootId]);
   const heads = useMemo(() => replyHeads(replies), [replies]);
+  // Placed once, when the thread has loaded: replies arriving while reading get no line.
+  const [firstNewId, setFirstNewId] = useState<Id | null | undefined>(undefined);
+  const fullyLoaded = !!loaded?.loaded;
+  useEffect(() => {
+    if (!fullyLoaded || firstNewId !== undefined) return;
+    const i = firstUnreadReply(replies, lastViewed, me);
+    setFirstNewId(i >= 0 ? replies[i].id : null);
+  }, [fullyLoaded, firstNewId, replies, lastViewed, me]);
   const pending = useMemo(() => pendingAll?.filter((p) => p.root_id === rootId) ?? [], [pendingAll, rootId]);
   const count = root?.reply_count ?? replies.length;
 
@@ -115,7 +129,12 @@ export function ThreadPane(props: { rootId: Id; channel: Channel; channelTitle: 
         <ol className="thread-replies" role="list" aria-label="Thread replies">
           {replies.map((p, i) => (
             <li key={p.id} data-post-id={p.id}>
-              <PostView post={p} head={heads[i]} showReply={false} highlight={p.id === highlightId} />
+              {p.id === firstNewId && (
+                <p className="thread-new" role="separator" aria-label="New replies">
+                  <span>New replies</span>
+                </p>
+              )}
+              <PostView post={p} head={heads[i] || p.id === firstNewId} showReply={false} highlight={p.id === highlightId} />
             </li>
           ))}
           {pending.map((p) => (

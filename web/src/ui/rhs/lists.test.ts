@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AnyEvent } from "../../api/types";
 import { post } from "../../state/fixtures";
-import { applyToPinned, applyToSaved, replyHeads } from "./lists";
+import { applyToPinned, applyToSaved, firstUnreadReply, replyHeads } from "./lists";
 
 const ev = (e: Omit<AnyEvent, "seq">) => ({ seq: 1, ...e }) as AnyEvent;
 
@@ -53,5 +53,17 @@ describe("replyHeads", () => {
       post("4", { user_id: "b", created_at: 70_000 + 6 * 60_000 }),
     ];
     expect(replyHeads(rs)).toEqual([true, false, true, true]);
+  });
+});
+
+describe("firstUnreadReply", () => {
+  const rs = [post("1", { user_id: "a", created_at: 10 }), post("2", { user_id: "me", created_at: 20 }), post("3", { user_id: "b", created_at: 30 })];
+  it("finds the first reply by someone else since the last view", () => {
+    expect(firstUnreadReply(rs, 15, "me")).toBe(2);
+    expect(firstUnreadReply(rs, 5, "me")).toBe(0);
+  });
+  it("has none when all was seen or the thread was never viewed", () => {
+    expect(firstUnreadReply(rs, 30, "me")).toBe(-1);
+    expect(firstUnreadReply(rs, undefined, "me")).toBe(-1);
   });
 });

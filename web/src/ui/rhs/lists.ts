@@ -64,3 +64,9 @@ export function replyHeads(replies: readonly Post[]): boolean[] {
     return !prev || prev.user_id !== p.user_id || p.created_at - prev.created_at > GROUP_WINDOW_MS;
   });
 }
+
+/** Index of the first reply someone else wrote after `lastViewed` (-1: none, or never viewed). */
+export function firstUnreadReply(replies: readonly Post[], lastViewed: number | undefined, me: string | undefined): number {
+  if (lastViewed === undefined) return -1;
+  return replies.findIndex((p) => p.created_at > lastViewed && p.user_id !== me);
+}
