@@ -1,0 +1,306 @@
+//! The records the server streams into compliance jobs.
+//!
+//! All times are milliseconds since the Unix epoch, UTC, as stored by the
+//! server. Ids are the server's opaque string ids.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use serde::{Deserialize, Serialize};
+
+/// Milliseconds since the Unix epoch (UTC).
+pub type Millis = i64;
+
+/// A person (or bot) account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    /// Bots are reported with user type `bot` in Actiance exports.
+    #[serde(default)]
+    pub is_bot: bool,
+}
+
+/// What kind of conversation a channel is; exports name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelKind {
+    Public,
+    Private,
+    Direct,
+    Group,
+}
+
+impl ChannelKind {
+    /// Stable lower-case name used in CSV, JSON and Actiance room ids.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelKind::Public => "public",
+            ChannelKind::Private => "private",
+            ChannelKind::Direct => "direct",
+            ChannelKind::Group => "group",
+        }
+    }
+}
+
+/// A channel. Direct and group channels have no team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Channel {
+    pub id: String,
+    pub team_id: Option<String>,
+    pub name: String,
+    pub display_name: String,
+    pub kind: ChannelKind,
+}
+
+/// A file attached to a post. The bytes are read through [`AttachmentSource`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub file_id: String,
+    pub name: String,
+    pub mime: String,
+    pub size: u64,
+    /// Lower-case hex SHA-256 recorded at upload; exports compare it with the
+    /// bytes they copy.
+    pub sha256: String,
+}
+
+/// An earlier text of an edited post.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostVersion {
+    pub message: String,
+    /// When this text was written (the post's creation for the first version).
+    pub at: Millis,
+}
+
+/// A post as currently stored, with its history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Post {
+    pub id: String,
+    pub channel_id: String,
+    pub team_id: Option<String>,
+    pub author_id: String,
+    /// The thread's root post, `None` for a root post.
+    pub root_id: Option<String>,
+    /// Current text.
+    pub message: String,
+    pub created_at: Millis,
+    pub edited_at: Option<Millis>,
+    /// Set when a user deleted the post; held posts stay stored after that.
+    pub deleted_at: Option<Millis>,
+    pub attachments: Vec<Attachment>,
+    /// Earlier texts, oldest first; empty when never edited.
+    pub history: Vec<PostVersion>,
+}
+
+/// Joining or leaving a channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MembershipChange {
+    Joined,
+    Left,
+}
+
+/// A channel membership change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipEvent {
+    pub channel_id: String,
+    pub user_id: String,
+    /// Who made the change (the user themselves, or whoever added/removed them).
+    pub actor_id: String,
+    pub change: MembershipChange,
+    pub at: Millis,
+}
+
+/// What happened, as exports report it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// A post was written. `post.message` is the text as first written.
+    PostCreated { post: Post },
+    /// A post's text changed from `previous` to `post.message`.
+    PostEdited { post: Post, previous: String },
+    /// A user deleted a post; `post.message` is its last text.
+    PostDeleted { post: Post },
+    /// Someone joined or left a channel.
+    Membership(MembershipEvent),
+}
+
+impl Event {
+    /// The channel the event belongs to.
+    pub fn channel_id(&self) -> &str {
+        match self {
+            Event::PostCreated { post }
+            | Event::PostEdited { post, .. }
+            | Event::PostDeleted { post } => &post.channel_id,
+            Event::Membership(m) => &m.channel_id,
+        }
+    }
+
+    /// The user the event is about (the author, or the member).
+    pub fn user_id(&self) -> &str {
+        match self {
+            Event::PostCreated { post }
+            | Event::PostEdited { post, .. }
+            | Event::PostDeleted { post } => &post.author_id,
+            Event::Membership(m) => &m.user_id,
+        }
+    }
+
+    /// The post involved, if any.
+    pub fn post(&self) -> Option<&Post> {
+        match self {
+            Event::PostCreated { post }
+            | Event::PostEdited { post, .. }
+            | Event::PostDeleted { post } => Some(post),
+            Event::Membership(_) => None,
+        }
+    }
+
+    /// Stable snake_case name used in CSV rows and JSON.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Event::PostCreated { .. } => "post_created",
+            Event::PostEdited { .. } => "post_edited",
+            Event::PostDeleted { .. } => "post_deleted",
+            Event::Membership(m) => match m.change {
+                MembershipChange::Joined => "channel_joined",
+                MembershipChange::Left => "channel_left",
+            },
+        }
+    }
+}
+
+/// One streamed record: an event with its ordering key.
+///
+/// Streams must be sorted by `(at, id)`; `id` is unique per event and breaks
+/// ties between events with the same time, which is what makes the
+/// incremental [`Cursor`](crate::export::Cursor) exact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub at: Millis,
+    pub id: String,
+    pub event: Event,
+}
+
+impl Post {
+    /// Expands a stored post into its events, for servers that keep posts
+    /// rather than an event log. Ids are `<post id>:c`, `<post id>:e<n>` and
+    /// `<post id>:d`, so they are stable across runs.
+    pub fn events(&self) -> Vec<Record> {
+        let mut out = Vec::with_capacity(self.history.len() + 2);
+        // Texts in order: history (oldest first) then the current text.
+        let mut texts: Vec<(&str, Millis)> = self
+            .history
+            .iter()
+            .map(|v| (v.message.as_str(), v.at))
+            .collect();
+        let current_at = self.edited_at.unwrap_or(self.created_at);
+        texts.push((self.message.as_str(), current_at));
+        let mut first = self.clone();
+        first.message = texts.first().map_or_else(String::new, |t| t.0.to_string());
+        first.edited_at = None;
+        first.deleted_at = None;
+        out.push(Record {
+            at: self.created_at,
+            id: format!("{}:c", self.id),
+            event: Event::PostCreated { post: first },
+        });
+        for (n, pair) in texts.windows(2).enumerate() {
+            let mut p = self.clone();
+            p.message = pair[1].0.to_string();
+            p.edited_at = Some(pair[1].1);
+            p.deleted_at = None;
+            p.history = self.history.iter().take(n + 1).cloned().collect();
+            out.push(Record {
+                at: pair[1].1,
+                id: format!("{}:e{}", self.id, n + 1),
+                event: Event::PostEdited {
+                    post: p,
+                    previous: pair[0].0.to_string(),
+                },
+            });
+        }
+        if let Some(d) = self.deleted_at {
+            out.push(Record {
+                at: d,
+                id: format!("{}:d", self.id),
+                event: Event::PostDeleted { post: self.clone() },
+            });
+        }
+        out
+    }
+}
+
+/// Users and channels that records refer to, resolved by id.
+///
+/// Both are small next to the record stream, so they are held in memory.
+#[derive(Debug, Clone, Default)]
+pub struct Directory {
+    pub users: HashMap<String, User>,
+    pub channels: HashMap<String, Channel>,
+}
+
+impl Directory {
+    /// Builds a directory from lists.
+    pub fn new(
+        users: impl IntoIterator<Item = User>,
+        channels: impl IntoIterator<Item = Channel>,
+    ) -> Self {
+        Directory {
+            users: users.into_iter().map(|u| (u.id.clone(), u)).collect(),
+            channels: channels.into_iter().map(|c| (c.id.clone(), c)).collect(),
+        }
+    }
+
+    /// The user, or a placeholder so exports never fail on a dangling id.
+    pub fn user(&self, id: &str) -> User {
+        self.users.get(id).cloned().unwrap_or_else(|| User {
+            id: id.to_string(),
+            username: id.to_string(),
+            display_name: String::new(),
+            email: String::new(),
+            is_bot: false,
+        })
+    }
+
+    /// The channel, or a placeholder so exports never fail on a dangling id.
+    pub fn channel(&self, id: &str) -> Channel {
+        self.channels.get(id).cloned().unwrap_or_else(|| Channel {
+            id: id.to_string(),
+            team_id: None,
+            name: id.to_string(),
+            display_name: id.to_string(),
+            kind: ChannelKind::Public,
+        })
+    }
+}
+
+/// Reads attachment bytes from wherever the server stores them.
+///
+/// Returning an error of kind [`std::io::ErrorKind::NotFound`] records the
+/// file as missing in the export's warnings; any other error aborts the
+/// export so that it can be rerun.
+pub trait AttachmentSource {
+    /// Opens the stored bytes of `attachment` (belonging to `post_id`).
+    fn open(&self, post_id: &str, attachment: &Attachment) -> std::io::Result<Box<dyn Read + '_>>;
+}
+
+/// A source with no files: every attachment is reported missing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoAttachments;
+
+impl AttachmentSource for NoAttachments {
+    fn open(
+        &self,
+        _post_id: &str,
+        _attachment: &Attachment,
+    ) -> std::io::Result<Box<dyn Read + '_>> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "no attachment store",
+        ))
+    }
+}
