@@ -33,6 +33,8 @@ const HIGHLIGHT_MS = 2500;
 /** Room above the first row for the channel intro or the "loading older" line. It sits
  * outside the rows so that, at the very top, the anchor kept across a prepend is a post. */
 const TOP_PX = 88;
+/** After a failed page load, wait before the next attempt (instead of retrying on every render). */
+const pause = () => new Promise<void>((r) => setTimeout(r, 5000));
 
 function estimate(r: ListRow, compact: boolean): number {
   switch (r.kind) {
@@ -129,7 +131,7 @@ function ChannelMessages({ channel, title }: { channel: Channel; title: string }
       setLoadingOlder(true);
       // The virtualizer (anchored to the end) keeps the first visible post in place.
       void loadOlder(channel.id)
-        .catch(() => undefined)
+        .catch(pause)
         .finally(() => {
           loading.current = null;
           setLoadingOlder(false);
@@ -137,7 +139,7 @@ function ChannelMessages({ channel, title }: { channel: Channel; title: string }
     } else if (lastIndex >= rows.length - 4 && cp.hasMoreAfter) {
       loading.current = "newer";
       void loadNewer(channel.id)
-        .catch(() => undefined)
+        .catch(pause)
         .finally(() => (loading.current = null));
     }
     // `loadingOlder` re-checks once a page has landed (still at the top: load on).

@@ -7,7 +7,6 @@ import { isDm } from "../../api/types";
 import { openChannel } from "../../state/actions";
 import { deletePost, permalink, setPinned, setSaved, toggleReaction } from "../../state/postActions";
 import { usePrefs } from "../../state/prefs";
-import { mentionsUser } from "../../state/reducer";
 import { store, useAppState } from "../../state/store";
 import { Attachments } from "../files/Attachments";
 import { Dialog } from "../Main";
@@ -67,7 +66,8 @@ export const PostView = memo(function PostView(props: PostViewProps) {
   const canAct = !deleted && !archived;
   const canDelete =
     canAct && (mine || me?.role === "system_admin" || (memberRole === "admin" && !!channel && !isDm(channel.kind)));
-  const mentioned = !!me && !mine && !deleted && mentionsUser(post, me.id);
+  // Explicit mentions only: in a direct message every post would count otherwise.
+  const mentioned = !!me && !mine && !deleted && (post.mentions.includes(me.id) || post.mentions_channel);
   const name = userName(author);
   const time = formatTime(post.created_at, clock24);
 
