@@ -137,7 +137,7 @@ async function main() {
         for (const name of names) {
           const t = await page.evaluate(async ({ name, text }) => {
             const nav = document.querySelector('nav[aria-label="Channels"]');
-            const btn = [...nav.querySelectorAll("button")].find((b) => b.textContent.trim().startsWith(name));
+            const btn = [...nav.querySelectorAll("button")].find((b) => b.querySelector(".name")?.textContent === name);
             if (!btn) throw new Error(`no sidebar entry for ${name}`);
             const t0 = performance.now();
             btn.click();
@@ -164,7 +164,7 @@ async function main() {
       const started = Date.now();
       await page.evaluate((name) => {
         const nav = document.querySelector('nav[aria-label="Channels"]');
-        [...nav.querySelectorAll("button")].find((b) => b.textContent.trim().startsWith(name)).click();
+        [...nav.querySelectorAll("button")].find((b) => b.querySelector(".name")?.textContent === name).click();
       }, "bench-long");
       const list = messages(page, "bench-long");
       await list.getByText(`long message ${LONG}`).waitFor();
@@ -196,12 +196,12 @@ async function main() {
           };
           requestAnimationFrame(tick);
         });
-        return { deltas: deltas.slice(1), rows: l.querySelectorAll("li").length, height: l.scrollHeight, step };
+        return { deltas: deltas.slice(1), rows: l.querySelectorAll("article").length, height: l.scrollHeight, step };
       });
       const d = frames.deltas;
       const avg = d.reduce((a, b) => a + b, 0) / d.length;
       console.log(
-        `scroll through ${LONG} loaded messages: ${d.length} frames at ${frames.step} px/frame, ${frames.rows} list items in the DOM, ` +
+        `scroll through ${LONG} loaded messages: ${d.length} frames at ${frames.step} px/frame, ${frames.rows} posts in the DOM, ` +
           `mean frame ${ms(avg)} (${(1000 / avg).toFixed(0)} fps), p95 ${ms(pct(d, 95))}, p99 ${ms(pct(d, 99))}, frames over 50 ms: ${d.filter((x) => x > 50).length}`,
       );
       await ctx.close();

@@ -1,230 +1,194 @@
-// End-to-end test: the real `hearth` binary (serving the built web/dist) and Debian's
-// Chromium driven by playwright-core. Run with `npm run e2e` (node --test e2e/).
-//
-// Needs: web/dist built (`npm run build`) and the server built (`cargo build --bin hearth`).
-// Env: HEARTH_BIN (default ../target/debug/hearth, relative to web/),
-//      CHROMIUM (default /usr/bin/chromium),
-//      E2E_SCREENSHOTS (default: a fresh temp dir; never inside the repo).
+// Two people use the web client at once, each in their own browser context,
+// against the real `hearth` binary: messages both ways, typing, a thread reply
+// and its unread count, a reaction, an image upload with preview, edit and
+// delete, unread and mention badges, the quick switcher. The run also leaves a
+// screenshot set of the main screens in light and dark themes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
-import { existsSync, mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { WAIT, assertBuilt, launchBrowser, log, messages, screenshotsDir, signIn, startWithTeam, stopServer } from "./harness.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const webDir = path.resolve(here, "..");
-const HEARTH_BIN = path.resolve(webDir, process.env.HEARTH_BIN ?? "../target/debug/hearth");
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const WAIT = 10_000; // every single wait is bounded by this
-const PASSWORD = "correct-horse-battery-staple";
+/** The post (an `article`) whose text contains `text`, inside a list. */
+const postWith = (list, text) => list.getByRole("article").filter({ hasText: text });
 
-const log = (...a) => console.error("[e2e]", ...a);
-
-/** Starts `hearth serve` on a free port with a fresh data dir; resolves once the URL and setup token are read. */
-function startServer(dataDir) {
-  const child = spawn(HEARTH_BIN, ["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir], {
-    env: { ...process.env, HEARTH_LIMITS__LOGINS_PER_MINUTE: "1000" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  // Last resort if the runner tears the process down before `finally` runs.
-  const killOnExit = () => child.kill("SIGKILL");
-  process.once("exit", killOnExit);
-  child.once("exit", () => process.off("exit", killOnExit));
-  createInterface({ input: child.stderr }).on("line", (line) => process.stderr.write(`[hearth] ${line}\n`));
-  const ready = new Promise((resolve, reject) => {
-    let url = null;
-    let expectToken = false;
-    const timer = setTimeout(() => reject(new Error("hearth did not print its URL and setup token within 10 s")), WAIT);
-    child.once("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.once("exit", (code, sig) => {
-      clearTimeout(timer);
-      reject(new Error(`hearth exited early (code ${code}, signal ${sig})`));
-    });
-    createInterface({ input: child.stdout }).on("line", (line) => {
-      process.stderr.write(`[hearth stdout] ${line}\n`);
-      const m = /^Hearth is listening on (http:\/\/127\.0\.0\.1:\d+) \(data in /.exec(line);
-      if (m) url = m[1];
-      else if (line.startsWith("First start")) expectToken = true;
-      else if (expectToken && line.trim()) {
-        clearTimeout(timer);
-        resolve({ url, setupToken: line.trim() });
-      }
-    });
-  });
-  return { child, ready };
-}
-
-function stopServer(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const hard = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    child.once("exit", () => {
-      clearTimeout(hard);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
-/** Minimal JSON client for fixtures. */
-function apiClient(base) {
-  return async function call(method, route, body, token) {
-    const res = await fetch(`${base}/api/v1${route}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
-        ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(WAIT),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${route} → ${res.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  };
-}
-
-/** Resolves when the page's WebSocket receives its first `hello` frame (the live connection is up). */
-function socketHello(page) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("no WebSocket hello within 10 s")), WAIT);
-    page.on("websocket", (ws) => {
-      ws.on("framereceived", ({ payload }) => {
-        if (typeof payload === "string" && payload.includes('"hello"')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-  });
-}
-
-async function signIn(page, base, username) {
-  const hello = socketHello(page);
-  await page.goto(base + "/", { timeout: WAIT });
-  await page.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: WAIT });
-  await page.getByLabel("Username or e-mail").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  // Landed in the team's town-square: the composer for it is there.
-  await page.getByRole("textbox", { name: "Write to Town Square" }).waitFor({ timeout: WAIT });
-  await hello;
-}
-
-const messages = (page, title) => page.getByRole("log", { name: `Messages in ${title}` });
-
-test("two users chat live through the web client", { timeout: 90_000 }, async () => {
-  assert.ok(existsSync(HEARTH_BIN), `server binary not found at ${HEARTH_BIN} (cargo build --bin hearth, or set HEARTH_BIN)`);
-  assert.ok(existsSync(path.join(webDir, "dist", "index.html")), "web/dist missing: run npm run build first");
-
-  const shotsDir = process.env.E2E_SCREENSHOTS
-    ? path.resolve(process.env.E2E_SCREENSHOTS)
-    : mkdtempSync(path.join(tmpdir(), "hearth-e2e-shots-"));
-  mkdirSync(shotsDir, { recursive: true });
+test("two users chat live through the web client", { timeout: 150_000 }, async () => {
+  assertBuilt();
+  const shots = screenshotsDir();
   const dataDir = mkdtempSync(path.join(tmpdir(), "hearth-e2e-data-"));
-
   let server;
   let browser;
   const started = Date.now();
   try {
-    server = startServer(dataDir);
-    const { url: base, setupToken } = await server.ready;
-    assert.ok(base, "listening URL not found on stdout");
+    const fx = await startWithTeam(dataDir);
+    server = fx.server;
+    const { base } = fx;
     log("server at", base);
 
-    // ---- fixtures over HTTP ----
-    const call = apiClient(base);
-    await call("POST", "/users/signup", {
-      username: "alice",
-      email: "alice@example.test",
-      password: PASSWORD,
-      display_name: "Alice Admin",
-      setup_token: setupToken,
-    });
-    const { token: adminToken } = await call("POST", "/users/login", { login: "alice", password: PASSWORD });
-    const team = await call("POST", "/teams", { name: "hearth-e2e", display_name: "E2E Team", open: true }, adminToken);
-    const bob = await call("POST", "/users/signup", {
-      username: "bob",
-      email: "bob@example.test",
-      password: PASSWORD,
-      display_name: "Bob Builder",
-    });
-    await call("POST", `/teams/${team.id}/members`, { user_id: bob.id }, adminToken);
-    log("fixtures ready: team", team.id);
-
-    // ---- browsers ----
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-      timeout: WAIT,
-    });
+    browser = await launchBrowser();
     const viewport = { width: 1280, height: 800 };
     const alice = await (await browser.newContext({ viewport })).newPage();
-    const bobPage = await (await browser.newContext({ viewport })).newPage();
-    for (const p of [alice, bobPage]) p.setDefaultTimeout(WAIT);
-
-    await Promise.all([signIn(alice, base, "alice"), signIn(bobPage, base, "bob")]);
+    const bob = await (await browser.newContext({ viewport })).newPage();
+    for (const p of [alice, bob]) p.setDefaultTimeout(WAIT);
+    await Promise.all([signIn(alice, base, "alice"), signIn(bob, base, "bob")]);
     log("both signed in, live sockets up");
 
-    // alice → bob
-    const hi = `Hello from Alice ${Date.now()}`;
+    const aliceTown = messages(alice, "Town Square");
+    const bobTown = messages(bob, "Town Square");
     const aliceComposer = alice.getByRole("textbox", { name: "Write to Town Square" });
+    const bobComposer = bob.getByRole("textbox", { name: "Write to Town Square" });
+
+    // ---- messages both ways ----
+    const hi = `Hello from Alice ${Date.now()}`;
     await aliceComposer.fill(hi);
     await aliceComposer.press("Enter");
-    await messages(bobPage, "Town Square").getByText(hi).waitFor({ timeout: WAIT });
-    log("bob sees alice's message");
-
-    // bob → alice
+    await bobTown.getByText(hi).waitFor();
     const reply = `Hi Alice, Bob here ${Date.now()}`;
-    const bobComposer = bobPage.getByRole("textbox", { name: "Write to Town Square" });
     await bobComposer.fill(reply);
     await bobComposer.press("Enter");
-    await messages(alice, "Town Square").getByText(reply).waitFor({ timeout: WAIT });
-    log("alice sees bob's reply");
+    await aliceTown.getByText(reply).waitFor();
+    log("messages cross both ways");
 
-    // alice mentions bob in off-topic while bob stays in town-square
+    // ---- typing indicator ----
+    await bobComposer.pressSequentially("still typ", { delay: 20 });
+    await alice.getByText("Bob Builder is typing…").waitFor();
+    await bobComposer.fill("");
+    log("alice sees bob typing");
+
+    // ---- thread reply and the unread thread count ----
+    const rootPost = postWith(bobTown, hi);
+    await rootPost.hover();
+    await rootPost.getByRole("button", { name: "Reply in thread" }).click();
+    const bobThread = bob.getByRole("complementary", { name: "Thread" });
+    const threadReply = `A reply in the thread ${Date.now()}`;
+    const threadBox = bobThread.getByRole("textbox", { name: "Reply to thread" });
+    await threadBox.fill(threadReply);
+    await threadBox.press("Enter");
+    await bobThread.getByRole("list", { name: "Thread replies" }).getByText(threadReply).waitFor();
+    // Alice wrote the root, so she follows the thread: one unread thread, and "1 reply" under her post.
     const aliceNav = alice.getByRole("navigation", { name: "Channels" });
+    await aliceNav.getByRole("button", { name: "Threads, 1 unread" }).waitFor();
+    const summary = postWith(aliceTown, hi).getByRole("button", { name: "1 reply" });
+    await summary.waitFor();
+    assert.equal(await aliceTown.getByText(threadReply).count(), 0, "replies stay out of the channel (collapsed threads)");
+    await summary.click();
+    const aliceThread = alice.getByRole("complementary", { name: "Thread" });
+    await aliceThread.getByText(threadReply).waitFor();
+    await aliceNav.getByRole("button", { name: "Threads", exact: true }).waitFor();
+    log("thread reply seen; unread thread count cleared on open");
+    await bob.getByRole("button", { name: "Close side pane" }).click();
+
+    // ---- reaction ----
+    const bobsPost = postWith(aliceTown, reply);
+    await bobsPost.hover();
+    await bobsPost.getByRole("button", { name: "Add reaction" }).click();
+    const picker = alice.getByRole("dialog", { name: "Emoji picker" });
+    await picker.getByRole("combobox", { name: "Search emoji" }).fill("tada");
+    await picker.getByRole("option", { name: ":tada:" }).first().click();
+    await postWith(bobTown, reply).getByRole("button", { name: /reacted with :tada:/ }).waitFor();
+    log("bob sees alice's reaction");
+
+    // ---- image upload with preview ----
+    const png = await bob.screenshot({ clip: { x: 0, y: 0, width: 160, height: 100 } });
+    const chooser = bob.waitForEvent("filechooser");
+    await bob.getByRole("button", { name: "Attach files" }).click();
+    await (await chooser).setFiles({ name: "sidebar.png", mimeType: "image/png", buffer: png });
+    await bob.getByRole("list", { name: "Attached files" }).getByRole("button", { name: "Remove sidebar.png" }).waitFor();
+    const caption = `Here is the picture ${Date.now()}`;
+    await bobComposer.fill(caption);
+    await bobComposer.press("Enter");
+    const image = postWith(aliceTown, caption).getByRole("button", { name: "Open image sidebar.png" });
+    await image.waitFor();
+    await alice.waitForFunction(
+      (text) => {
+        const post = [...document.querySelectorAll("article")].find((a) => a.textContent.includes(text));
+        const img = post && post.querySelector("img");
+        return !!img && img.complete && img.naturalWidth > 0;
+      },
+      caption,
+      { timeout: WAIT },
+    );
+    await image.click();
+    await alice.getByRole("dialog", { name: "Image sidebar.png" }).waitFor();
+    await alice.keyboard.press("Escape");
+    await alice.getByRole("dialog", { name: "Image sidebar.png" }).waitFor({ state: "detached" });
+    log("alice sees bob's image and opens the lightbox");
+
+    // ---- edit (Up arrow in the empty composer) and delete ----
+    const edited = `Hello from Alice, edited ${Date.now()}`;
+    await aliceComposer.click();
+    await aliceComposer.press("ArrowUp");
+    const editBox = alice.getByRole("textbox", { name: "Edit message" });
+    await editBox.fill(edited);
+    await editBox.press("Enter");
+    await postWith(bobTown, edited).getByText("(edited)").waitFor();
+    assert.equal(await bobTown.getByText(hi, { exact: true }).count(), 0, "the old text is gone for bob");
+    const mine = postWith(aliceTown, edited);
+    await mine.hover();
+    await mine.getByRole("button", { name: "More actions" }).click();
+    await alice.getByRole("menuitem", { name: "Delete message" }).click();
+    const confirm = alice.getByRole("dialog", { name: "Delete message" });
+    await confirm.getByRole("button", { name: "Delete" }).click();
+    await bobTown.getByText(edited).waitFor({ state: "detached" });
+    log("edit and delete reach bob");
+
+    // ---- unread and mention badges ----
     await aliceNav.getByRole("button", { name: /^Off-Topic/ }).click();
     const offTopicComposer = alice.getByRole("textbox", { name: "Write to Off-Topic" });
-    await offTopicComposer.waitFor({ timeout: WAIT });
     const ping = `@bob have a look ${Date.now()}`;
     await offTopicComposer.fill(ping);
+    await offTopicComposer.press("Escape"); // close the @ suggestions
     await offTopicComposer.press("Enter");
-    await messages(alice, "Off-Topic").getByText(ping).waitFor({ timeout: WAIT });
-
-    // Bob's sidebar: the Off-Topic entry gains the sr-only "(unread)" text and a "1 mention" badge.
-    const bobNav = bobPage.getByRole("navigation", { name: "Channels" });
+    await messages(alice, "Off-Topic").getByText(ping).waitFor();
+    const bobNav = bob.getByRole("navigation", { name: "Channels" });
     const offTopicEntry = bobNav.getByRole("button", { name: /^Off-Topic \(unread\) 1 mention$/ });
-    await offTopicEntry.waitFor({ timeout: WAIT });
-    assert.equal(await offTopicEntry.getAttribute("class").then((c) => c.includes("unread")), true);
-    assert.equal(await offTopicEntry.getByLabel("1 mention").textContent(), "1");
-    // Bob is still in town-square (current page), not moved.
-    await bobNav.getByRole("button", { name: /^Town Square/ }).and(bobPage.locator('[aria-current="page"]')).waitFor({ timeout: WAIT });
-    log("bob's sidebar shows the mention");
+    await offTopicEntry.waitFor();
+    assert.ok((await offTopicEntry.getAttribute("class")).includes("unread"));
+    await bobNav.getByRole("button", { name: /^Town Square/ }).and(bob.locator('[aria-current="page"]')).waitFor();
+    log("bob's sidebar shows the unread channel and the mention");
 
-    // ---- screenshots ----
-    const aliceShot = path.join(shotsDir, "alice-main.png");
-    const bobShot = path.join(shotsDir, "bob-main.png");
-    await alice.screenshot({ path: aliceShot, timeout: WAIT });
-    await bobPage.screenshot({ path: bobShot, timeout: WAIT });
-    console.log(`screenshot: ${aliceShot}`);
-    console.log(`screenshot: ${bobShot}`);
-    log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // ---- quick switcher ----
+    await bob.keyboard.press("Control+k");
+    const switcher = bob.getByRole("dialog", { name: "Switch channels" });
+    await switcher.getByRole("combobox", { name: "Find a channel or person" }).fill("off");
+    await bob.screenshot({ path: path.join(shots, "light-quick-switcher.png") });
+    await bob.keyboard.press("Enter");
+    await messages(bob, "Off-Topic").getByText(ping).waitFor();
+    await bobNav.getByRole("button", { name: /^Off-Topic$/ }).waitFor();
+    log("quick switcher opens off-topic; its badge clears");
+
+    // ---- screenshots, light then dark ----
+    const shoot = async (page, name) => {
+      const file = path.join(shots, `${name}.png`);
+      await page.screenshot({ path: file });
+      console.log(`screenshot: ${file}`);
+    };
+    for (const scheme of ["light", "dark"]) {
+      await alice.emulateMedia({ colorScheme: scheme });
+      await alice.getByRole("navigation", { name: "Channels" }).getByRole("button", { name: /^Town Square/ }).click();
+      await aliceTown.getByText(reply).waitFor();
+      await shoot(alice, `${scheme}-channel-with-thread`);
+      await alice.keyboard.press("Control+k");
+      await alice.getByRole("dialog", { name: "Switch channels" }).waitFor();
+      await shoot(alice, `${scheme}-quick-switcher`);
+      await alice.keyboard.press("Escape");
+      await alice.getByRole("button", { name: /^User menu:/ }).click();
+      await alice.getByRole("menuitem", { name: "Settings" }).click();
+      await alice.getByRole("dialog", { name: "Settings" }).waitFor();
+      await shoot(alice, `${scheme}-settings`);
+      await alice.keyboard.press("Escape");
+      await alice.getByRole("dialog", { name: "Settings" }).waitFor({ state: "detached" });
+      const phone = await (await browser.newContext({ viewport: { width: 375, height: 740 }, colorScheme: scheme })).newPage();
+      phone.setDefaultTimeout(WAIT);
+      await phone.goto(base + "/");
+      await phone.getByRole("heading", { name: "Sign in" }).waitFor();
+      await shoot(phone, `${scheme}-sign-in-phone`);
+      await signIn(phone, base, "bob");
+      await shoot(phone, `${scheme}-channel-phone`);
+      await phone.context().close();
+    }
+    log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${shots}`);
   } finally {
     if (browser) await browser.close().catch((e) => log("browser close failed:", e));
     if (server) await stopServer(server.child);

@@ -124,6 +124,8 @@ export async function sendPost(out: OutgoingPost, key = newIdempotencyKey()): Pr
     created_at: Date.now(),
     failed: false,
   };
+  // Others drop our typing mark when the post lands: the next keystroke must announce again.
+  lastTyping.delete(out.rootId ? `${out.channelId}:${out.rootId}` : out.channelId);
   autoRetries.delete(key);
   dispatch({ type: "pending_added", pending });
   await deliver(pending);

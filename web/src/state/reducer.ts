@@ -59,6 +59,9 @@ export interface Unread {
 
 export const TYPING_TTL_MS = 6_000;
 
+/** The channel's message list or the right-hand pane. */
+export type EditPlace = "channel" | "pane";
+
 /** What the right-hand pane shows, if anything. */
 export type RhsView =
   /** `postId`: a reply to scroll to and highlight. */
@@ -86,6 +89,8 @@ export interface State {
   rhs: RhsView | null;
   /** The post being edited in place, if any (one at a time, like Slack). */
   editingPostId: Id | null;
+  /** Where that editor is: a root shows both in its channel and atop its thread, but only one edits. */
+  editingWhere: EditPlace;
   /** The user card shown (anchored at a viewport point), from a name or @mention click. */
   profileCard: { userId: Id; x: number; y: number } | null;
   /** A post to scroll to and highlight (deep link, pinned or saved list, search hit). */
@@ -116,6 +121,7 @@ export const initialState: State = {
   connection: "closed",
   rhs: null,
   editingPostId: null,
+  editingWhere: "channel",
   profileCard: null,
   focusPost: null,
   savedPostIds: {},
@@ -154,7 +160,7 @@ export type Action =
   | { type: "mark_read"; channelId: Id }
   | { type: "open_rhs"; view: RhsView }
   | { type: "close_rhs" }
-  | { type: "edit_post"; postId: Id | null }
+  | { type: "edit_post"; postId: Id | null; where?: EditPlace }
   | { type: "show_profile"; card: State["profileCard"] }
   | { type: "focus_post"; target: State["focusPost"] }
   | { type: "memberships_loaded"; members: ChannelMember[] }
@@ -468,8 +474,10 @@ export function reducer(s: State, a: Action): State {
     }
     case "close_rhs":
       return s.rhs === null ? s : { ...s, rhs: null };
-    case "edit_post":
-      return s.editingPostId === a.postId ? s : { ...s, editingPostId: a.postId };
+    case "edit_post": {
+      const where = a.where ?? "channel";
+      return s.editingPostId === a.postId && s.editingWhere === where ? s : { ...s, editingPostId: a.postId, editingWhere: where };
+    }
     case "show_profile":
       return { ...s, profileCard: a.card };
     case "focus_post":

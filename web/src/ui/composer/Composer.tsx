@@ -197,7 +197,7 @@ function ComposerBox({ channel, rootId = null, title, maxChars, maxFileSize, slo
     const posts = rootId ? (s.threads.posts[rootId]?.posts ?? s.posts[channel.id]?.posts ?? []) : (s.posts[channel.id]?.posts ?? []);
     const p = lastOwnPost(posts, me, rootId);
     if (!p) return false;
-    store.dispatch({ type: "edit_post", postId: p.id });
+    store.dispatch({ type: "edit_post", postId: p.id, where: rootId ? "pane" : "channel" });
     return true;
   };
 

@@ -204,7 +204,7 @@ function ChannelMessages({ channel, title }: { channel: Channel; title: string }
   }, [focus, cp?.loaded, channel.id, v]);
 
   // The post being edited (Up-arrow in the composer picks my last one) comes into view.
-  const editing = useAppState((s) => s.editingPostId);
+  const editing = useAppState((s) => (s.editingWhere === "channel" ? s.editingPostId : null));
   useEffect(() => {
     if (!editing) return;
     const i = rowsRef.current.findIndex((r) => r.kind === "post" && r.post.id === editing);

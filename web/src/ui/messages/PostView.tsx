@@ -7,6 +7,7 @@ import { isDm } from "../../api/types";
 import { openChannel } from "../../state/actions";
 import { deletePost, permalink, setPinned, setSaved, toggleReaction } from "../../state/postActions";
 import { usePrefs } from "../../state/prefs";
+import type { EditPlace } from "../../state/reducer";
 import { store, useAppState } from "../../state/store";
 import { Attachments } from "../files/Attachments";
 import { Dialog } from "../Main";
@@ -33,15 +34,17 @@ export interface PostViewProps {
   showChannel?: boolean;
   /** Briefly highlighted (a focused deep link). */
   highlight?: boolean;
+  /** Where this copy of the post is shown; only the copy where editing started shows the editor. */
+  where?: EditPlace;
 }
 
 export const PostView = memo(function PostView(props: PostViewProps) {
-  const { post, head = true, showThreadSummary = true, showReply = true, showChannel = false, highlight = false } = props;
+  const { post, head = true, showThreadSummary = true, showReply = true, showChannel = false, highlight = false, where = "channel" } = props;
   const me = useAppState((s) => s.me);
   const author = useAppState((s) => s.users[post.user_id]);
   const users = useAppState((s) => s.users);
   const channel = useAppState((s) => s.channels[post.channel_id]) as Channel | undefined;
-  const editing = useAppState((s) => s.editingPostId === post.id);
+  const editing = useAppState((s) => s.editingPostId === post.id && s.editingWhere === where);
   const saved = useAppState((s) => !!s.savedPostIds[post.id]);
   const memberRole = useAppState((s) => s.memberships[post.channel_id]?.role);
   const team = useAppState((s) => {
@@ -100,7 +103,7 @@ export const PostView = memo(function PostView(props: PostViewProps) {
     });
   if (!deleted)
     menuItems.push({ label: saved ? "Remove from saved" : "Save message", onSelect: () => void setSaved(post.id, !saved).catch(fail) });
-  if (canAct && mine) menuItems.push({ label: "Edit message", onSelect: () => store.dispatch({ type: "edit_post", postId: post.id }) });
+  if (canAct && mine) menuItems.push({ label: "Edit message", onSelect: () => store.dispatch({ type: "edit_post", postId: post.id, where }) });
   if (canDelete) menuItems.push({ label: "Delete message", onSelect: () => setConfirmDelete(true), danger: true });
 
   const active = (hover || focusWithin || popup !== null) && !deleted && !editing;

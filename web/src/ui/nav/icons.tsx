@@ -48,3 +48,9 @@ export const KeyboardIcon = () => (
     <path d="M6 10h.01M10 10h.01M14 10h.01M18 10h.01M7 14h10" />
   </Svg>
 );
+export const ThreadsIcon = ({ size }: { size?: number }) => (
+  <Svg size={size}>
+    <path d="M4 5h16v10H9l-5 4z" />
+    <path d="M8 9h8M8 12h5" />
+  </Svg>
+);

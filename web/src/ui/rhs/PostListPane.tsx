@@ -62,7 +62,7 @@ function PostList(props: { label: string; posts: Post[]; showChannel: boolean })
     <ul className="rhs-posts" role="list" aria-label={props.label}>
       {props.posts.map((p) => (
         <li key={p.id} className="rhs-post-item">
-          <PostView post={p} showChannel={props.showChannel} />
+          <PostView post={p} showChannel={props.showChannel} where="pane" />
           <button type="button" className="jump-btn" onClick={() => void jumpToPost(p)}>
             Jump to message
           </button>

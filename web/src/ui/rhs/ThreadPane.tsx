@@ -116,7 +116,7 @@ export function ThreadPane(props: { rootId: Id; channel: Channel; channelTitle: 
         )}
         {root && (
           <div className="thread-root" data-post-id={root.id}>
-            <PostView post={root} showThreadSummary={false} showReply={false} />
+            <PostView post={root} showThreadSummary={false} showReply={false} where="pane" />
           </div>
         )}
         {root && (replies.length > 0 || pending.length > 0) && (
@@ -134,7 +134,7 @@ export function ThreadPane(props: { rootId: Id; channel: Channel; channelTitle: 
                   <span>New replies</span>
                 </p>
               )}
-              <PostView post={p} head={heads[i] || p.id === firstNewId} showReply={false} highlight={p.id === highlightId} />
+              <PostView post={p} head={heads[i] || p.id === firstNewId} showReply={false} highlight={p.id === highlightId} where="pane" />
             </li>
           ))}
           {pending.map((p) => (

@@ -2,6 +2,7 @@
 // threads that have new replies.
 import { store, useAppState } from "../../state/store";
 import { unreadThreadCount } from "../../state/threads";
+import { ThreadsIcon } from "../nav/icons";
 import "./rhs.css";
 
 export function ThreadsButton() {
@@ -16,7 +17,7 @@ export function ThreadsButton() {
       onClick={() => store.dispatch(open ? { type: "close_rhs" } : { type: "open_rhs", view: { kind: "threads" } })}
     >
       <span className="icon" aria-hidden="true">
-        💬
+        <ThreadsIcon size={16} />
       </span>
       <span className="name">Threads</span>
       {unread > 0 && (
