@@ -18,8 +18,9 @@ export function App() {
   const [invite] = useState(() => parseInvite(location.search));
 
   const enter = useCallback(async () => {
+    // Connect first, then fetch: nothing that happens in between can be missed.
+    await startLive();
     await bootstrap();
-    startLive();
     setPhase("main");
   }, []);
 

@@ -283,12 +283,33 @@ function scheduleRefetch(): void {
 }
 
 let wired = false;
-export function startLive(): void {
+// While the first connection of a sign-in comes up, its hello needs no refetch:
+// the caller fetches everything after it (see startLive).
+let firstHello: (() => void) | null = null;
+
+/**
+ * Opens the live connection and resolves once it is up (or after a short wait
+ * if it is slow), so that the state fetched next misses no event: whatever
+ * changes after the hello arrives as an event.
+ */
+export function startLive(): Promise<void> {
   if (!wired) {
     wired = true;
     wire();
   }
+  const up = new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      firstHello = null;
+      resolve();
+    }, 1500);
+    firstHello = () => {
+      clearTimeout(timer);
+      firstHello = null;
+      resolve();
+    };
+  });
   socket.start();
+  return up;
 }
 
 function wire(): void {
@@ -301,6 +322,10 @@ function wire(): void {
         if (m.status === "reconnecting" && m.attempt >= 3) void api.me().catch(() => undefined);
         break;
       case "ready":
+        if (firstHello) {
+          firstHello();
+          break;
+        }
         // Events that happened between our fetch and the hello are missing on a
         // fresh (non-resumed) reconnect: refetch.
         if (!m.resumed && store.getState().me) scheduleRefetch();

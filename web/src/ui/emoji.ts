@@ -56,8 +56,8 @@ export function emojiChar(name: string): string | undefined {
   return byName?.get(name)?.char ?? BUILTIN[name];
 }
 
-/** Re-renders when the full table arrives; triggers its load. */
-export function useEmojiTable(): EmojiEntry[] | null {
+/** Re-renders when the full table arrives; triggers its load when `load` (the default). */
+export function useEmojiTable(load = true): EmojiEntry[] | null {
   const t = useSyncExternalStore(
     (l) => {
       listeners.add(l);
@@ -65,7 +65,7 @@ export function useEmojiTable(): EmojiEntry[] | null {
     },
     () => table,
   );
-  if (!t) void loadEmoji();
+  if (!t && load) void loadEmoji();
   return t;
 }
 

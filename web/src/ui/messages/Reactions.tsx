@@ -9,7 +9,8 @@ import { userName } from "../names";
 import { EmojiPicker } from "./EmojiPicker";
 
 export function Reactions({ post, me, users, canReact }: { post: Post; me: Id | undefined; users: Record<Id, User>; canReact: boolean }) {
-  useEmojiTable();
+  // Only posts with reactions need the full table (for names beyond the built-in few).
+  useEmojiTable(post.reactions.length > 0);
   const [picker, setPicker] = useState(false);
   const add = useRef<HTMLButtonElement>(null);
   const groups = groupReactions(post.reactions, me);
