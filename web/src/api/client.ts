@@ -217,6 +217,10 @@ export const api = {
   pinPost: (id: T.Id, pinned: boolean) => request<T.Post>("POST", `/posts/${id}/${pinned ? "pin" : "unpin"}`),
   savePost: (id: T.Id, saved: boolean) => request<void>(saved ? "POST" : "DELETE", `/posts/${id}/save`),
   fileInfo: (id: T.Id) => request<T.FileInfo>("GET", `/files/${id}/info`),
+
+  // full-text search
+  searchPosts: (body: T.SearchRequest) => request<T.PostSearchResults>("POST", "/posts/search", body),
+  searchFiles: (body: T.SearchRequest) => request<T.FileSearchResults>("POST", "/files/search", body),
 };
 
 /** A fresh idempotency key for one post (kept across retries of that post). */

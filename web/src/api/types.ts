@@ -329,6 +329,47 @@ export interface PostsQuery {
   collapsed?: boolean;
 }
 
+// ---- search.rs ----
+export type SearchSort = "relevance" | "newest";
+/** Servers reject unknown fields: send only these. */
+export interface SearchRequest {
+  /** Words, "exact phrase", -excluded, prefix*, from:@user, in:~channel, in:@user, before:/after:/on:YYYY-MM-DD, has:file, has:link, is:thread, #hashtag. */
+  terms: string;
+  /** IANA zone for dates; the user's profile zone when absent. */
+  time_zone?: string | null;
+  /** The team whose channel wins for `in:~name`. */
+  team_id?: Id | null;
+  sort?: SearchSort | null;
+  /** Zero-based. */
+  page?: number | null;
+  /** 1–100, default 20. */
+  per_page?: number | null;
+  include_archived?: boolean | null;
+}
+export interface SearchMatch {
+  id: Id;
+  /** HTML-escaped text with <mark>…</mark> around the matched words. */
+  snippet_html: string | null;
+  score: number | null;
+}
+export interface ChannelCount {
+  channel_id: Id;
+  count: number;
+}
+/** `posts` and `matches` are in the same order. */
+export interface PostSearchResults {
+  total: number;
+  posts: Post[];
+  matches: SearchMatch[];
+  channel_counts: ChannelCount[];
+}
+export interface FileSearchResults {
+  total: number;
+  files: FileInfo[];
+  matches: SearchMatch[];
+  channel_counts: ChannelCount[];
+}
+
 // ---- events.rs ----
 export type EventKind =
   | "posted"

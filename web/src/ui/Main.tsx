@@ -58,7 +58,7 @@ export function MainScreen({ info, onSignedOut }: { info: ServerInfo | null; onS
   };
 
   return (
-    <div className={"layout" + (navOpen ? " nav-open" : "") + (rhs && rhs.kind !== "search" ? " with-rhs" : "")}>
+    <div className={"layout" + (navOpen ? " nav-open" : "") + (rhs ? " with-rhs" : "")}>
       <a className="skip" href="#messages">
         Skip to messages
       </a>

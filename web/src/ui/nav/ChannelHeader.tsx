@@ -8,6 +8,7 @@ import { socket } from "../../state/actions";
 import type { RhsView } from "../../state/reducer";
 import { store, useAppState } from "../../state/store";
 import { useDmMembers } from "../names";
+import { SearchBox } from "../search/SearchBox";
 import { PresenceDot } from "./PresenceDot";
 import { openDialog } from "./dialogs";
 import { BookmarkIcon, MembersIcon, MenuIcon, PinIcon } from "./icons";
@@ -118,6 +119,14 @@ export function ChannelHeader(props: { channel: Channel; title: string; navOpen:
         {muted && <span className="tag">Muted</span>}
         {channel.archived_at && <span className="tag">Archived</span>}
       </div>
+      <SearchBox
+        label="Search messages"
+        value={rhs?.kind === "search" ? rhs.query : ""}
+        onSubmit={(query) => store.dispatch({ type: "open_rhs", view: { kind: "search", query } })}
+        className="header-search"
+        shortcut
+        landmark
+      />
       <div className="channel-tools" role="toolbar" aria-label="Channel tools">
         {!dmChannel || channel.kind === "group" ? (
           <button

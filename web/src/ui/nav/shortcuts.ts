@@ -18,6 +18,7 @@ export const SHORTCUTS: { keys: string; does: string }[] = [
   { keys: "Alt+↑ / Alt+↓", does: "Previous / next channel in the sidebar" },
   { keys: "Alt+Shift+↑ / Alt+Shift+↓", does: "Previous / next unread channel" },
   { keys: `${modKey}+Shift+K`, does: "New direct message" },
+  { keys: `${modKey}+Shift+F`, does: "Search messages" },
   { keys: "Esc", does: "Mark the open channel read" },
   { keys: `${modKey}+/`, does: "Show keyboard shortcuts" },
   { keys: `${modKey}+B / ${modKey}+I / ${modKey}+Shift+X`, does: "Bold / italic / strikethrough while writing" },

@@ -1,6 +1,6 @@
 // The right-hand pane: a thread, the followed threads, pinned and saved posts,
-// channel members. Beside the channel on wide screens, over it on narrow ones.
-import { useEffect, useLayoutEffect, useRef, type KeyboardEvent } from "react";
+// channel members, search results. Beside the channel on wide screens, over it on narrow ones.
+import { lazy, Suspense, useEffect, useLayoutEffect, useRef, type KeyboardEvent } from "react";
 import { MAX_POST_CHARS } from "../../api/types";
 import type { RhsView } from "../../state/reducer";
 import { store, useAppState } from "../../state/store";
@@ -10,6 +10,8 @@ import { PinnedPane, SavedPane } from "./PostListPane";
 import { ThreadPane } from "./ThreadPane";
 import { ThreadsPane } from "./ThreadsPane";
 import "./rhs.css";
+
+const SearchPane = lazy(() => import("../search/SearchPane").then((m) => ({ default: m.SearchPane })));
 
 const titles: Record<RhsView["kind"], string> = {
   thread: "Thread",
@@ -22,7 +24,7 @@ const titles: Record<RhsView["kind"], string> = {
 
 /** The views a thread can be opened from, to go back to. */
 function canReturnTo(v: RhsView): boolean {
-  return v.kind === "threads" || v.kind === "pinned" || v.kind === "saved";
+  return v.kind === "threads" || v.kind === "pinned" || v.kind === "saved" || v.kind === "search";
 }
 
 export function Rhs({ view, maxChars = MAX_POST_CHARS }: { view: RhsView; maxChars?: number }) {
@@ -74,8 +76,6 @@ export function Rhs({ view, maxChars = MAX_POST_CHARS }: { view: RhsView; maxCha
   useEffect(() => {
     if (channelId && !channel && store.getState().me) store.dispatch({ type: "close_rhs" });
   }, [channelId, channel]);
-
-  if (view.kind === "search") return null; // search results have their own pane
 
   const close = () => store.dispatch({ type: "close_rhs" });
   const onKeyDown = (e: KeyboardEvent) => {
@@ -131,6 +131,17 @@ export function Rhs({ view, maxChars = MAX_POST_CHARS }: { view: RhsView; maxCha
       {view.kind === "pinned" && channel && <PinnedPane key={channel.id} channel={channel} />}
       {view.kind === "saved" && <SavedPane />}
       {view.kind === "members" && channel && <MembersPane key={channel.id} channel={channel} />}
+      {view.kind === "search" && (
+        <Suspense
+          fallback={
+            <p className="rhs-note" role="status">
+              Loading search…
+            </p>
+          }
+        >
+          <SearchPane query={view.query} />
+        </Suspense>
+      )}
     </aside>
   );
 }
