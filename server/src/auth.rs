@@ -87,6 +87,14 @@ pub fn authenticate(ctx: &Ctx, token: &str) -> Result<(SessionRow, UserRow), Err
         if s.revoked_at.is_some() || s.expires_at.is_some_and(|e| e <= now) {
             return Err(Error::SessionExpired);
         }
+        // Idle timeout: browser sessions only; activity is recorded once a minute.
+        let idle_ms = ctx.config.sessions.idle_timeout_mins as i64 * 60_000;
+        if idle_ms > 0
+            && s.kind == crate::services::sessions::KIND_SESSION
+            && now - s.last_active_at > idle_ms
+        {
+            return Err(Error::SessionExpired);
+        }
         let u = hearth_store::users::by_id(c, &s.user_id)?.ok_or(Error::SessionExpired)?;
         if !u.is_active {
             return Err(Error::AccountInactive);

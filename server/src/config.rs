@@ -20,7 +20,13 @@ pub struct Config {
     pub files: FilesConfig,
     pub limits: LimitsConfig,
     pub realtime: RealtimeConfig,
+    pub search: SearchConfig,
     pub log: LogConfig,
+    pub sessions: crate::signin::config::SessionsConfig,
+    pub login: crate::signin::config::LoginConfig,
+    pub mfa: crate::signin::config::MfaConfig,
+    pub ldap: crate::signin::config::LdapSection,
+    pub oidc: crate::signin::config::OidcSection,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -107,6 +113,29 @@ pub struct RealtimeConfig {
     pub replay_events: usize,
     /// Seconds a disconnected user's replay buffer is kept.
     pub replay_keep_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// Keep the full-text index under `<data_dir>/search` and answer searches.
+    pub enabled: bool,
+    /// Milliseconds between index commits while changes arrive: how soon a new
+    /// post becomes searchable.
+    pub commit_interval_ms: u64,
+    /// Search public channels of the caller's teams that they have not joined,
+    /// as Slack does; off limits results to the caller's own channels.
+    pub include_public_channels: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            enabled: true,
+            commit_interval_ms: 500,
+            include_public_channels: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -256,6 +285,7 @@ impl Config {
                 "accounts.session_days must be at least 1".into(),
             ));
         }
+        crate::signin::config::validate(self)?;
         Ok(())
     }
 
@@ -277,6 +307,11 @@ impl Config {
         } else {
             self.database.url.clone()
         }
+    }
+
+    /// Where the search index generations live.
+    pub fn search_dir(&self) -> PathBuf {
+        self.server.data_dir.join("search")
     }
 
     pub fn files_dir(&self) -> PathBuf {

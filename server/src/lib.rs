@@ -10,7 +10,9 @@ pub mod hub;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;
+pub mod search;
 pub mod services;
+pub mod signin;
 pub mod state;
 pub(crate) mod telemetry;
 pub mod webclient;
@@ -121,7 +123,28 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
         .await
         .map_err(|e| StartError::Other(e.to_string()))?
         .map_err(|e| StartError::Other(e.to_string()))?;
+    let search = if config.search.enabled {
+        let dir = config.search_dir();
+        let store = store.clone();
+        let files = files.clone();
+        let interval = config.search.commit_interval_ms;
+        let public = config.search.include_public_channels;
+        Some(
+            tokio::task::spawn_blocking(move || {
+                search::SearchService::start(&dir, store, files, interval, public)
+            })
+            .await
+            .map_err(|e| StartError::Other(e.to_string()))?
+            .map_err(|e| StartError::Other(e.to_string()))?,
+        )
+    } else {
+        None
+    };
+    let signin = signin::SignIn::new(&config)
+        .await
+        .map_err(|e| StartError::Config(config::ConfigError(e)))?;
     let ctx = Arc::new(Ctx {
+        signin,
         limits: Limits::new(
             config.limits.logins_per_minute,
             config.limits.posts_per_second,
@@ -132,6 +155,7 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
         files,
         metrics,
         dummy_hash,
+        search,
         passwords: state::PasswordGate::new(
             std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -144,6 +168,8 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
             .await
             .map_err(|e| StartError::Other(e.to_string()))?
             .map_err(|e| StartError::Other(e.to_string()))?;
+
+    signin::directory::spawn_scheduler(&ctx);
 
     let addr = ctx.config.listen_addr()?;
     let listener = TcpListener::bind(addr).map_err(|source| StartError::Listen {

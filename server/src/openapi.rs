@@ -13,13 +13,18 @@
 use std::sync::OnceLock;
 
 use hearth_api::{
-    AddMemberRequest, ChangePasswordRequest, Channel, ChannelKind, ChannelMember, ChannelUnread,
-    ClientFrame, CreateChannelRequest, CreatePostRequest, CreateTeamRequest, CreateTokenRequest,
-    CreatedToken, DirectChannelRequest, EditPostRequest, ErrorBody, ErrorCode, ErrorDetail, Event,
-    EventKind, FileInfo, FollowRequest, JoinTeamRequest, LoginRequest, LoginResponse, MemberRole,
-    NotifyLevel, Post, PostPage, PostVersion, PostsQuery, Presence, Reaction, ReactionRequest,
-    Role, ServerFrame, ServerInfo, Session, SessionKind, SetActiveRequest, SetMemberRoleRequest,
-    SetRoleRequest, SetStatusRequest, SignupRequest, Team, TeamInvite, TeamMember, ThreadState,
+    AddMemberRequest, AuthProvider, AuthProviders, ChangePasswordRequest, Channel, ChannelCount,
+    ChannelKind, ChannelMember, ChannelUnread, ClientFrame, CreateChannelRequest,
+    CreatePostRequest, CreateTeamRequest, CreateTokenRequest, CreatedToken, CsrfTokenResponse,
+    DirectChannelRequest, EditPostRequest, ErrorBody, ErrorCode, ErrorDetail, Event, EventKind,
+    FileInfo, FileSearchResults, FollowRequest, JoinTeamRequest, LdapCheckStep, LdapDiagnosis,
+    LdapStatus, LdapSyncIssue, LdapSyncReport, LdapTestUserRequest, LoginMfaEnrolRequest,
+    LoginMfaRequest, LoginOutcome, LoginRequest, LoginResponse, LogoutResponse, MemberRole,
+    MfaChallenge, MfaCodeRequest, MfaEnrolment, MfaLoginResponse, MfaStatus, NotifyLevel, Post,
+    PostPage, PostSearchResults, PostVersion, PostsQuery, Presence, Reaction, ReactionRequest,
+    RecoveryCodes, Role, SearchMatch, SearchRequest, SearchSort, SearchStatus, ServerFrame,
+    ServerInfo, Session, SessionKind, SetActiveRequest, SetMemberRoleRequest, SetRoleRequest,
+    SetStatusRequest, SignupRequest, Team, TeamInvite, TeamMember, ThreadState,
     UpdateChannelRequest, UpdateMembershipRequest, UpdateProfileRequest, UpdateTeamRequest, User,
     UserStatus,
 };
@@ -27,7 +32,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
 
 use crate::auth::{CSRF_HEADER, SESSION_COOKIE};
-use crate::routes::{channels, files, posts, system, teams, users, ws};
+use crate::routes::{channels, files, posts, search, signin, system, teams, users, ws};
 
 /// Security scheme: `Authorization: Bearer <token>` (login token or personal access token).
 pub const BEARER: &str = "bearer";
@@ -82,6 +87,23 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         users::set_role,
         users::set_active,
         users::revoke_all,
+        // Enterprise sign-in: MFA, single sign-on, LDAP administration.
+        signin::login_mfa,
+        signin::login_mfa_enrol,
+        signin::mfa_status,
+        signin::mfa_enrol,
+        signin::mfa_activate,
+        signin::mfa_disable,
+        signin::mfa_recovery_codes,
+        signin::csrf,
+        signin::admin_mfa_reset,
+        signin::auth_providers,
+        signin::oauth_login,
+        signin::oauth_callback,
+        signin::ldap_test,
+        signin::ldap_test_user,
+        signin::ldap_sync,
+        signin::ldap_status,
         // Teams.
         teams::create,
         teams::mine,
@@ -137,6 +159,11 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         files::download,
         files::thumbnail,
         files::preview,
+        // Search.
+        search::search_posts,
+        search::search_files,
+        search::status,
+        search::reindex,
         // Realtime.
         ws::websocket,
     ),
@@ -154,6 +181,12 @@ pub const CSRF_SCHEME: &str = "csrf_token";
             DirectChannelRequest, UpdateMembershipRequest, CreatePostRequest, EditPostRequest,
             ReactionRequest, FollowRequest, PostsQuery, FileUpload,
             ServerFrame, ClientFrame, Event, EventKind,
+            LoginOutcome, MfaChallenge, LoginMfaRequest, LoginMfaEnrolRequest, MfaLoginResponse,
+            MfaEnrolment, MfaCodeRequest, RecoveryCodes, MfaStatus, AuthProvider, AuthProviders,
+            CsrfTokenResponse, LogoutResponse, LdapTestUserRequest, LdapCheckStep, LdapDiagnosis,
+            LdapSyncReport, LdapSyncIssue, LdapStatus,
+            SearchRequest, SearchSort, SearchMatch, ChannelCount, PostSearchResults,
+            FileSearchResults, SearchStatus,
         ),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
@@ -168,6 +201,8 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         (name = "channels", description = "Channels, membership, preferences, read state and channel post listings."),
         (name = "posts", description = "Posts, threads, reactions, pins and saved posts."),
         (name = "files", description = "Uploads and downloads."),
+        (name = "search", description = "Full-text search of posts and files within the caller's channels, and the index's administration."),
+        (name = "admin", description = "Server administration: directory (LDAP) tests and sync."),
         (name = "ws", description = "The WebSocket for live events (frames: `ServerFrame`, `ClientFrame`)."),
     )
 )]

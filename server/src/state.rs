@@ -27,6 +27,10 @@ pub struct Ctx {
     pub dummy_hash: String,
     /// Bounds concurrent password hashing (see [`PasswordGate`]).
     pub passwords: PasswordGate,
+    /// LDAP directory, OpenID providers and sync state.
+    pub signin: crate::signin::SignIn,
+    /// The full-text index, unless switched off in the configuration.
+    pub search: Option<Arc<crate::search::SearchService>>,
 }
 
 /// Lets at most `n` argon2 computations run at once. Each takes 19 MiB and

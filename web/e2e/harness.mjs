@@ -23,10 +23,19 @@ export const PASSWORD = "correct-horse-battery-staple";
 export const log = (...a) => console.error("[e2e]", ...a);
 
 /** Starts `hearth serve` on a free port with a fresh data dir; resolves once the URL and setup token are read. */
+/**
+ * The server's environment: ours without the test's own HEARTH_BIN (the server
+ * rejects unknown HEARTH_* settings), with rate limits the tests would hit raised.
+ */
+function serverEnv() {
+  const { HEARTH_BIN: _bin, ...env } = process.env;
+  return { ...env, HEARTH_LIMITS__LOGINS_PER_MINUTE: "1000", HEARTH_LIMITS__POSTS_PER_SECOND: "100000" };
+}
+
 /** `firstStart`: wait for the one-time setup token too (only a new data dir prints one). */
 export function startServer(dataDir, listen = "127.0.0.1:0", firstStart = true) {
   const child = spawn(HEARTH_BIN, ["serve", "--listen", listen, "--data-dir", dataDir], {
-    env: { ...process.env, HEARTH_LIMITS__LOGINS_PER_MINUTE: "1000", HEARTH_LIMITS__POSTS_PER_SECOND: "100000" },
+    env: serverEnv(),
     stdio: ["ignore", "pipe", "pipe"],
   });
   // Last resort if the runner tears the process down before `finally` runs.

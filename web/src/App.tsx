@@ -38,6 +38,9 @@ export function App() {
     // Without the CSRF token (kept in this browser's storage) the cookie session cannot write: sign in again.
     // An invitation link opened signed out leads to signup (the main screen accepts it after signing in).
     const signedOut: Phase = invite && si.signup_mode !== "disabled" ? "signup" : "signin";
+    // After a single sign-on redirect the cookie session exists but this browser has no
+    // CSRF token yet: fetch it (a page of another origin cannot read it).
+    if (!getCsrfToken()) await api.fetchCsrfToken().catch(() => undefined);
     if (!getCsrfToken()) return setPhase(signedOut);
     try {
       await enter();

@@ -4,6 +4,8 @@
 pub mod channels;
 pub mod files;
 pub mod posts;
+pub mod search;
+pub mod signin;
 pub mod system;
 pub mod teams;
 pub mod users;
@@ -22,9 +24,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .configure(system::configure)
+            .configure(signin::configure)
             .configure(users::configure)
             .configure(teams::configure)
             .configure(channels::configure)
+            .configure(search::configure)
             .configure(posts::configure)
             .configure(files::configure)
             .configure(ws::configure)

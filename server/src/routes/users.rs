@@ -1,12 +1,12 @@
 //! Accounts, profiles, sessions, tokens and status.
 
-use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::cookie::Cookie;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use hearth_api::{
-    ChangePasswordRequest, CreateTokenRequest, CreatedToken, LoginRequest, LoginResponse, Session,
-    SetActiveRequest, SetRoleRequest, SetStatusRequest, SignupRequest, UpdateProfileRequest, User,
-    UserStatus,
+    ChangePasswordRequest, CreateTokenRequest, CreatedToken, LoginOutcome, LoginRequest,
+    LogoutResponse, Session, SetActiveRequest, SetRoleRequest, SetStatusRequest, SignupRequest,
+    UpdateProfileRequest, User, UserStatus,
 };
 use hearth_core::{Error, Id};
 
@@ -14,7 +14,8 @@ use super::{Ctx, IdPath};
 use crate::auth::{Auth, SESSION_COOKIE, client_ip};
 use crate::error::ApiResult;
 use crate::openapi::{
-    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, TooManyRequests, Unauthorized,
+    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable,
+    TooManyRequests, Unauthorized,
 };
 use crate::services::{accounts, files as file_svc, sessions};
 
@@ -107,14 +108,21 @@ async fn signup(ctx: Ctx, body: web::Json<SignupRequest>) -> ApiResult<HttpRespo
     operation_id = "login",
     tag = "users",
     summary = "Log in: opens a session and sets the HEARTH_SESSION cookie",
+    description = "Local accounts check the stored password; with `[ldap] enabled`, directory \
+        accounts and unknown logins are checked against the directory (search, then bind), and a \
+        first directory login creates the account. When the account has MFA (or MFA is enforced \
+        for it) the answer is an `MfaChallenge` instead of a session: finish with \
+        `POST /users/login/mfa`. After `login.lockout_threshold` failures a login is locked for \
+        `login.lockout_secs` (`429`), whether or not the account exists.",
     request_body = LoginRequest,
     responses(
-        (status = 200, description = "The user, bearer token and CSRF token; the token is also set as the HttpOnly `HEARTH_SESSION` cookie", body = LoginResponse, headers(("Set-Cookie" = String, description = "`HEARTH_SESSION=<token>; Path=/; HttpOnly; SameSite=Lax`"))),
+        (status = 200, description = "A session (`LoginResponse`: the user, bearer token and CSRF token; the token is also set as the HttpOnly `HEARTH_SESSION` cookie) or an `MfaChallenge` (`mfa_required: true`, no cookie)", body = LoginOutcome, headers(("Set-Cookie" = String, description = "`HEARTH_SESSION=<token>; Path=/; HttpOnly; SameSite=Lax`"))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 413, response = PayloadTooLarge),
         (status = 429, response = TooManyRequests),
+        (status = 503, response = ServiceUnavailable),
     )
 )]
 #[post("/users/login")]
@@ -131,20 +139,13 @@ async fn login(
         .unwrap_or("")
         .to_string();
     let ctx = ctx.into_inner();
-    let dummy = ctx.dummy_hash.clone();
-    let resp = ctx
-        .run(move |c| accounts::login(c, &body, &ua, &dummy))
-        .await?;
-    let cookie = Cookie::build(SESSION_COOKIE, resp.token.clone())
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(ctx.config.secure_cookies())
-        .max_age(CookieDuration::days(i64::from(
-            ctx.config.accounts.session_days,
-        )))
-        .finish();
-    Ok(HttpResponse::Ok().cookie(cookie).json(resp))
+    let outcome = crate::signin::login::password_login(ctx.clone(), body.into_inner(), ua).await?;
+    Ok(match &outcome {
+        LoginOutcome::Session(s) => HttpResponse::Ok()
+            .cookie(super::signin::session_cookie(&ctx, &s.token))
+            .json(&outcome),
+        LoginOutcome::Mfa(_) => HttpResponse::Ok().json(&outcome),
+    })
 }
 
 /// POST /api/v1/users/logout
@@ -154,7 +155,10 @@ async fn login(
     operation_id = "logout",
     tag = "users",
     summary = "Log out: revokes the current session and clears the cookie",
+    description = "A session opened by single sign-on answers `200` with the provider's \
+        end-session URL (RP-initiated logout) for the client to visit.",
     responses(
+        (status = 200, description = "Logged out here; visit `logout_url` to end the provider session too", body = LogoutResponse),
         (status = 204, description = "Logged out"),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -163,15 +167,21 @@ async fn login(
 )]
 #[post("/users/logout")]
 async fn logout(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
-    ctx.into_inner()
-        .run(move |c| sessions::logout(c, &auth))
-        .await?;
+    let ctx = ctx.into_inner();
+    let provider_logout =
+        crate::signin::oidc::logout_url(ctx.clone(), auth.session_id.clone()).await;
+    ctx.run(move |c| sessions::logout(c, &auth)).await?;
     let mut gone = Cookie::build(SESSION_COOKIE, "")
         .path("/")
         .http_only(true)
         .finish();
     gone.make_removal();
-    Ok(HttpResponse::NoContent().cookie(gone).finish())
+    Ok(match provider_logout {
+        Some(url) => HttpResponse::Ok().cookie(gone).json(LogoutResponse {
+            logout_url: Some(url),
+        }),
+        None => HttpResponse::NoContent().cookie(gone).finish(),
+    })
 }
 
 /// GET /api/v1/users/me

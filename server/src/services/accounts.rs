@@ -1,8 +1,7 @@
 //! Accounts: first-run setup, signup, login, profiles, roles and deactivation.
 
 use hearth_api::{
-    ChangePasswordRequest, EventKind, LoginRequest, LoginResponse, Role, SignupRequest,
-    UpdateProfileRequest, User,
+    ChangePasswordRequest, EventKind, Role, SignupRequest, UpdateProfileRequest, User,
 };
 use hearth_core::permissions::{Action, Facts, require};
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
@@ -138,66 +137,6 @@ fn create(ctx: &Ctx, req: SignupRequest, admin: Option<Id>) -> Result<User> {
         Ok(row)
     })?;
     Ok(user.to_api(true))
-}
-
-/// Checks credentials and opens a session. Unknown users cost the same
-/// hashing time as wrong passwords, so timing reveals nothing.
-pub fn login(
-    ctx: &Ctx,
-    req: &LoginRequest,
-    user_agent: &str,
-    dummy_hash: &str,
-) -> Result<LoginResponse> {
-    let found = ctx.store.read(|c| Ok(users::by_login(c, &req.login)?))?;
-    let ok = match found.as_ref().and_then(|u| u.password_hash.as_deref()) {
-        Some(h) => ctx.passwords.verify(&req.password, h),
-        None => {
-            ctx.passwords.verify(&req.password, dummy_hash);
-            false
-        }
-    };
-    let Some(user) = found.filter(|_| ok) else {
-        ctx.store.write(|tx| {
-            audit::record(
-                tx,
-                None,
-                "user.login_failed",
-                "user",
-                None,
-                serde_json::json!({ "login": req.login }),
-            )
-        })?;
-        return Err(Error::InvalidCredentials);
-    };
-    if !user.is_active {
-        return Err(Error::AccountInactive);
-    }
-    let days = i64::from(ctx.config.accounts.session_days);
-    let name: String = user_agent.chars().take(200).collect();
-    let (row, secret) = ctx.store.write(|tx| {
-        let out = sessions::create(
-            tx,
-            &user.id,
-            sessions::KIND_SESSION,
-            &name,
-            Some(now_millis() + days * 86_400_000),
-        )?;
-        audit::record(
-            tx,
-            hearth_store::parse_id(&user.id).into(),
-            "user.login",
-            "session",
-            Some(out.0.id.clone()),
-            serde_json::json!({}),
-        )?;
-        Ok(out)
-    })?;
-    Ok(LoginResponse {
-        user: user.to_api(true),
-        token: secret,
-        csrf_token: row.csrf_token.clone(),
-        session_id: hearth_store::parse_id(&row.id),
-    })
 }
 
 fn load_user(c: &mut hearth_store::DbConn, id: Id) -> Result<UserRow> {

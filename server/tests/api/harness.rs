@@ -221,3 +221,19 @@ macro_rules! both_backends {
         )*
     };
 }
+
+/// The newest audit entries (most recent first), read from the server's store.
+pub fn audit_actions(s: &TestServer) -> Vec<(String, serde_json::Value)> {
+    let server = s.server.as_ref().expect("server runs");
+    server
+        .ctx
+        .store
+        .read(|c| Ok(hearth_store::audit::recent(c, 1000)?))
+        .expect("read audit log")
+        .into_iter()
+        .map(|r| {
+            let details = serde_json::from_str(&r.details).unwrap_or_default();
+            (r.action, details)
+        })
+        .collect()
+}

@@ -114,18 +114,42 @@ export const api = {
   systemInfo: () => request<T.ServerInfo>("GET", "/system/info"),
 
   signup: (body: T.SignupRequest) => request<T.User>("POST", "/users/signup", body),
-  async login(body: T.LoginRequest): Promise<T.LoginResponse> {
-    const r = await request<T.LoginResponse>("POST", "/users/login", body);
+  /** A session, or an MFA challenge to finish with `loginMfa`. */
+  async login(body: T.LoginRequest): Promise<T.LoginOutcome> {
+    const r = await request<T.LoginOutcome>("POST", "/users/login", body);
+    if (!isMfaChallenge(r)) setCsrfToken(r.csrf_token);
+    return r;
+  },
+  async loginMfa(body: T.LoginMfaRequest): Promise<T.MfaLoginResponse> {
+    const r = await request<T.MfaLoginResponse>("POST", "/users/login/mfa", body);
     setCsrfToken(r.csrf_token);
     return r;
   },
-  async logout(): Promise<void> {
+  loginMfaEnrol: (mfaToken: string) =>
+    request<T.MfaEnrolment>("POST", "/users/login/mfa/enrol", { mfa_token: mfaToken }),
+  /** Ends the session; answers the provider's end-session URL for single sign-on sessions. */
+  async logout(): Promise<string | null> {
     try {
-      await request<void>("POST", "/users/logout");
+      const r = await request<T.LogoutResponse | undefined>("POST", "/users/logout");
+      return r?.logout_url ?? null;
     } finally {
       setCsrfToken(null);
     }
   },
+  /** After a single sign-on redirect: the session's CSRF token into storage. */
+  /** Not through `request`: being signed out here is an expected answer, not a lost session. */
+  async fetchCsrfToken(): Promise<void> {
+    const res = await fetch(BASE + "/users/me/csrf", { headers: { Accept: "application/json" }, credentials: "same-origin" });
+    if (!res.ok) return;
+    const r = (await res.json().catch(() => null)) as { csrf_token?: string } | null;
+    if (r?.csrf_token) setCsrfToken(r.csrf_token);
+  },
+  authProviders: () => request<T.AuthProviders>("GET", "/auth/providers"),
+  mfaStatus: () => request<T.MfaStatus>("GET", "/users/me/mfa"),
+  mfaEnrol: () => request<T.MfaEnrolment>("POST", "/users/me/mfa/enrol"),
+  mfaActivate: (code: string) => request<T.RecoveryCodes>("POST", "/users/me/mfa/activate", { code }),
+  mfaDisable: (code: string) => request<void>("DELETE", "/users/me/mfa", { code }),
+  mfaRecoveryCodes: (code: string) => request<T.RecoveryCodes>("POST", "/users/me/mfa/recovery-codes", { code }),
   me: () => request<T.User>("GET", "/users/me"),
   user: (id: T.Id) => request<T.User>("GET", `/users/${id}`),
   users: (q?: string, page = 0, perPage = 100) =>
@@ -222,6 +246,11 @@ export const api = {
   searchPosts: (body: T.SearchRequest) => request<T.PostSearchResults>("POST", "/posts/search", body),
   searchFiles: (body: T.SearchRequest) => request<T.FileSearchResults>("POST", "/files/search", body),
 };
+
+/** Whether a login answered with a second-factor challenge instead of a session. */
+export function isMfaChallenge(r: T.LoginOutcome): r is T.MfaChallenge {
+  return (r as T.MfaChallenge).mfa_required === true;
+}
 
 /** A fresh idempotency key for one post (kept across retries of that post). */
 export function newIdempotencyKey(): string {

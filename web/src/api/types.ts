@@ -65,6 +65,50 @@ export interface LoginResponse {
   session_id: Id;
 }
 
+/** The password was right; a second factor is needed (POST /users/login/mfa). */
+export interface MfaChallenge {
+  mfa_required: true;
+  mfa_token: string;
+  /** MFA is enforced but not set up: enrol first (POST /users/login/mfa/enrol). */
+  enrolment_required: boolean;
+  expires_at: Millis;
+}
+export type LoginOutcome = LoginResponse | MfaChallenge;
+export interface LoginMfaRequest {
+  mfa_token: string;
+  code?: string | null;
+  recovery_code?: string | null;
+}
+export interface MfaLoginResponse extends LoginResponse {
+  /** Set when the login finished an enforced enrolment: shown once. */
+  recovery_codes?: string[];
+}
+export interface MfaEnrolment {
+  secret: string;
+  otpauth_uri: string;
+}
+export interface RecoveryCodes {
+  recovery_codes: string[];
+}
+export interface MfaStatus {
+  enabled: boolean;
+  required: boolean;
+  recovery_codes_left: number;
+}
+export interface AuthProvider {
+  id: string;
+  display_name: string;
+  kind: "oidc";
+  login_url: string;
+}
+export interface AuthProviders {
+  providers: AuthProvider[];
+  ldap: boolean;
+}
+export interface LogoutResponse {
+  logout_url: string | null;
+}
+
 export interface Session {
   id: Id;
   user_id: Id;

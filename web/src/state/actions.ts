@@ -357,10 +357,13 @@ export function signOutLocally(): void {
 }
 
 export async function signOut(): Promise<void> {
-  await api.logout().catch((e: unknown) => {
+  const providerLogout = await api.logout().catch((e: unknown) => {
     if (!(e instanceof ApiError)) throw e;
+    return null;
   });
   signOutLocally();
+  // Single sign-on: end the provider's session too (it redirects back here).
+  if (providerLogout) window.location.assign(providerLogout);
 }
 
 // ---- threads ----

@@ -4,13 +4,17 @@
 
 pub mod error;
 pub mod events;
+pub mod identity;
 pub mod models;
 pub mod requests;
+pub mod search;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use events::{ClientFrame, Event, EventKind, ServerFrame};
+pub use identity::*;
 pub use models::*;
 pub use requests::*;
+pub use search::*;
 
 /// Identifiers are UUIDv7 (time-ordered), sent as hyphenated strings.
 pub type Id = uuid::Uuid;

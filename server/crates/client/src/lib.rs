@@ -10,7 +10,9 @@
 mod channels;
 mod error;
 mod files;
+mod identity;
 mod posts;
+mod search;
 mod system;
 mod teams;
 mod users;

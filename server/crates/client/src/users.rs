@@ -23,7 +23,8 @@ impl Client {
     }
 
     /// `POST /users/login` with a username or e-mail; keeps the returned
-    /// token for every later call on this client.
+    /// token for every later call on this client. Accounts with MFA answer a
+    /// challenge instead of a session: use [`Client::login_step`] for those.
     pub async fn login(&mut self, login: &str, password: &str) -> Result<LoginResponse> {
         let req = LoginRequest {
             login: login.to_string(),

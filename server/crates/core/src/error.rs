@@ -35,6 +35,9 @@ pub enum Error {
     FileTooLarge(u64),
     #[error("too many requests")]
     RateLimited { retry_after_secs: u64 },
+    /// A feature switched off or not ready (e.g. search disabled).
+    #[error("{0}")]
+    Unavailable(String),
     /// A fault the user cannot fix; the cause is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -57,6 +60,7 @@ impl Error {
             Error::SetupTokenInvalid => ErrorCode::SetupTokenInvalid,
             Error::FileTooLarge(_) => ErrorCode::FileTooLarge,
             Error::RateLimited { .. } => ErrorCode::RateLimited,
+            Error::Unavailable(_) => ErrorCode::Unavailable,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }

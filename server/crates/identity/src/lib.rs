@@ -19,6 +19,10 @@ pub mod provisioning;
 pub mod sync;
 pub mod totp;
 
+/// Real slapd and oidc-provider instances for integration tests.
+#[cfg(feature = "test-support")]
+pub mod test_support;
+
 pub use accounts::{AuthSource, ExistingAccount, Memberships, Names, SystemRole, TeamRole};
 pub use directory::{DirectoryGroup, DirectorySnapshot, DirectoryUser, GroupRef, SnapshotIssue};
 pub use error::{IdentityError, Result};

@@ -8,6 +8,7 @@ pub mod channels;
 mod conn;
 mod error;
 pub mod files;
+pub mod identity;
 pub mod models;
 pub mod posts;
 pub mod schema;

@@ -376,3 +376,55 @@ pub struct AuditRow {
     pub ip: Option<String>,
     pub created_at: i64,
 }
+
+/// An account's sign-in source, external link and second factor.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = user_auth, treat_none_as_null = true)]
+pub struct UserAuthRow {
+    pub user_id: String,
+    pub source: String,
+    pub provider: String,
+    pub external_id: Option<String>,
+    pub synced: String,
+    pub mfa_secret: Option<String>,
+    pub mfa_enabled: bool,
+    pub mfa_last_step: Option<i64>,
+    pub updated_at: i64,
+}
+
+impl UserAuthRow {
+    /// A local account without a second factor (what a missing row means).
+    pub fn local(user_id: &str, now: i64) -> UserAuthRow {
+        UserAuthRow {
+            user_id: user_id.to_string(),
+            source: "local".into(),
+            provider: String::new(),
+            external_id: None,
+            synced: "{}".into(),
+            mfa_secret: None,
+            mfa_enabled: false,
+            mfa_last_step: None,
+            updated_at: now,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = login_failures, treat_none_as_null = true)]
+pub struct LoginFailureRow {
+    pub login_hash: String,
+    pub failures: i32,
+    pub last_failure_at: i64,
+    pub locked_until: Option<i64>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = auth_challenges)]
+pub struct AuthChallengeRow {
+    pub id_hash: String,
+    pub kind: String,
+    pub user_id: Option<String>,
+    pub data: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}

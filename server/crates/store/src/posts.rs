@@ -131,6 +131,16 @@ pub fn page(
     })
 }
 
+/// Every post in id order, `limit` at a time after `after` (full scans such as
+/// rebuilding the search index).
+pub fn scan(conn: &mut DbConn, after: Option<&str>, limit: i64) -> StoreResult<Vec<PostRow>> {
+    let mut q = posts::table.select(PostRow::as_select()).into_boxed();
+    if let Some(a) = after {
+        q = q.filter(posts::id.gt(a.to_string()));
+    }
+    Ok(q.order(posts::id.asc()).limit(limit).load(conn)?)
+}
+
 /// A thread: the root, then its replies oldest first.
 pub fn thread(conn: &mut DbConn, root_id: &str) -> StoreResult<Vec<PostRow>> {
     Ok(posts::table

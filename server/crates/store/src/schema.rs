@@ -200,6 +200,56 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    user_auth (user_id) {
+        user_id -> Text,
+        source -> Text,
+        provider -> Text,
+        external_id -> Nullable<Text>,
+        synced -> Text,
+        mfa_secret -> Nullable<Text>,
+        mfa_enabled -> Bool,
+        mfa_last_step -> Nullable<BigInt>,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    mfa_recovery_codes (user_id, code_hash) {
+        user_id -> Text,
+        code_hash -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    login_failures (login_hash) {
+        login_hash -> Text,
+        failures -> Integer,
+        last_failure_at -> BigInt,
+        locked_until -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    auth_challenges (id_hash) {
+        id_hash -> Text,
+        kind -> Text,
+        user_id -> Nullable<Text>,
+        data -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    session_sso (session_id) {
+        session_id -> Text,
+        provider -> Text,
+        id_token -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -215,4 +265,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     files,
     change_log,
     audit_log,
+    user_auth,
 );

@@ -108,3 +108,12 @@ pub fn set_member_role(
         .execute(conn)?;
     Ok(())
 }
+
+/// A team by its unique URL name.
+pub fn by_name(conn: &mut DbConn, name: &str) -> StoreResult<Option<TeamRow>> {
+    Ok(teams::table
+        .filter(teams::name.eq(name.to_lowercase()))
+        .select(TeamRow::as_select())
+        .first(conn)
+        .optional()?)
+}

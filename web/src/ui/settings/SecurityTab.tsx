@@ -3,6 +3,7 @@ import { api } from "../../api/client";
 import type { Session } from "../../api/types";
 import { usePrefs } from "../../state/prefs";
 import { errorText, Field } from "../Auth";
+import { MfaSection } from "./MfaSection";
 import { sessionLabel } from "./sessionName";
 
 function useDate() {
@@ -13,6 +14,7 @@ function useDate() {
 export function SecurityTab() {
   return (
     <div className="settings-section">
+      <MfaSection />
       <Sessions />
       <Tokens />
     </div>

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use hearth_identity::ldap::{GroupConfig, LdapConfig, MemberAttribute, NestedGroups};
+use crate::ldap::{GroupConfig, LdapConfig, MemberAttribute, NestedGroups};
 
 use super::{crate_dir, free_port, wait_until};
 

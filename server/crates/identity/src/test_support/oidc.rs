@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command};
 use std::time::Duration;
 
-use hearth_identity::oidc::OidcProviderConfig;
+use crate::oidc::OidcProviderConfig;
 
 use super::{crate_dir, free_port, wait_until};
 
@@ -44,14 +44,23 @@ fn ensure_node_modules() {
 
 impl OidcServer {
     pub fn start() -> OidcServer {
+        let callback_port = free_port();
+        Self::start_for(
+            &format!("http://127.0.0.1:{callback_port}/oidc/callback"),
+            &format!("http://127.0.0.1:{callback_port}/"),
+        )
+    }
+
+    /// A provider whose clients are registered with the given redirect and
+    /// post-logout URIs (a relying party whose address is known in advance).
+    pub fn start_for(redirect_uri: &str, post_logout_uri: &str) -> OidcServer {
         ensure_node_modules();
         let port = free_port();
-        let callback_port = free_port();
         let mut s = OidcServer {
             port,
             issuer: format!("http://127.0.0.1:{port}"),
-            redirect_uri: format!("http://127.0.0.1:{callback_port}/oidc/callback"),
-            post_logout_uri: format!("http://127.0.0.1:{callback_port}/"),
+            redirect_uri: redirect_uri.to_string(),
+            post_logout_uri: post_logout_uri.to_string(),
             dir: tempfile::tempdir().expect("temp dir"),
             child: None,
         };

@@ -1,0 +1,95 @@
+//! Full-text search: a tantivy index under `<data_dir>/search`, a derived
+//! projection of the posts kept current from the change log by a background
+//! task, rebuilt online on request, queried within the caller's readable
+//! channels (see `query`).
+
+mod documents;
+mod indexer;
+mod query;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use hearth_api::SearchStatus;
+use hearth_core::{Error, Result};
+use hearth_search::{IndexHandle, IndexOptions};
+use hearth_store::Store;
+
+use crate::files::FileStore;
+
+pub use query::{search_files, search_posts};
+
+pub struct SearchService {
+    handle: IndexHandle,
+    store: Arc<Store>,
+    files: FileStore,
+    rebuilding: AtomicBool,
+    last_error: Mutex<Option<String>>,
+    include_public_channels: bool,
+}
+
+impl SearchService {
+    /// Opens (or creates) the index and starts the indexing task, which stops
+    /// by itself once the service is dropped.
+    pub fn start(
+        dir: &Path,
+        store: Arc<Store>,
+        files: FileStore,
+        commit_interval_ms: u64,
+        include_public_channels: bool,
+    ) -> Result<Arc<SearchService>> {
+        let handle = IndexHandle::open(dir, IndexOptions::default())
+            .map_err(|e| Error::internal(format!("opening the search index: {e}")))?;
+        let service = Arc::new(SearchService {
+            handle,
+            store,
+            files,
+            rebuilding: AtomicBool::new(false),
+            last_error: Mutex::new(None),
+            include_public_channels,
+        });
+        indexer::spawn(Arc::downgrade(&service), commit_interval_ms);
+        Ok(service)
+    }
+
+    /// Index figures and how far behind the change log it is.
+    pub fn status(&self) -> Result<SearchStatus> {
+        let stats = self
+            .handle
+            .stats()
+            .map_err(|e| Error::internal(format!("search index stats: {e}")))?;
+        let latest = self
+            .store
+            .read(|c| Ok(hearth_store::change_log::last_seq(c)?))?;
+        Ok(SearchStatus {
+            enabled: true,
+            posts: stats.posts,
+            files: stats.files,
+            size_bytes: stats.size_bytes,
+            cursor: stats.cursor,
+            latest_seq: latest.max(0) as u64,
+            rebuilding: self.rebuilding.load(Ordering::Relaxed),
+            last_error: self.last_error.lock().ok().and_then(|e| e.clone()),
+        })
+    }
+
+    /// Rebuilds the index from a full scan beside the live one, then swaps it
+    /// in; searches keep answering from the old one meanwhile. Blocking.
+    pub fn rebuild(&self) -> Result<u64> {
+        if self.rebuilding.swap(true, Ordering::SeqCst) {
+            return Err(Error::Conflict(
+                "a search index rebuild is already running".into(),
+            ));
+        }
+        let out = indexer::rebuild(self);
+        self.rebuilding.store(false, Ordering::SeqCst);
+        out
+    }
+
+    fn set_error(&self, e: Option<String>) {
+        if let Ok(mut slot) = self.last_error.lock() {
+            *slot = e;
+        }
+    }
+}
