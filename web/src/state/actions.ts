@@ -4,6 +4,7 @@ import { HearthSocket } from "../api/socket";
 import { MAX_POST_CHARS, type AnyEvent, type FileInfo, type Id } from "../api/types";
 import { autoRetryPlan, sendErrorText } from "../ui/composer/sendRules";
 import type { PendingPost } from "./reducer";
+import { prefetchCandidates } from "./prefetch";
 import { store } from "./store";
 import { loadSaved } from "./postActions";
 import type { Post, ThreadState } from "../api/types";
@@ -56,6 +57,23 @@ export async function bootstrap(): Promise<void> {
   const current = store.getState().currentChannelId;
   if (current) await loadLatest(current);
   void dmPartners(channels.filter((c) => c.kind === "direct" || c.kind === "group").map((c) => c.id));
+  schedulePrefetch();
+}
+
+/** Channels loaded ahead of a click, once the open channel has had its turn. */
+const PREFETCH_CHANNELS = 8;
+let prefetchTimer: ReturnType<typeof setTimeout> | undefined;
+export function schedulePrefetch(): void {
+  clearTimeout(prefetchTimer);
+  prefetchTimer = setTimeout(() => {
+    void (async () => {
+      // One at a time: this must never compete with what the user asked for.
+      for (const id of prefetchCandidates(store.getState(), PREFETCH_CHANNELS)) {
+        if (!store.getState().me) return;
+        if (!store.getState().posts[id]?.loaded) await loadLatest(id).catch(() => undefined);
+      }
+    })();
+  }, 500);
 }
 
 // Channel lists hold root posts only (collapsed threads): replies live in the thread pane.
