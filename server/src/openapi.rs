@@ -13,26 +13,26 @@
 use std::sync::OnceLock;
 
 use hearth_api::{
-    AddMemberRequest, AuthProvider, AuthProviders, ChangePasswordRequest, Channel, ChannelCount,
-    ChannelKind, ChannelMember, ChannelUnread, ClientFrame, CreateChannelRequest,
-    CreatePostRequest, CreateTeamRequest, CreateTokenRequest, CreatedToken, CsrfTokenResponse,
-    DirectChannelRequest, EditPostRequest, ErrorBody, ErrorCode, ErrorDetail, Event, EventKind,
-    FileInfo, FileSearchResults, FollowRequest, JoinTeamRequest, LdapCheckStep, LdapDiagnosis,
-    LdapStatus, LdapSyncIssue, LdapSyncReport, LdapTestUserRequest, LoginMfaEnrolRequest,
-    LoginMfaRequest, LoginOutcome, LoginRequest, LoginResponse, LogoutResponse, MemberRole,
-    MfaChallenge, MfaCodeRequest, MfaEnrolment, MfaLoginResponse, MfaStatus, NotifyLevel, Post,
-    PostPage, PostSearchResults, PostVersion, PostsQuery, Presence, Reaction, ReactionRequest,
-    RecoveryCodes, Role, SearchMatch, SearchRequest, SearchSort, SearchStatus, ServerFrame,
-    ServerInfo, Session, SessionKind, SetActiveRequest, SetMemberRoleRequest, SetRoleRequest,
-    SetStatusRequest, SignupRequest, Team, TeamInvite, TeamMember, ThreadState,
-    UpdateChannelRequest, UpdateMembershipRequest, UpdateProfileRequest, UpdateTeamRequest, User,
-    UserStatus,
+    AddMemberRequest, AuditLogEntry, AuditPage, AuditQuery, AuditVerification, AuthProvider,
+    AuthProviders, ChangePasswordRequest, Channel, ChannelCount, ChannelKind, ChannelMember,
+    ChannelUnread, ClientFrame, CreateChannelRequest, CreatePostRequest, CreateTeamRequest,
+    CreateTokenRequest, CreatedToken, CsrfTokenResponse, DirectChannelRequest, EditPostRequest,
+    ErrorBody, ErrorCode, ErrorDetail, Event, EventKind, FileInfo, FileSearchResults,
+    FollowRequest, JoinTeamRequest, LdapCheckStep, LdapDiagnosis, LdapStatus, LdapSyncIssue,
+    LdapSyncReport, LdapTestUserRequest, LoginMfaEnrolRequest, LoginMfaRequest, LoginOutcome,
+    LoginRequest, LoginResponse, LogoutResponse, MemberRole, MfaChallenge, MfaCodeRequest,
+    MfaEnrolment, MfaLoginResponse, MfaStatus, NotifyLevel, Post, PostPage, PostSearchResults,
+    PostVersion, PostsQuery, Presence, Reaction, ReactionRequest, RecoveryCodes, Role, SearchMatch,
+    SearchRequest, SearchSort, SearchStatus, ServerFrame, ServerInfo, Session, SessionKind,
+    SetActiveRequest, SetMemberRoleRequest, SetRoleRequest, SetStatusRequest, SignupRequest, Team,
+    TeamInvite, TeamMember, ThreadState, UpdateChannelRequest, UpdateMembershipRequest,
+    UpdateProfileRequest, UpdateTeamRequest, User, UserStatus,
 };
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
 
 use crate::auth::{CSRF_HEADER, SESSION_COOKIE};
-use crate::routes::{channels, files, posts, search, signin, system, teams, users, ws};
+use crate::routes::{audit, channels, files, posts, search, signin, system, teams, users, ws};
 
 /// Security scheme: `Authorization: Bearer <token>` (login token or personal access token).
 pub const BEARER: &str = "bearer";
@@ -164,6 +164,9 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         search::search_files,
         search::status,
         search::reindex,
+        // Audit log.
+        audit::list,
+        audit::verify,
         // Realtime.
         ws::websocket,
     ),
@@ -187,6 +190,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
             LdapSyncReport, LdapSyncIssue, LdapStatus,
             SearchRequest, SearchSort, SearchMatch, ChannelCount, PostSearchResults,
             FileSearchResults, SearchStatus,
+            AuditLogEntry, AuditQuery, AuditPage, AuditVerification,
         ),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
@@ -202,7 +206,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         (name = "posts", description = "Posts, threads, reactions, pins and saved posts."),
         (name = "files", description = "Uploads and downloads."),
         (name = "search", description = "Full-text search of posts and files within the caller's channels, and the index's administration."),
-        (name = "admin", description = "Server administration: directory (LDAP) tests and sync."),
+        (name = "admin", description = "Server administration: directory (LDAP) tests and sync, the audit log and its verification."),
         (name = "ws", description = "The WebSocket for live events (frames: `ServerFrame`, `ClientFrame`)."),
     )
 )]

@@ -1,6 +1,7 @@
 //! HTTP routes under `/api/v1`. Handlers only orchestrate: extract, call a
 //! service on the blocking pool, map the answer.
 
+pub mod audit;
 pub mod channels;
 pub mod files;
 pub mod posts;
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(teams::configure)
             .configure(channels::configure)
             .configure(search::configure)
+            .configure(audit::configure)
             .configure(posts::configure)
             .configure(files::configure)
             .configure(ws::configure)

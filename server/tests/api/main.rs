@@ -4,6 +4,7 @@
 mod harness;
 
 mod accounts;
+mod audit;
 mod bad_input;
 mod chat;
 mod files;

@@ -22,8 +22,10 @@ use crate::error::{StoreError, StoreResult};
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
-/// Serialises change-log appends on PostgreSQL (any constant works; this one is ours).
-const CHANGE_LOG_LOCK: i64 = 0x4845_4152_5448;
+/// Serialises change-log and audit-log appends on PostgreSQL (any constant
+/// works; this one is ours). One lock for both, so no two writers can take
+/// them in opposite orders.
+pub(crate) const CHANGE_LOG_LOCK: i64 = 0x4845_4152_5448;
 
 /// One connection type for both backends; queries are written once against it.
 #[derive(diesel::MultiConnection)]
@@ -129,19 +131,29 @@ pub struct Store {
 pub struct Tx<'a> {
     pub conn: &'a mut DbConn,
     appended: bool,
+    /// The append lock is held (PostgreSQL; SQLite writes are already serialised).
+    ordered: bool,
 }
 
 impl Tx<'_> {
     /// Appends `change` to the change log in this transaction; it is published
     /// to followers only once the transaction commits.
     pub fn log(&mut self, change: Change) -> StoreResult<()> {
-        if !self.appended
+        self.order_appends()?;
+        self.appended = true;
+        change_log::append(self.conn, &change)
+    }
+
+    /// Makes this transaction's appends totally ordered with every other
+    /// writer's until it commits: call before reading a log's head to extend it.
+    pub fn order_appends(&mut self) -> StoreResult<()> {
+        if !self.ordered
             && let DbConn::Pg(pg) = &mut *self.conn
         {
             pg.batch_execute(&format!("SELECT pg_advisory_xact_lock({CHANGE_LOG_LOCK})"))?;
         }
-        self.appended = true;
-        change_log::append(self.conn, &change)
+        self.ordered = true;
+        Ok(())
     }
 }
 
@@ -171,6 +183,7 @@ impl Store {
         // Connect once outside the pool so a bad URL reports its real cause.
         let mut first = manager.connect()?;
         run_migrations(&mut first)?;
+        seal_audit_log(&mut first)?;
         drop(first);
         let pool = Pool::builder()
             .max_size(max)
@@ -219,6 +232,7 @@ impl Store {
             let mut tx = Tx {
                 conn: c,
                 appended: false,
+                ordered: false,
             };
             let out = f(&mut tx).map_err(TxError::Domain)?;
             appended = tx.appended;
@@ -267,5 +281,16 @@ fn run_migrations(conn: &mut DbConn) -> StoreResult<()> {
 pub fn migrate_only(opts: DbOptions) -> StoreResult<()> {
     let backend = opts.backend()?;
     let mut c = Manager { opts, backend }.connect()?;
-    run_migrations(&mut c)
+    run_migrations(&mut c)?;
+    seal_audit_log(&mut c)
+}
+
+/// Chains audit entries written before the log was hash-chained (a one-time
+/// step after the migration that added the chain columns).
+fn seal_audit_log(conn: &mut DbConn) -> StoreResult<()> {
+    let chained = crate::audit::chain_unsealed(conn)?;
+    if chained > 0 {
+        tracing::info!(entries = chained, "audit log entries chained");
+    }
+    Ok(())
 }

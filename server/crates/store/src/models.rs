@@ -375,6 +375,12 @@ pub struct AuditRow {
     pub details: String,
     pub ip: Option<String>,
     pub created_at: i64,
+    /// Position in the log, gap-free from 1.
+    pub seq: i64,
+    /// Hex SHA-256 of the previous entry (zeros for the first).
+    pub prev_hash: String,
+    /// Hex SHA-256 of this entry's canonical form (see `audit`).
+    pub hash: String,
 }
 
 /// An account's sign-in source, external link and second factor.

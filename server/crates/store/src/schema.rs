@@ -197,6 +197,9 @@ diesel::table! {
         details -> Text,
         ip -> Nullable<Text>,
         created_at -> BigInt,
+        seq -> BigInt,
+        prev_hash -> Text,
+        hash -> Text,
     }
 }
 

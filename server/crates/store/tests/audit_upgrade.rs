@@ -1,0 +1,64 @@
+//! Audit entries written before the log was hash-chained are chained the
+//! next time the database is opened, once.
+
+use diesel::prelude::*;
+use hearth_store::models::AuditRow;
+use hearth_store::schema::audit_log;
+use hearth_store::{DbOptions, Store};
+
+fn open(path: &std::path::Path) -> Store {
+    Store::open(DbOptions {
+        url: format!("sqlite://{}", path.display()),
+        max_connections: 2,
+        sqlite_synchronous: "NORMAL".into(),
+    })
+    .unwrap()
+}
+
+#[test]
+fn unchained_entries_are_chained_at_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.db");
+    let store = open(&path);
+    let legacy: Vec<AuditRow> = (1..=3)
+        .map(|i| AuditRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            actor_id: None,
+            action: format!("legacy.{i}"),
+            target_kind: "system".into(),
+            target_id: (i == 2).then(|| "x".to_string()),
+            details: format!(r#"{{"n":{i},"a":[1.5,"s"]}}"#),
+            ip: None,
+            created_at: 1_700_000_000_000 + i,
+            seq: i,
+            prev_hash: String::new(),
+            hash: String::new(),
+        })
+        .collect();
+    store
+        .read(|c| {
+            for row in &legacy {
+                diesel::insert_into(audit_log::table)
+                    .values(row)
+                    .execute(c)
+                    .map_err(hearth_store::StoreError::from)?;
+            }
+            let v = hearth_store::audit::verify(c, 2)?;
+            assert_eq!(v.tamper.map(|t| t.seq), Some(1), "not chained yet");
+            Ok(())
+        })
+        .unwrap();
+    drop(store);
+
+    let store = open(&path);
+    store
+        .read(|c| {
+            let v = hearth_store::audit::verify(c, 2)?;
+            assert_eq!(v.tamper, None);
+            assert_eq!(v.entries, 3);
+            let head = hearth_store::audit::head(c)?.unwrap();
+            assert_eq!(v.head_hash, Some(head.hash));
+            Ok(())
+        })
+        .unwrap();
+}
