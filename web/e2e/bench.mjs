@@ -10,7 +10,7 @@ import { gzipSync } from "node:zlib";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PASSWORD, WAIT, assertBuilt, launchBrowser, log, messages, startServer, stopServer, apiClient } from "./harness.mjs";
+import { PASSWORD, WAIT, assertBuilt, launchBrowser, log, messages, signIn, startServer, stopServer, apiClient } from "./harness.mjs";
 
 const LONG = Number(process.env.BENCH_MESSAGES ?? 10_000);
 const RUNS = 10;
@@ -73,14 +73,11 @@ async function main() {
 
     browser = await launchBrowser();
     const viewport = { width: 1440, height: 900 };
-    const signIn = async (ctx) => {
+    /** A signed-in page of alice's in `ctx`, its live socket up. */
+    const signedIn = async (ctx) => {
       const page = await ctx.newPage();
       page.setDefaultTimeout(WAIT);
-      await page.goto(base + "/");
-      await page.getByLabel("Username or e-mail").fill("alice");
-      await page.getByLabel("Password").fill(PASSWORD);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.getByRole("textbox", { name: /^Write to / }).waitFor();
+      await signIn(page, base, "alice");
       return page;
     };
 
@@ -107,7 +104,7 @@ async function main() {
     for (const mode of ["cold", "warm"]) {
       const times = [];
       const ctx = await browser.newContext({ viewport });
-      await (await signIn(ctx)).close();
+      await (await signedIn(ctx)).close();
       await ctx.addInitScript(watchInit, lastOfA);
       for (let i = 0; i < RUNS; i++) {
         const c = mode === "cold" ? await browser.newContext({ viewport, storageState: await ctx.storageState() }) : ctx;
@@ -129,7 +126,7 @@ async function main() {
     // 3. Channel switches: click in the sidebar → the channel's newest message painted.
     {
       const ctx = await browser.newContext({ viewport });
-      const page = await signIn(ctx);
+      const page = await signedIn(ctx);
       const first = [];
       const again = [];
       const names = fifty.map((c) => c.name);

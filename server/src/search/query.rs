@@ -222,14 +222,7 @@ impl Resolver for DbResolver<'_, '_> {
 
     fn direct_channel_id(&self, user_name: &str) -> Option<uuid::Uuid> {
         let other = self.user_id(user_name)?;
-        let me = parse_id(&self.me);
-        let mut ids = [me, other];
-        ids.sort();
-        let key = ids
-            .iter()
-            .map(|i| i.simple().to_string())
-            .collect::<Vec<_>>()
-            .join("__");
+        let key = crate::services::channels::direct_name(&[parse_id(&self.me), other]);
         self.readable
             .iter()
             .find(|ch| ch.kind() == ChannelKind::Direct && ch.name == key)

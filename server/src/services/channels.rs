@@ -202,6 +202,17 @@ pub fn create(ctx: &Ctx, auth: &Auth, req: CreateChannelRequest) -> Result<Chann
     Ok(row.to_api())
 }
 
+/// The name a direct or group channel is stored under: its members' ids,
+/// sorted, so the same people always find the same channel.
+pub fn direct_name(members: &[Id]) -> String {
+    let mut ids = members.to_vec();
+    ids.sort();
+    ids.iter()
+        .map(|i| i.simple().to_string())
+        .collect::<Vec<_>>()
+        .join("__")
+}
+
 /// Finds or creates the direct (2 people) or group (3–8 people) channel of
 /// the caller and `others`.
 pub fn direct(ctx: &Ctx, auth: &Auth, others: &[Id]) -> Result<Channel> {
@@ -224,11 +235,7 @@ pub fn direct(ctx: &Ctx, auth: &Auth, others: &[Id]) -> Result<Channel> {
     } else {
         ChannelKind::Group
     };
-    let key = ids
-        .iter()
-        .map(|i| i.simple().to_string())
-        .collect::<Vec<_>>()
-        .join("__");
+    let key = direct_name(&ids);
     let row = ctx.store.write(|tx| {
         if let Some(ch) = channels::by_name(tx.conn, None, &key)? {
             return Ok(ch);

@@ -443,22 +443,12 @@ pub fn login_mfa(ctx: &Ctx, req: &LoginMfaRequest, user_agent: &str) -> Result<M
                     if enrolling {
                         auth.mfa_secret = Some(secret);
                         auth.mfa_enabled = true;
-                        let codes = totp::generate_recovery_codes();
-                        store::replace_recovery_codes(
-                            tx.conn,
-                            &user.id,
-                            &codes.hashes,
-                            now_millis(),
-                        )?;
-                        recovery_codes = Some(codes.plain);
-                        audit::record(
+                        recovery_codes = Some(super::mfa::new_recovery_codes(
                             tx,
-                            Some(parse_id(&user.id)),
+                            &user.id,
                             "user.mfa_enable",
-                            "user",
-                            Some(user.id.clone()),
                             serde_json::json!({ "during_login": true }),
-                        )?;
+                        )?);
                     }
                     auth.updated_at = now_millis();
                     store::save_auth(tx.conn, &auth)?;

@@ -111,22 +111,33 @@ pub fn activate(ctx: &Ctx, auth: &Auth, code: &str) -> Result<RecoveryCodes> {
         let mut a = auth_row(tx.conn, &auth.user.id)?;
         a.mfa_enabled = true;
         store::save_auth(tx.conn, &a)?;
-        let codes = totp::generate_recovery_codes();
-        store::replace_recovery_codes(tx.conn, &auth.user.id, &codes.hashes, now_millis())?;
-        audit::record(
-            tx,
-            Some(auth.user_id()),
-            "user.mfa_enable",
-            "user",
-            Some(auth.user.id.clone()),
-            serde_json::json!({}),
-        )?;
-        Ok(Some(codes.plain))
+        new_recovery_codes(tx, &auth.user.id, "user.mfa_enable", serde_json::json!({})).map(Some)
     })?;
     match out {
         Some(recovery_codes) => Ok(RecoveryCodes { recovery_codes }),
         None => wrong_code(ctx, auth, "activate"),
     }
+}
+
+/// Replaces a user's recovery codes and audits `action` as done by that
+/// user; answers the codes in clear (shown once).
+pub(crate) fn new_recovery_codes(
+    tx: &mut Tx,
+    user_id: &str,
+    action: &str,
+    details: serde_json::Value,
+) -> Result<Vec<String>> {
+    let codes = totp::generate_recovery_codes();
+    store::replace_recovery_codes(tx.conn, user_id, &codes.hashes, now_millis())?;
+    audit::record(
+        tx,
+        Some(hearth_store::parse_id(user_id)),
+        action,
+        "user",
+        Some(user_id.to_string()),
+        details,
+    )?;
+    Ok(codes.plain)
 }
 
 fn clear(tx: &mut Tx, user_id: &str) -> Result<()> {
@@ -175,17 +186,13 @@ pub fn regenerate(ctx: &Ctx, auth: &Auth, code: &str) -> Result<RecoveryCodes> {
         if !check_code(tx, &auth.user.id, code, true)? {
             return Ok(None);
         }
-        let codes = totp::generate_recovery_codes();
-        store::replace_recovery_codes(tx.conn, &auth.user.id, &codes.hashes, now_millis())?;
-        audit::record(
+        new_recovery_codes(
             tx,
-            Some(auth.user_id()),
+            &auth.user.id,
             "user.mfa_recovery_codes",
-            "user",
-            Some(auth.user.id.clone()),
             serde_json::json!({}),
-        )?;
-        Ok(Some(codes.plain))
+        )
+        .map(Some)
     })?;
     match out {
         Some(recovery_codes) => Ok(RecoveryCodes { recovery_codes }),
