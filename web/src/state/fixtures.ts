@@ -1,5 +1,5 @@
 // Test fixtures (imported only by *.test.ts).
-import type { Channel, Post, User } from "../api/types";
+import type { Channel, ChannelMember, Post, User } from "../api/types";
 
 export function user(id: string, over: Partial<User> = {}): User {
   return {
@@ -58,6 +58,23 @@ export function post(id: string, over: Partial<Post> = {}): Post {
     mentions_channel: false,
     channel_links: [],
     idempotency_key: null,
+    ...over,
+  };
+}
+
+/** "me"'s membership of a channel. */
+export function member(channel_id: string, over: Partial<ChannelMember> = {}): ChannelMember {
+  return {
+    channel_id,
+    user_id: "me",
+    role: "member",
+    notify_level: "default",
+    muted: false,
+    favorite: false,
+    last_viewed_at: 0,
+    msg_count: 0,
+    mention_count: 0,
+    created_at: 0,
     ...over,
   };
 }

@@ -1,23 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { AnyEvent, ChannelMember } from "../api/types";
-import { channel, user } from "./fixtures";
+import type { AnyEvent } from "../api/types";
+import { channel, member, user } from "./fixtures";
 import { initialState, reducer, type Action, type State } from "./reducer";
 
-function member(channel_id: string, over: Partial<ChannelMember> = {}): ChannelMember {
-  return {
-    channel_id,
-    user_id: "me",
-    role: "member",
-    notify_level: "default",
-    muted: false,
-    favorite: false,
-    last_viewed_at: 0,
-    msg_count: 0,
-    mention_count: 0,
-    created_at: 0,
-    ...over,
-  };
-}
 const ev = (e: Omit<AnyEvent, "seq">) => ({ type: "event", event: { seq: 1, ...e } as AnyEvent, now: 0 }) as Action;
 const run = (s: State, ...as: Action[]) => as.reduce(reducer, s);
 

@@ -1,26 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Channel } from "../api/types";
+import { channel } from "./fixtures";
 import { prefetchCandidates } from "./prefetch";
 import { initialState, type State } from "./reducer";
 
-function ch(id: string, over: Partial<Channel> = {}): Channel {
-  return {
-    id,
-    team_id: "t1",
-    kind: "public",
-    name: id,
-    display_name: id,
-    purpose: "",
-    header: "",
-    creator_id: null,
-    created_at: 0,
-    updated_at: 0,
-    archived_at: null,
-    last_post_at: 0,
-    total_msg_count: 1,
-    ...over,
-  };
-}
+/** A channel with one message (channels without any are never prefetched). */
+const ch = (id: string, over: Partial<Channel> = {}) => channel(id, { total_msg_count: 1, ...over });
 
 describe("prefetchCandidates", () => {
   it("puts unread channels first, then the most recently active, within the team", () => {

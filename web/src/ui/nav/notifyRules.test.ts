@@ -1,23 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { ChannelMember } from "../../api/types";
-import { channel, post } from "../../state/fixtures";
+import { channel, member as membership, post } from "../../state/fixtures";
+
+const member = (over: Partial<ChannelMember> = {}) => membership("c1", over);
 import { notificationText, plainPreview, shouldNotify, type NotifyContext } from "./notifyRules";
 
-function member(over: Partial<ChannelMember> = {}): ChannelMember {
-  return {
-    channel_id: "c1",
-    user_id: "me",
-    role: "member",
-    notify_level: "default",
-    muted: false,
-    favorite: false,
-    last_viewed_at: 0,
-    msg_count: 0,
-    mention_count: 0,
-    created_at: 0,
-    ...over,
-  };
-}
 
 function ctx(over: Partial<NotifyContext> = {}): NotifyContext {
   return {

@@ -1,23 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { ChannelMember } from "../../api/types";
-import { channel } from "../../state/fixtures";
+import { channel, member } from "../../state/fixtures";
 import { adjacentChannel, navOrder, sidebarSections, teamUnread, visibleItems, type SidebarInput } from "./sidebarModel";
 
-function member(channel_id: string, over: Partial<ChannelMember> = {}): ChannelMember {
-  return {
-    channel_id,
-    user_id: "me",
-    role: "member",
-    notify_level: "default",
-    muted: false,
-    favorite: false,
-    last_viewed_at: 0,
-    msg_count: 0,
-    mention_count: 0,
-    created_at: 0,
-    ...over,
-  };
-}
 
 const chans = [
   channel("c-b", { display_name: "beta" }),

@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { ChannelMember } from "../../api/types";
-import { channel, user } from "../../state/fixtures";
+import { channel, member, user } from "../../state/fixtures";
 import { memberRights, sortMembers } from "./members";
 
-const m = (user_id: string, role: ChannelMember["role"] = "member"): ChannelMember => ({
-  channel_id: "c1",
-  user_id,
-  role,
-  notify_level: "default",
-  muted: false,
-  favorite: false,
-  last_viewed_at: 0,
-  msg_count: 0,
-  mention_count: 0,
-  created_at: 0,
-});
+const m = (user_id: string, role: ChannelMember["role"] = "member") => member("c1", { user_id, role });
 
 describe("memberRights", () => {
   it("members add, channel admins and system admins remove", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Channel, ChannelMember, User } from "../../api/types";
+import type { Channel, User } from "../../api/types";
 import {
   OPERATORS,
   channelFilterFor,
@@ -17,51 +17,14 @@ import {
   withChannelFilter,
   type SuggestSources,
 } from "./operators";
+import { channel as fixtureChannel, member, user as fixtureUser } from "../../state/fixtures";
 
-const user = (id: string, username: string, display_name = "", extra: Partial<User> = {}): User => ({
-  id,
-  username,
-  display_name,
-  role: "user",
-  timezone: "UTC",
-  status_text: "",
-  has_avatar: false,
-  is_active: true,
-  is_bot: false,
-  created_at: 0,
-  updated_at: 0,
-  ...extra,
-});
+const user = (id: string, username: string, display_name = "", extra: Partial<User> = {}) =>
+  fixtureUser(id, { username, display_name, ...extra });
 
-const channel = (id: string, name: string, display_name: string, extra: Partial<Channel> = {}): Channel => ({
-  id,
-  team_id: "t1",
-  kind: "public",
-  name,
-  display_name,
-  purpose: "",
-  header: "",
-  creator_id: null,
-  created_at: 0,
-  updated_at: 0,
-  archived_at: null,
-  last_post_at: 0,
-  total_msg_count: 0,
-  ...extra,
-});
+const channel = (id: string, name: string, display_name: string, extra: Partial<Channel> = {}) =>
+  fixtureChannel(id, { name, display_name, ...extra });
 
-const member = (channel_id: string): ChannelMember => ({
-  channel_id,
-  user_id: "me",
-  role: "member",
-  notify_level: "default",
-  muted: false,
-  favorite: false,
-  last_viewed_at: 0,
-  msg_count: 0,
-  mention_count: 0,
-  created_at: 0,
-});
 
 const users = [
   user("u1", "alice", "Alice Admin"),
