@@ -17,7 +17,7 @@ import type {
 } from "../api/types";
 import type { SocketStatus } from "../api/socket";
 import { addReaction, mergePosts, removeReaction, replacePost } from "./posts";
-import { emptyThreads, expireThreadTyping, isThreadAction, threadOpened, threadPostCreated, threadsOnEvent, threadsReducer, type ThreadAction, type ThreadsSlice } from "./threads";
+import { activeTypers, emptyThreads, expireThreadTyping, isThreadAction, threadOpened, threadPostCreated, threadsOnEvent, threadsReducer, type ThreadAction, type ThreadsSlice } from "./threads";
 
 export interface ChannelPosts {
   posts: Post[];
@@ -521,11 +521,7 @@ export function directChannels(s: State): Channel[] {
 }
 
 export function typingUsers(s: State, channelId: Id, now: Millis): Id[] {
-  const t = s.typing[channelId];
-  if (!t) return [];
-  return Object.entries(t)
-    .filter(([, exp]) => exp > now)
-    .map(([uid]) => uid);
+  return activeTypers(s.typing[channelId], now);
 }
 
 // Pending posts split by where they show. Memoized on the channel's list so

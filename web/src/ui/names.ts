@@ -18,3 +18,11 @@ export function channelTitle(c: Channel, users: Record<Id, User>, dm: Record<Id,
   if (others.length === 0) return (dm[c.id] ? "You" : c.display_name) || "Direct message";
   return others.map((id) => userName(users[id], "…")).join(", ");
 }
+
+/** The typing line under a conversation: "Alice is typing…", "Alice, Bob are typing…". */
+export function typingText(names: string[]): string {
+  if (names.length === 0) return "";
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length <= 3) return `${names.join(", ")} are typing…`;
+  return "Several people are typing…";
+}

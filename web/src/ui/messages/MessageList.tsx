@@ -12,9 +12,10 @@ import { channelRoots, firstUnreadId } from "../../state/posts";
 import { usePrefs } from "../../state/prefs";
 import type { PendingPost } from "../../state/reducer";
 import { store, useAppState } from "../../state/store";
+import { activeTypers } from "../../state/threads";
 import { buildRows, type Row } from "../grouping";
 import { renderMarkdown } from "../markdown";
-import { userName } from "../names";
+import { typingText, userName } from "../names";
 import { formatDay } from "./format";
 import { PostView } from "./PostView";
 import "./messages.css";
@@ -331,28 +332,37 @@ function RowContent(props: { row: ListRow; highlighted: Id | null }) {
 }
 
 function PendingItem({ p }: { p: PendingPost }) {
-  const html = useMemo(() => renderMarkdown(p.message), [p.message]);
   return (
     <article className={"post head pending" + (p.failed ? " failed" : "")} aria-busy={!p.failed} aria-label={p.failed ? "Not sent" : "Sending"}>
       <div className="post-gutter" />
       <div className="post-main">
-        <div className="post-meta">
-          <span className="author">You</span>
-          <span className="muted">{p.failed ? "Not sent" : "Sending…"}</span>
-        </div>
-        <div className="body" dangerouslySetInnerHTML={{ __html: html }} />
-        {p.failed && (
-          <div className="pending-actions">
-            <button type="button" className="link" onClick={() => void retryPost(p.channel_id, p.key).catch(() => undefined)}>
-              Retry
-            </button>
-            <button type="button" className="link" onClick={() => discardPending(p.channel_id, p.key)}>
-              Discard
-            </button>
-          </div>
-        )}
+        <PendingContent p={p} metaClass="post-meta" authorClass="author" />
       </div>
     </article>
+  );
+}
+
+/** A post of ours not yet confirmed, in the channel or a thread: sending, or failed with retry and discard. */
+export function PendingContent({ p, metaClass, authorClass }: { p: PendingPost; metaClass: string; authorClass: string }) {
+  const html = useMemo(() => renderMarkdown(p.message), [p.message]);
+  return (
+    <>
+      <div className={metaClass}>
+        <span className={authorClass}>You</span>
+        <span className="muted">{p.failed ? "Not sent" : "Sending…"}</span>
+      </div>
+      <div className="body" dangerouslySetInnerHTML={{ __html: html }} />
+      {p.failed && (
+        <div className="pending-actions">
+          <button type="button" className="link" onClick={() => void retryPost(p.channel_id, p.key).catch(() => undefined)}>
+            Retry
+          </button>
+          <button type="button" className="link" onClick={() => discardPending(p.channel_id, p.key)}>
+            Discard
+          </button>
+        </div>
+      )}
+    </>
   );
 }
 
@@ -370,19 +380,7 @@ function useNewPostAnnouncement(roots: Post[], me: Id | undefined): string {
 export function TypingLine({ channelId }: { channelId: string }) {
   const typing = useAppState((s) => s.typing[channelId]);
   const users = useAppState((s) => s.users);
-  const names = typing
-    ? Object.entries(typing)
-        .filter(([, until]) => until > Date.now())
-        .map(([id]) => userName(users[id]))
-    : [];
-  const text =
-    names.length === 0
-      ? ""
-      : names.length === 1
-        ? `${names[0]} is typing…`
-        : names.length <= 3
-          ? `${names.join(", ")} are typing…`
-          : "Several people are typing…";
+  const text = typingText(activeTypers(typing, Date.now()).map((id) => userName(users[id])));
   return (
     <div className="typing" aria-live="polite">
       {text}

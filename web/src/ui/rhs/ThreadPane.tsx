@@ -3,15 +3,15 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { ApiError } from "../../api/client";
 import type { Channel, Id } from "../../api/types";
-import { discardPending, loadThread, markThreadViewed, retryPost, setThreadFollowing } from "../../state/actions";
+import { loadThread, markThreadViewed, setThreadFollowing } from "../../state/actions";
 import { store, useAppState } from "../../state/store";
 import { activeTypers } from "../../state/threads";
 import type { PendingPost } from "../../state/reducer";
 import { errorText } from "../Auth";
 import { Composer } from "../composer/Composer";
-import { renderMarkdown } from "../markdown";
+import { PendingContent } from "../messages/MessageList";
 import { PostView } from "../messages/PostView";
-import { userName } from "../names";
+import { typingText, userName } from "../names";
 import { firstUnreadReply, replyHeads } from "./lists";
 
 export function ThreadPane(props: { rootId: Id; channel: Channel; channelTitle: string; highlightId?: Id; maxChars: number }) {
@@ -157,24 +157,9 @@ export function ThreadPane(props: { rootId: Id; channel: Channel; channelTitle: 
 
 /** A reply of ours not yet confirmed: sending, or failed with retry and discard. */
 function PendingReply({ p }: { p: PendingPost }) {
-  const html = useMemo(() => renderMarkdown(p.message), [p.message]);
   return (
     <li className={"rhs-pending" + (p.failed ? " failed" : "")} aria-busy={!p.failed}>
-      <div className="rhs-post-meta">
-        <span className="rhs-author-text">You</span>
-        <span className="muted">{p.failed ? "Not sent" : "Sending…"}</span>
-      </div>
-      <div className="body" dangerouslySetInnerHTML={{ __html: html }} />
-      {p.failed && (
-        <div className="pending-actions">
-          <button type="button" className="link" onClick={() => void retryPost(p.channel_id, p.key).catch(() => undefined)}>
-            Retry
-          </button>
-          <button type="button" className="link" onClick={() => discardPending(p.channel_id, p.key)}>
-            Discard
-          </button>
-        </div>
-      )}
+      <PendingContent p={p} metaClass="rhs-post-meta" authorClass="rhs-author-text" />
     </li>
   );
 }
@@ -187,14 +172,7 @@ function ThreadTyping({ rootId }: { rootId: Id }) {
     () => activeTypers(typing, Date.now()).map((id) => userName(users[id])),
     [typing, users],
   );
-  const text =
-    names.length === 0
-      ? ""
-      : names.length === 1
-        ? `${names[0]} is typing…`
-        : names.length <= 3
-          ? `${names.join(", ")} are typing…`
-          : "Several people are typing…";
+  const text = typingText(names);
   return (
     <div className="typing rhs-typing" aria-live="polite">
       {text}
