@@ -77,8 +77,8 @@ export const SPECIAL_MENTIONS: readonly { name: string; description: string }[] 
   { name: "all", description: "Notifies everyone in this channel" },
 ];
 
-/** 0 best … 3 weakest; -1 no match. */
-function matchScore(q: string, primary: string, secondary: string): number {
+/** How well `q` (lowercase) matches a name: 0 best … 3 weakest; -1 no match. */
+export function matchScore(q: string, primary: string, secondary: string): number {
   if (!q) return 0;
   const p = primary.toLowerCase();
   const s = secondary.toLowerCase();

@@ -3,6 +3,7 @@
 // server's highlighted snippets turned into safe pieces of text. Pure.
 import type { Channel, ChannelMember, Id, User } from "../../api/types";
 import { isDm } from "../../api/types";
+import { matchScore } from "../composer/completion";
 
 // ---- items of a query ----
 
@@ -183,18 +184,6 @@ export interface SuggestSources {
   /** Today, for date suggestions. */
   now: Date;
   limit?: number;
-}
-
-/** 0 best … 3 weakest; -1 no match. */
-function matchScore(q: string, primary: string, secondary: string): number {
-  if (!q) return 0;
-  const p = primary.toLowerCase();
-  const s = secondary.toLowerCase();
-  if (p === q) return 0;
-  if (p.startsWith(q)) return 1;
-  if (s.startsWith(q) || s.split(/[\s_\-.]+/).some((w) => w.startsWith(q))) return 2;
-  if (p.includes(q) || s.includes(q)) return 3;
-  return -1;
 }
 
 /** `YYYY-MM-DD` of a local day. */
