@@ -4,7 +4,7 @@ use hearth_api::{
     ChangePasswordRequest, EventKind, Role, SignupRequest, UpdateProfileRequest, User,
 };
 use hearth_core::permissions::{Action, Facts, require};
-use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
+use hearth_core::{Error, Id, Result, now_millis, validate};
 use hearth_store::models::UserRow;
 use hearth_store::{Audience, Change, settings, users};
 
@@ -92,23 +92,14 @@ fn create(ctx: &Ctx, req: SignupRequest, admin: Option<Id>) -> Result<User> {
             ));
         }
         let now = now_millis();
-        let row = UserRow {
-            id: new_id().to_string(),
-            username: username.clone(),
-            email: email.clone(),
-            display_name: display_name.clone(),
-            password_hash: Some(hash.clone()),
-            role: if first { Role::SystemAdmin } else { Role::User }
-                .as_str()
-                .into(),
-            timezone: "UTC".into(),
-            status_text: String::new(),
-            avatar_sha256: None,
-            is_active: true,
-            is_bot: false,
-            created_at: now,
-            updated_at: now,
-        };
+        let row = UserRow::new_account(
+            username.clone(),
+            email.clone(),
+            display_name.clone(),
+            Some(hash.clone()),
+            if first { Role::SystemAdmin } else { Role::User },
+            now,
+        );
         users::insert(tx.conn, &row)?;
         let uid = hearth_store::parse_id(&row.id);
         if first {

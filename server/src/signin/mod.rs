@@ -234,21 +234,8 @@ pub fn create_external_user(
     let username = free_username(tx.conn, login, None)?;
     let email = usable_email(tx.conn, email, None)?;
     let now = now_millis();
-    let row = UserRow {
-        id: new_id().to_string(),
-        username: username.clone(),
-        email,
-        display_name: display_name_of(names, &username),
-        password_hash: None,
-        role: Role::User.as_str().into(),
-        timezone: "UTC".into(),
-        status_text: String::new(),
-        avatar_sha256: None,
-        is_active: true,
-        is_bot: false,
-        created_at: now,
-        updated_at: now,
-    };
+    let display_name = display_name_of(names, &username);
+    let row = UserRow::new_account(username, email, display_name, None, Role::User, now);
     users::insert(tx.conn, &row)?;
     store::save_auth(
         tx.conn,

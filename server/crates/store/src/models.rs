@@ -25,6 +25,33 @@ pub struct UserRow {
 }
 
 impl UserRow {
+    /// A new, active person account with a fresh id and default profile
+    /// (UTC, no status, no avatar).
+    pub fn new_account(
+        username: String,
+        email: String,
+        display_name: String,
+        password_hash: Option<String>,
+        role: api::Role,
+        now: i64,
+    ) -> UserRow {
+        UserRow {
+            id: hearth_core::new_id().to_string(),
+            username,
+            email,
+            display_name,
+            password_hash,
+            role: role.as_str().into(),
+            timezone: "UTC".into(),
+            status_text: String::new(),
+            avatar_sha256: None,
+            is_active: true,
+            is_bot: false,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     pub fn role(&self) -> api::Role {
         api::Role::parse(&self.role).unwrap_or(api::Role::Guest)
     }
