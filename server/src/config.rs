@@ -27,6 +27,7 @@ pub struct Config {
     pub mfa: crate::signin::config::MfaConfig,
     pub ldap: crate::signin::config::LdapSection,
     pub oidc: crate::signin::config::OidcSection,
+    pub compliance: crate::compliance::config::ComplianceConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -245,6 +246,7 @@ impl Config {
     /// Checks values a type cannot express.
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.listen_addr()?;
+        self.compliance.validate().map_err(ConfigError)?;
         if !matches!(self.database.sqlite_synchronous.as_str(), "full" | "normal") {
             return Err(ConfigError(format!(
                 "database.sqlite_synchronous must be \"full\" or \"normal\", not \"{}\"",
@@ -312,6 +314,11 @@ impl Config {
     /// Where the search index generations live.
     pub fn search_dir(&self) -> PathBuf {
         self.server.data_dir.join("search")
+    }
+
+    /// Where finished compliance exports wait for download.
+    pub fn exports_dir(&self) -> PathBuf {
+        self.server.data_dir.join("exports")
     }
 
     pub fn files_dir(&self) -> PathBuf {

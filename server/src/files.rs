@@ -37,6 +37,30 @@ impl FileStore {
         Ok(self.root.join(&sha256[..2]).join(&sha256[2..4]).join(name))
     }
 
+    /// Removes stored bytes and every variant (previews) made from them.
+    /// Callers check first that no file row still refers to them.
+    pub fn remove(&self, sha256: &str) -> Result<(), Error> {
+        let path = self.path(sha256, None)?;
+        let Some(dir) = path.parent() else {
+            return Ok(());
+        };
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(Error::internal(format!("reading {}: {e}", dir.display()))),
+        };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name == sha256 || name.starts_with(&format!("{sha256}.")) {
+                std::fs::remove_file(e.path()).map_err(|err| {
+                    Error::internal(format!("removing {}: {err}", e.path().display()))
+                })?;
+            }
+        }
+        Ok(())
+    }
+
     /// Stores `bytes`; returns their hash. Existing content is not rewritten.
     pub fn put(&self, bytes: &[u8]) -> Result<String, Error> {
         let sha = Self::sha256(bytes);

@@ -3,6 +3,7 @@
 //! tests run several independent servers in one process.
 
 pub mod auth;
+pub mod compliance;
 pub mod config;
 pub mod error;
 pub mod files;
@@ -156,6 +157,7 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
         metrics,
         dummy_hash,
         search,
+        compliance: compliance::Compliance::default(),
         passwords: state::PasswordGate::new(
             std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -170,6 +172,19 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
             .map_err(|e| StartError::Other(e.to_string()))?;
 
     signin::directory::spawn_scheduler(&ctx);
+    let recover_ctx = ctx.clone();
+    let requeued = tokio::task::spawn_blocking(move || compliance::jobs::recover(&recover_ctx))
+        .await
+        .map_err(|e| StartError::Other(e.to_string()))?
+        .map_err(|e| StartError::Other(e.to_string()))?;
+    if requeued > 0 {
+        tracing::info!(
+            jobs = requeued,
+            "compliance jobs interrupted by a restart are queued again"
+        );
+    }
+    compliance::jobs::spawn(&ctx);
+    compliance::schedule::spawn(&ctx);
 
     let addr = ctx.config.listen_addr()?;
     let listener = TcpListener::bind(addr).map_err(|source| StartError::Listen {

@@ -13,26 +13,32 @@
 use std::sync::OnceLock;
 
 use hearth_api::{
-    AddMemberRequest, AuditLogEntry, AuditPage, AuditQuery, AuditVerification, AuthProvider,
-    AuthProviders, ChangePasswordRequest, Channel, ChannelCount, ChannelKind, ChannelMember,
-    ChannelUnread, ClientFrame, CreateChannelRequest, CreatePostRequest, CreateTeamRequest,
+    AddMemberRequest, AnonymiseOutcome, AnonymiseRequest, AuditLogEntry, AuditPage, AuditQuery,
+    AuditVerification, AuthProvider, AuthProviders, ChangePasswordRequest, Channel, ChannelCount,
+    ChannelKind, ChannelMember, ChannelPurgeReport, ChannelUnread, ClientFrame, ComplianceJob,
+    ComplianceSearchRequest, CreateChannelRequest, CreatePostRequest, CreateTeamRequest,
     CreateTokenRequest, CreatedToken, CsrfTokenResponse, DirectChannelRequest, EditPostRequest,
-    ErrorBody, ErrorCode, ErrorDetail, Event, EventKind, FileInfo, FileSearchResults,
-    FollowRequest, JoinTeamRequest, LdapCheckStep, LdapDiagnosis, LdapStatus, LdapSyncIssue,
-    LdapSyncReport, LdapTestUserRequest, LoginMfaEnrolRequest, LoginMfaRequest, LoginOutcome,
-    LoginRequest, LoginResponse, LogoutResponse, MemberRole, MfaChallenge, MfaCodeRequest,
-    MfaEnrolment, MfaLoginResponse, MfaStatus, NotifyLevel, Post, PostPage, PostSearchResults,
-    PostVersion, PostsQuery, Presence, Reaction, ReactionRequest, RecoveryCodes, Role, SearchMatch,
-    SearchRequest, SearchSort, SearchStatus, ServerFrame, ServerInfo, Session, SessionKind,
-    SetActiveRequest, SetMemberRoleRequest, SetRoleRequest, SetStatusRequest, SignupRequest, Team,
-    TeamInvite, TeamMember, ThreadState, UpdateChannelRequest, UpdateMembershipRequest,
-    UpdateProfileRequest, UpdateTeamRequest, User, UserStatus,
+    ErrorBody, ErrorCode, ErrorDetail, Event, EventKind, ExportCursorState, ExportFormat,
+    ExportRequest, FileInfo, FileSearchResults, FollowRequest, HoldStatus, JobKind, JobProgress,
+    JobStatus, JoinTeamRequest, LdapCheckStep, LdapDiagnosis, LdapStatus, LdapSyncIssue,
+    LdapSyncReport, LdapTestUserRequest, LegalHold, LegalHoldRequest, LoginMfaEnrolRequest,
+    LoginMfaRequest, LoginOutcome, LoginRequest, LoginResponse, LogoutResponse, MemberRole,
+    MfaChallenge, MfaCodeRequest, MfaEnrolment, MfaLoginResponse, MfaStatus, NotifyLevel, Post,
+    PostPage, PostSearchResults, PostVersion, PostsQuery, Presence, PurgeReport, Reaction,
+    ReactionRequest, RecoveryCodes, RetentionPolicies, RetentionPolicy, RetentionScope, Role,
+    SearchMatch, SearchRequest, SearchSort, SearchStatus, ServerFrame, ServerInfo, Session,
+    SessionKind, SetActiveRequest, SetMemberRoleRequest, SetRoleRequest, SetStatusRequest,
+    SignupRequest, Team, TeamInvite, TeamMember, ThreadState, UpdateChannelRequest,
+    UpdateMembershipRequest, UpdateProfileRequest, UpdateTeamRequest, User, UserStatus,
 };
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
 
 use crate::auth::{CSRF_HEADER, SESSION_COOKIE};
-use crate::routes::{audit, channels, files, posts, search, signin, system, teams, users, ws};
+use crate::routes::{
+    audit, channels, compliance, compliance_jobs, files, posts, search, signin, system, teams,
+    users, ws,
+};
 
 /// Security scheme: `Authorization: Bearer <token>` (login token or personal access token).
 pub const BEARER: &str = "bearer";
@@ -167,6 +173,30 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         // Audit log.
         audit::list,
         audit::verify,
+        audit::export,
+        // Compliance.
+        compliance::list_policies,
+        compliance::put_policy,
+        compliance::delete_policy,
+        compliance::dry_run,
+        compliance::run_purge,
+        compliance::list_holds,
+        compliance::create_hold,
+        compliance::get_hold,
+        compliance::update_hold,
+        compliance::release_hold,
+        compliance::export_hold,
+        compliance_jobs::start_export,
+        compliance_jobs::start_incremental,
+        compliance_jobs::cursors,
+        compliance_jobs::list_jobs,
+        compliance_jobs::get_job,
+        compliance_jobs::cancel_job,
+        compliance_jobs::download,
+        compliance_jobs::search,
+        compliance_jobs::user_export,
+        compliance_jobs::anonymise,
+        compliance_jobs::delete_user,
         // Realtime.
         ws::websocket,
     ),
@@ -191,6 +221,10 @@ pub const CSRF_SCHEME: &str = "csrf_token";
             SearchRequest, SearchSort, SearchMatch, ChannelCount, PostSearchResults,
             FileSearchResults, SearchStatus,
             AuditLogEntry, AuditQuery, AuditPage, AuditVerification,
+            RetentionScope, RetentionPolicy, RetentionPolicies, ChannelPurgeReport, PurgeReport,
+            LegalHoldRequest, HoldStatus, LegalHold, ExportFormat, ExportRequest, JobKind,
+            JobStatus, JobProgress, ComplianceJob, ExportCursorState, ComplianceSearchRequest,
+            AnonymiseRequest, AnonymiseOutcome, crate::routes::compliance::HoldExportRequest,
         ),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
@@ -207,6 +241,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         (name = "files", description = "Uploads and downloads."),
         (name = "search", description = "Full-text search of posts and files within the caller's channels, and the index's administration."),
         (name = "admin", description = "Server administration: directory (LDAP) tests and sync, the audit log and its verification."),
+        (name = "compliance", description = "Retention policies and purges, legal holds, exports (Actiance XML, GlobalRelay EML, CSV) with incremental cursors, audited search across all content, and data subject requests. System admins and compliance officers manage; only compliance officers download or search content."),
         (name = "ws", description = "The WebSocket for live events (frames: `ServerFrame`, `ClientFrame`)."),
     )
 )]

@@ -31,6 +31,8 @@ pub struct Ctx {
     pub signin: crate::signin::SignIn,
     /// The full-text index, unless switched off in the configuration.
     pub search: Option<Arc<crate::search::SearchService>>,
+    /// The compliance job runner's shared state.
+    pub compliance: crate::compliance::Compliance,
 }
 
 /// Lets at most `n` argon2 computations run at once. Each takes 19 MiB and

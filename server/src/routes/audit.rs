@@ -19,17 +19,14 @@ const MAX_LIMIT: u32 = 1000;
 const VERIFY_BATCH: i64 = 1000;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(list).service(verify);
+    cfg.service(list).service(verify).service(export);
 }
 
+/// System admins and compliance officers read the audit log.
 fn admin_only(auth: &Auth) -> hearth_core::Result<()> {
-    if auth.actor.is_admin() {
-        Ok(())
-    } else {
-        Err(Error::forbidden(
-            "only system administrators read the audit log",
-        ))
-    }
+    crate::compliance::require_manage(auth).map_err(|_| {
+        Error::forbidden("only system administrators and compliance officers read the audit log")
+    })
 }
 
 fn to_api(row: AuditRow) -> AuditLogEntry {
@@ -147,4 +144,125 @@ async fn verify(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
         })
         .await?;
     Ok(HttpResponse::Ok().json(answer))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AuditExportQuery {
+    /// `jsonl` (default: one entry per line, with its hashes) or `csv`.
+    pub format: Option<String>,
+    /// Only entries at or after this time (ms).
+    pub since: Option<i64>,
+    /// Only entries before this time (ms).
+    pub until: Option<i64>,
+}
+
+const CSV_HEADER: &str =
+    "seq,id,at,actor_id,action,target_kind,target_id,ip,details,prev_hash,hash\n";
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// GET /api/v1/admin/audit/export
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/audit/export",
+    operation_id = "audit_export",
+    tag = "admin",
+    summary = "The audit log as JSON lines or CSV, with each entry's chain hashes (system admin or compliance officer; audited)",
+    params(AuditExportQuery),
+    responses(
+        (status = 200, description = "The entries, oldest first", content(("application/x-ndjson"), ("text/csv"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
+#[get("/admin/audit/export")]
+async fn export(ctx: Ctx, auth: Auth, q: web::Query<AuditExportQuery>) -> ApiResult<HttpResponse> {
+    let q = q.into_inner();
+    let csv = match q.format.as_deref() {
+        None | Some("jsonl") => false,
+        Some("csv") => true,
+        Some(other) => {
+            return Err(
+                Error::invalid(format!("format must be jsonl or csv, not {other:?}")).into(),
+            );
+        }
+    };
+    let body = ctx
+        .into_inner()
+        .run(move |c| {
+            admin_only(&auth)?;
+            c.store.write(|tx| {
+                crate::services::audit::record(
+                    tx,
+                    Some(auth.user_id()),
+                    "audit.export",
+                    "audit_log",
+                    None,
+                    serde_json::json!({ "format": if csv { "csv" } else { "jsonl" }, "since": q.since, "until": q.until }),
+                )
+            })?;
+            let mut out = String::new();
+            if csv {
+                out.push_str(CSV_HEADER);
+            }
+            let mut after = 0i64;
+            loop {
+                let rows = c.store.read(|conn| {
+                    Ok(hearth_store::audit::page(conn, after, VERIFY_BATCH, None, None)?)
+                })?;
+                let Some(last) = rows.last() else { break };
+                after = last.seq;
+                let n = rows.len();
+                for row in rows {
+                    if q.since.is_some_and(|s| row.created_at < s)
+                        || q.until.is_some_and(|u| row.created_at >= u)
+                    {
+                        continue;
+                    }
+                    let e = to_api(row);
+                    if csv {
+                        let fields = [
+                            e.seq.to_string(),
+                            e.id.to_string(),
+                            e.at.to_string(),
+                            e.actor_id.map(|a| a.to_string()).unwrap_or_default(),
+                            e.action.clone(),
+                            e.target_kind.clone(),
+                            e.target_id.clone().unwrap_or_default(),
+                            e.ip.clone().unwrap_or_default(),
+                            e.details.to_string(),
+                            e.prev_hash.clone(),
+                            e.hash.clone(),
+                        ];
+                        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+                        out.push_str(&line.join(","));
+                        out.push('\n');
+                    } else {
+                        out.push_str(&serde_json::to_string(&e).unwrap_or_default());
+                        out.push('\n');
+                    }
+                }
+                if (n as i64) < VERIFY_BATCH {
+                    break;
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type(if csv {
+            "text/csv; charset=utf-8"
+        } else {
+            "application/x-ndjson"
+        })
+        .body(body))
 }

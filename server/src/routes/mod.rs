@@ -3,6 +3,8 @@
 
 pub mod audit;
 pub mod channels;
+pub mod compliance;
+pub mod compliance_jobs;
 pub mod files;
 pub mod posts;
 pub mod search;
@@ -31,6 +33,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(channels::configure)
             .configure(search::configure)
             .configure(audit::configure)
+            .configure(compliance::configure)
+            .configure(compliance_jobs::configure)
             .configure(posts::configure)
             .configure(files::configure)
             .configure(ws::configure)

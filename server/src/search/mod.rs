@@ -18,7 +18,7 @@ use hearth_store::Store;
 
 use crate::files::FileStore;
 
-pub use query::{search_files, search_posts};
+pub use query::{search_all_posts, search_files, search_posts};
 
 pub struct SearchService {
     handle: IndexHandle,
@@ -85,6 +85,18 @@ impl SearchService {
         let out = indexer::rebuild(self);
         self.rebuilding.store(false, Ordering::SeqCst);
         out
+    }
+
+    /// Removes purged posts (with their files) and purged files at once and
+    /// commits, so retention takes effect in search immediately.
+    pub fn purge(&self, posts: &[uuid::Uuid], files: &[uuid::Uuid]) -> Result<()> {
+        let index = self.handle.current();
+        let fail = |e: hearth_search::Error| Error::internal(format!("search purge: {e}"));
+        index.purge_posts(posts).map_err(fail)?;
+        index
+            .apply(files.iter().map(|f| hearth_search::Change::DeleteFile(*f)))
+            .map_err(fail)?;
+        index.commit(index.cursor().unwrap_or(0)).map_err(fail)
     }
 
     fn set_error(&self, e: Option<String>) {

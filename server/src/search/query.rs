@@ -24,7 +24,22 @@ const MAX_PER_PAGE: u32 = 100;
 const TOP_CHANNELS: usize = 20;
 
 pub fn search_posts(ctx: &Ctx, auth: &Auth, req: SearchRequest) -> Result<PostSearchResults> {
-    let (total, hits, counts) = run(ctx, auth, &req, DocKind::Post)?;
+    posts_in(ctx, auth, req, false)
+}
+
+/// Searches every channel, for compliance officers (the caller checks the
+/// role and records the search in the audit log).
+pub fn search_all_posts(ctx: &Ctx, auth: &Auth, req: SearchRequest) -> Result<PostSearchResults> {
+    posts_in(ctx, auth, req, true)
+}
+
+fn posts_in(
+    ctx: &Ctx,
+    auth: &Auth,
+    req: SearchRequest,
+    everything: bool,
+) -> Result<PostSearchResults> {
+    let (total, hits, counts) = run(ctx, auth, &req, DocKind::Post, everything)?;
     let ids: Vec<String> = hits.iter().map(|h| h.id.to_string()).collect();
     let found = ctx.store.read(|c| {
         let rows = posts::by_ids(c, &ids)?;
@@ -49,7 +64,7 @@ pub fn search_posts(ctx: &Ctx, auth: &Auth, req: SearchRequest) -> Result<PostSe
 }
 
 pub fn search_files(ctx: &Ctx, auth: &Auth, req: SearchRequest) -> Result<FileSearchResults> {
-    let (total, hits, counts) = run(ctx, auth, &req, DocKind::File)?;
+    let (total, hits, counts) = run(ctx, auth, &req, DocKind::File, false)?;
     let ids: Vec<String> = hits.iter().map(|h| h.id.to_string()).collect();
     let rows = ctx.store.read(|c| Ok(files::by_ids(c, &ids)?))?;
     let mut by_id: HashMap<Id, _> = rows
@@ -92,6 +107,7 @@ fn run(
     auth: &Auth,
     req: &SearchRequest,
     kind: DocKind,
+    everything: bool,
 ) -> Result<(u64, Vec<Hit>, Vec<ChannelCount>)> {
     let service = service(ctx)?;
     let terms = req.terms.trim();
@@ -119,8 +135,11 @@ fn run(
         .unwrap_or_else(|| "UTC".to_string());
     let include_archived = req.include_archived.unwrap_or(false);
     let (query, readable) = ctx.store.read(|c| {
-        let readable =
-            readable_channels(c, auth, include_archived, service.include_public_channels)?;
+        let readable = if everything {
+            hearth_store::compliance::all_channels(c)?
+        } else {
+            readable_channels(c, auth, include_archived, service.include_public_channels)?
+        };
         let resolver = DbResolver {
             conn: std::cell::RefCell::new(c),
             me: auth.user.id.clone(),
@@ -131,7 +150,11 @@ fn run(
             .map_err(|e| Error::invalid(format!("{e}")))?;
         Ok((query, readable))
     })?;
-    let scope = Scope::Channels(readable.iter().map(|c| parse_id(&c.id)).collect());
+    let scope = if everything {
+        Scope::All
+    } else {
+        Scope::Channels(readable.iter().map(|c| parse_id(&c.id)).collect())
+    };
     let options = SearchOptions {
         scope,
         kind,

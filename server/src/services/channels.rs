@@ -103,11 +103,13 @@ fn announce(tx: &mut Tx, ch: &ChannelRow) -> Result<()> {
 }
 
 /// Adds a member whose history starts read; no-op if already a member.
+/// `by` is who added them (`None`: the directory sync); exports report it.
 pub fn add_member_in(
     tx: &mut Tx,
     ch: &ChannelRow,
     user_id: Id,
     role: MemberRole,
+    by: Option<Id>,
 ) -> Result<ChannelMemberRow> {
     let uid = user_id.to_string();
     if let Some(m) = channels::member(tx.conn, &ch.id, &uid)? {
@@ -130,6 +132,7 @@ pub fn add_member_in(
         created_at: now,
     };
     channels::insert_member(tx.conn, &row)?;
+    hearth_store::compliance::record_membership(tx.conn, &ch.id, &row.user_id, by, true, now)?;
     tx.log(Change::new(
         EventKind::ChannelMemberAdded,
         audience(ch, None),
@@ -138,8 +141,18 @@ pub fn add_member_in(
     Ok(row)
 }
 
-pub fn remove_member_in(tx: &mut Tx, ch: &ChannelRow, user_id: Id) -> Result<()> {
-    if channels::delete_member(tx.conn, &ch.id, &user_id.to_string())? {
+/// Removes a member; `by` as for [`add_member_in`].
+pub fn remove_member_in(tx: &mut Tx, ch: &ChannelRow, user_id: Id, by: Option<Id>) -> Result<()> {
+    let uid = user_id.to_string();
+    if channels::delete_member(tx.conn, &ch.id, &uid)? {
+        hearth_store::compliance::record_membership(
+            tx.conn,
+            &ch.id,
+            &uid,
+            by,
+            false,
+            now_millis(),
+        )?;
         tx.log(Change::new(
             EventKind::ChannelMemberRemoved,
             audience(ch, Some(user_id)),
@@ -195,7 +208,13 @@ pub fn create(ctx: &Ctx, auth: &Auth, req: CreateChannelRequest) -> Result<Chann
             &header,
             Some(auth.user_id()),
         )?;
-        add_member_in(tx, &ch, auth.user_id(), MemberRole::Admin)?;
+        add_member_in(
+            tx,
+            &ch,
+            auth.user_id(),
+            MemberRole::Admin,
+            Some(auth.user_id()),
+        )?;
         announce(tx, &ch)?;
         Ok(ch)
     })?;
@@ -247,7 +266,7 @@ pub fn direct(ctx: &Ctx, auth: &Auth, others: &[Id]) -> Result<Channel> {
         }
         let ch = create_in(tx, None, kind, &key, "", "", "", Some(auth.user_id()))?;
         for u in &ids {
-            add_member_in(tx, &ch, *u, MemberRole::Member)?;
+            add_member_in(tx, &ch, *u, MemberRole::Member, Some(auth.user_id()))?;
         }
         announce(tx, &ch)?;
         Ok(ch)
@@ -469,7 +488,7 @@ pub fn add_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<Channel
                 target.username
             )));
         }
-        add_member_in(tx, &ch, user_id, MemberRole::Member)
+        add_member_in(tx, &ch, user_id, MemberRole::Member, Some(auth.user_id()))
     })?;
     Ok(row.to_api())
 }
@@ -492,7 +511,7 @@ pub fn remove_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<()> 
         if channels::member(tx.conn, &ch.id, &user_id.to_string())?.is_none() {
             return Err(Error::NotFound("channel member"));
         }
-        remove_member_in(tx, &ch, user_id)?;
+        remove_member_in(tx, &ch, user_id, Some(auth.user_id()))?;
         if user_id != auth.user_id() {
             audit::record(
                 tx,

@@ -354,7 +354,7 @@ fn for_change(tx: &mut Tx, auth: &Auth, id: Id, action: Action) -> Result<(PostR
     Ok((row, ch))
 }
 
-fn keep_version(tx: &mut Tx, row: &PostRow, by: Id, at: i64) -> Result<()> {
+fn keep_version(tx: &mut Tx, row: &PostRow, by: Id, at: i64, change: &str) -> Result<()> {
     posts::insert_history(
         tx.conn,
         &PostHistoryRow {
@@ -364,6 +364,7 @@ fn keep_version(tx: &mut Tx, row: &PostRow, by: Id, at: i64) -> Result<()> {
             file_ids: row.file_ids.clone(),
             replaced_at: at,
             replaced_by: by.to_string(),
+            change: change.to_string(),
         },
     )?;
     Ok(())
@@ -378,7 +379,7 @@ pub fn edit(ctx: &Ctx, auth: &Auth, id: Id, message: &str) -> Result<Post> {
             return one(tx.conn, &row);
         }
         let now = now_millis();
-        keep_version(tx, &row, auth.user_id(), now)?;
+        keep_version(tx, &row, auth.user_id(), now, "edit")?;
         let (mentioned, channel_wide, links) = resolve_mentions(tx.conn, &ch, &message)?;
         row.message = message;
         row.mentions = ids_json(&mentioned);
@@ -398,7 +399,7 @@ pub fn delete(ctx: &Ctx, auth: &Auth, id: Id) -> Result<()> {
     ctx.store.write(|tx| {
         let (mut row, ch) = for_change(tx, auth, id, Action::DeletePost)?;
         let now = now_millis();
-        keep_version(tx, &row, auth.user_id(), now)?;
+        keep_version(tx, &row, auth.user_id(), now, "delete")?;
         row.deleted_at = Some(now);
         row.updated_at = now;
         row.is_pinned = false;

@@ -119,7 +119,7 @@ pub fn add_member_in(
         if let Some(ch) = hearth_store::channels::by_name(tx.conn, Some(&team.id), n)?
             && ch.archived_at.is_none()
         {
-            channels::add_member_in(tx, &ch, user_id, MemberRole::Member)?;
+            channels::add_member_in(tx, &ch, user_id, MemberRole::Member, Some(user_id))?;
         }
     }
     Ok(row)
@@ -274,7 +274,7 @@ pub fn remove_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<()> 
             return Err(Error::NotFound("team member"));
         }
         for ch in hearth_store::channels::for_user_in_team(tx.conn, &uid, &team.id)? {
-            channels::remove_member_in(tx, &ch, user_id)?;
+            channels::remove_member_in(tx, &ch, user_id, Some(auth.user_id()))?;
         }
         teams::delete_member(tx.conn, &team.id, &uid)?;
         tx.log(Change::new(

@@ -317,7 +317,7 @@ pub fn apply_team(
         }
         (Some(_), None) => {
             for ch in hearth_store::channels::for_user_in_team(tx.conn, uid, &team.id)? {
-                channels::remove_member_in(tx, &ch, user_id)?;
+                channels::remove_member_in(tx, &ch, user_id, None)?;
             }
             hearth_store::teams::delete_member(tx.conn, &team.id, uid)?;
             tx.log(Change::new(
@@ -387,9 +387,9 @@ pub fn apply_channel(
                 format!("the account is not in team `{team_name}`; map the team too"),
             )));
         }
-        channels::add_member_in(tx, &ch, user_id, MemberRole::Member)?;
+        channels::add_member_in(tx, &ch, user_id, MemberRole::Member, None)?;
     } else {
-        channels::remove_member_in(tx, &ch, user_id)?;
+        channels::remove_member_in(tx, &ch, user_id, None)?;
     }
     let k = key.to_string();
     update_synced(tx, uid, |s| {

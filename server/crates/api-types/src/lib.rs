@@ -3,6 +3,7 @@
 //! `hearthctl`, plugins and tests share one definition and cannot drift apart.
 
 pub mod audit;
+pub mod compliance;
 pub mod error;
 pub mod events;
 pub mod identity;
@@ -11,6 +12,7 @@ pub mod requests;
 pub mod search;
 
 pub use audit::*;
+pub use compliance::*;
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use events::{ClientFrame, Event, EventKind, ServerFrame};
 pub use identity::*;

@@ -15,6 +15,9 @@ pub enum Role {
     User,
     /// Sees only the channels it was added to; cannot create teams or public channels.
     Guest,
+    /// Chats like a user and also runs retention, legal holds, exports and
+    /// audited search across all content; cannot act as anyone else.
+    ComplianceOfficer,
 }
 
 impl Role {
@@ -23,6 +26,7 @@ impl Role {
             Role::SystemAdmin => "system_admin",
             Role::User => "user",
             Role::Guest => "guest",
+            Role::ComplianceOfficer => "compliance_officer",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -30,6 +34,7 @@ impl Role {
             "system_admin" => Some(Role::SystemAdmin),
             "user" => Some(Role::User),
             "guest" => Some(Role::Guest),
+            "compliance_officer" => Some(Role::ComplianceOfficer),
             _ => None,
         }
     }

@@ -9,6 +9,7 @@
 
 mod audit;
 mod channels;
+mod compliance;
 mod error;
 mod files;
 mod identity;

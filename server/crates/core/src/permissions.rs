@@ -42,6 +42,10 @@ pub enum Action {
     EditPost,
     DeletePost,
     ManageUsers,
+    /// Retention policies, legal holds, starting exports and following jobs.
+    ManageCompliance,
+    /// Downloading exports and searching or exporting anyone's content.
+    ReadComplianceContent,
 }
 
 /// What the route knows about the target. Unused fields stay `None`.
@@ -101,6 +105,10 @@ pub fn allowed(actor: &Actor, action: Action, f: &Facts) -> bool {
                     || (!dm && (team_admin || channel_admin)))
         }
         Action::ManageUsers => admin,
+        Action::ManageCompliance => admin || actor.role == Role::ComplianceOfficer,
+        // Separation of duties: administrators run the system, only
+        // compliance officers see other people's content in bulk.
+        Action::ReadComplianceContent => actor.role == Role::ComplianceOfficer,
     }
 }
 
@@ -142,6 +150,8 @@ fn action_name(a: Action) -> &'static str {
         Action::EditPost => "edit post",
         Action::DeletePost => "delete post",
         Action::ManageUsers => "manage users",
+        Action::ManageCompliance => "manage compliance",
+        Action::ReadComplianceContent => "read compliance content",
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod change_log;
 pub mod channels;
+pub mod compliance;
 mod conn;
 mod error;
 pub mod files;

@@ -322,6 +322,8 @@ pub struct PostHistoryRow {
     pub file_ids: String,
     pub replaced_at: i64,
     pub replaced_by: String,
+    /// `edit` or `delete`: what replaced this version.
+    pub change: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]

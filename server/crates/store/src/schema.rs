@@ -126,6 +126,7 @@ diesel::table! {
         file_ids -> Text,
         replaced_at -> BigInt,
         replaced_by -> Text,
+        change -> Text,
     }
 }
 
@@ -253,6 +254,77 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    retention_policies (scope_kind, scope_id) {
+        scope_kind -> Text,
+        scope_id -> Text,
+        messages_ms -> Nullable<BigInt>,
+        files_ms -> Nullable<BigInt>,
+        updated_by -> Nullable<Text>,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    legal_holds (id) {
+        id -> Text,
+        name -> Text,
+        description -> Text,
+        custodians -> Text,
+        channels -> Text,
+        include_channel_context -> Bool,
+        start_at -> Nullable<BigInt>,
+        end_at -> Nullable<BigInt>,
+        status -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> BigInt,
+        released_by -> Nullable<Text>,
+        released_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    compliance_jobs (id) {
+        id -> Text,
+        kind -> Text,
+        status -> Text,
+        params -> Text,
+        progress -> Text,
+        result -> Nullable<Text>,
+        error -> Nullable<Text>,
+        attempts -> Integer,
+        scheduled -> Bool,
+        created_by -> Nullable<Text>,
+        created_at -> BigInt,
+        started_at -> Nullable<BigInt>,
+        finished_at -> Nullable<BigInt>,
+        file_name -> Nullable<Text>,
+        file_size -> Nullable<BigInt>,
+        file_sha256 -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    export_cursors (name) {
+        name -> Text,
+        at -> BigInt,
+        record_id -> Text,
+        job_id -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    channel_member_history (id) {
+        id -> Text,
+        channel_id -> Text,
+        user_id -> Text,
+        actor_id -> Text,
+        change -> Text,
+        at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -269,4 +341,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     change_log,
     audit_log,
     user_auth,
+    channel_member_history,
+    legal_holds,
 );

@@ -51,6 +51,45 @@ fn matrix() {
         row(R::User, Some(M::Member), None, None, ManageTeam, false),
         row(R::User, Some(M::Admin), None, None, ManageTeam, true),
         row(R::SystemAdmin, None, None, None, ManageTeam, true),
+        // Compliance: administrators manage, only officers read content
+        row(R::SystemAdmin, None, None, None, ManageCompliance, true),
+        row(
+            R::ComplianceOfficer,
+            None,
+            None,
+            None,
+            ManageCompliance,
+            true,
+        ),
+        row(R::User, None, None, None, ManageCompliance, false),
+        row(R::Guest, None, None, None, ManageCompliance, false),
+        row(
+            R::ComplianceOfficer,
+            None,
+            None,
+            None,
+            ReadComplianceContent,
+            true,
+        ),
+        row(
+            R::SystemAdmin,
+            None,
+            None,
+            None,
+            ReadComplianceContent,
+            false,
+        ),
+        row(R::User, None, None, None, ReadComplianceContent, false),
+        row(R::ComplianceOfficer, None, None, None, ManageUsers, false),
+        // An officer reads a private channel only as a member, like anyone
+        row(
+            R::ComplianceOfficer,
+            Some(M::Member),
+            Some(K::Private),
+            None,
+            ReadChannel,
+            false,
+        ),
         // Channel creation
         row(
             R::User,

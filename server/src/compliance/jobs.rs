@@ -1,0 +1,365 @@
+//! The job runner: one job at a time, persisted so that a restart resumes.
+//!
+//! A job's output is written to `<id>.zip.part` and renamed only when
+//! complete; its status, result and (for incremental exports) the new
+//! cursor are committed in one transaction after that. A crash anywhere
+//! before the commit leaves the job `running`, which the next start turns
+//! back into `queued`: the rerun reads the same cursor and the same fixed
+//! time bounds, so it produces the same export.
+
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+use hearth_api::{ComplianceJob, JobKind, JobProgress, JobStatus};
+use hearth_core::{Error, Id, Result, new_id, now_millis};
+use hearth_store::compliance::{self as cstore, CursorRow, JobRow};
+
+use super::convert;
+use crate::auth::Auth;
+use crate::services::audit;
+use crate::state::Ctx;
+
+/// How often an idle runner looks for work it was not woken for.
+const IDLE_POLL: Duration = Duration::from_secs(5);
+/// How often a running job saves its progress and checks for cancellation.
+const CHECKPOINT: Duration = Duration::from_millis(500);
+
+/// What a finished job leaves behind.
+pub struct Finished {
+    pub result: serde_json::Value,
+    /// `(download name, path)` of the archive.
+    pub file: Option<(String, std::path::PathBuf)>,
+    /// The incremental export cursor to store with the result.
+    pub cursor: Option<CursorRow>,
+    pub audit_action: &'static str,
+}
+
+/// A job ended early because someone cancelled it.
+pub const CANCELLED: &str = "job cancelled";
+
+/// Progress reporting and cancellation, shared by the job kinds.
+pub struct Checkpoint<'a> {
+    ctx: &'a Ctx,
+    id: String,
+    last: Instant,
+    pub progress: JobProgress,
+}
+
+impl<'a> Checkpoint<'a> {
+    fn new(ctx: &'a Ctx, id: &str) -> Self {
+        Checkpoint {
+            ctx,
+            id: id.to_string(),
+            last: Instant::now(),
+            progress: JobProgress::default(),
+        }
+    }
+
+    /// Saves progress at most every [`CHECKPOINT`]; errors with [`CANCELLED`]
+    /// once the job was asked to stop.
+    pub fn tick(&mut self) -> Result<()> {
+        if self.last.elapsed() < CHECKPOINT {
+            return Ok(());
+        }
+        self.flush()
+    }
+
+    pub fn flush(&mut self) -> Result<()> {
+        self.last = Instant::now();
+        let progress = serde_json::to_string(&self.progress).unwrap_or_default();
+        let status = self.ctx.store.read(|c| {
+            cstore::set_job_progress(c, &self.id, &progress)?;
+            Ok(cstore::job(c, &self.id)?.map(|j| j.status))
+        })?;
+        if status.as_deref() == Some(JobStatus::Cancelling.as_str()) {
+            return Err(Error::Conflict(CANCELLED.into()));
+        }
+        Ok(())
+    }
+}
+
+/// Queues a job and wakes the runner.
+pub fn enqueue(
+    ctx: &Ctx,
+    by: Option<&Auth>,
+    kind: JobKind,
+    params: serde_json::Value,
+    scheduled: bool,
+) -> Result<ComplianceJob> {
+    let row = JobRow {
+        id: new_id().to_string(),
+        kind: kind.as_str().into(),
+        status: JobStatus::Queued.as_str().into(),
+        params: params.to_string(),
+        progress: serde_json::to_string(&JobProgress::default()).unwrap_or_default(),
+        result: None,
+        error: None,
+        attempts: 0,
+        scheduled,
+        created_by: by.map(|a| a.user.id.clone()),
+        created_at: now_millis(),
+        started_at: None,
+        finished_at: None,
+        file_name: None,
+        file_size: None,
+        file_sha256: None,
+    };
+    ctx.store.write(|tx| {
+        cstore::insert_job(tx.conn, &row)?;
+        audit::record(
+            tx,
+            by.map(Auth::user_id),
+            &format!("compliance.{}.start", row.kind),
+            "compliance_job",
+            Some(row.id.clone()),
+            serde_json::json!({ "params": params, "scheduled": scheduled }),
+        )
+    })?;
+    ctx.compliance.wake.notify_one();
+    Ok(convert::job_to_api(&row))
+}
+
+pub fn get(ctx: &Ctx, auth: &Auth, id: Id) -> Result<ComplianceJob> {
+    super::require_manage(auth)?;
+    let row = ctx
+        .store
+        .read(|c| Ok(cstore::job(c, &id.to_string())?))?
+        .ok_or(Error::NotFound("job"))?;
+    Ok(convert::job_to_api(&row))
+}
+
+pub fn list(
+    ctx: &Ctx,
+    auth: &Auth,
+    kind: Option<JobKind>,
+    limit: u32,
+) -> Result<Vec<ComplianceJob>> {
+    super::require_manage(auth)?;
+    let rows = ctx.store.read(|c| {
+        Ok(cstore::jobs(
+            c,
+            kind.map(JobKind::as_str),
+            i64::from(limit.clamp(1, 500)),
+        )?)
+    })?;
+    Ok(rows.iter().map(convert::job_to_api).collect())
+}
+
+/// Cancels a queued job at once, a running one at its next checkpoint.
+pub fn cancel(ctx: &Ctx, auth: &Auth, id: Id) -> Result<ComplianceJob> {
+    super::require_manage(auth)?;
+    let id = id.to_string();
+    let row = ctx.store.write(|tx| {
+        let done = cstore::transition_job(tx.conn, &id, "queued", "cancelled")?
+            || cstore::transition_job(tx.conn, &id, "running", "cancelling")?;
+        let row = cstore::job(tx.conn, &id)?.ok_or(Error::NotFound("job"))?;
+        if !done {
+            return Err(Error::conflict(format!(
+                "the job is already {}",
+                row.status
+            )));
+        }
+        audit::record(
+            tx,
+            Some(auth.user_id()),
+            &format!("compliance.{}.cancel", row.kind),
+            "compliance_job",
+            Some(row.id.clone()),
+            serde_json::json!({}),
+        )?;
+        Ok(row)
+    })?;
+    Ok(convert::job_to_api(&row))
+}
+
+/// Turns jobs a previous process left running back into queued ones and
+/// removes their partial files. Called once at start, before the runner.
+pub fn recover(ctx: &Ctx) -> Result<u64> {
+    let dir = ctx.config.exports_dir();
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for e in entries.flatten() {
+            if e.path().extension().is_some_and(|x| x == "part") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    ctx.store.write(|tx| {
+        let mut n = 0;
+        while let Some(j) = cstore::oldest_with_status(tx.conn, "running")? {
+            cstore::transition_job(tx.conn, &j.id, "running", "queued")?;
+            n += 1;
+        }
+        while let Some(j) = cstore::oldest_with_status(tx.conn, "cancelling")? {
+            cstore::transition_job(tx.conn, &j.id, "cancelling", "cancelled")?;
+        }
+        Ok(n)
+    })
+}
+
+/// Starts the runner; it stops once the server's context is dropped.
+pub fn spawn(ctx: &Arc<Ctx>) {
+    let weak: Weak<Ctx> = Arc::downgrade(ctx);
+    let wake = ctx.compliance.wake.clone();
+    tokio::spawn(async move {
+        loop {
+            let notified = wake.notified();
+            let Some(ctx) = weak.upgrade() else { return };
+            let ran = tokio::task::spawn_blocking(move || run_next(&ctx)).await;
+            match ran {
+                Ok(Ok(true)) => continue,
+                Ok(Ok(false)) => {}
+                Ok(Err(e)) => tracing::error!(error = %e, "compliance job runner"),
+                Err(e) => tracing::error!(error = %e, "compliance job runner panicked"),
+            }
+            tokio::select! {
+                _ = notified => {}
+                _ = tokio::time::sleep(IDLE_POLL) => {}
+            }
+        }
+    });
+}
+
+/// Runs the oldest queued job, if any. Returns whether there was one.
+fn run_next(ctx: &Ctx) -> Result<bool> {
+    let Some(mut row) = ctx
+        .store
+        .read(|c| Ok(cstore::oldest_with_status(c, "queued")?))?
+    else {
+        return Ok(false);
+    };
+    let claimed = ctx.store.write(|tx| {
+        if !cstore::transition_job(tx.conn, &row.id, "queued", "running")? {
+            return Ok(false);
+        }
+        row.status = "running".into();
+        row.attempts += 1;
+        row.started_at = Some(now_millis());
+        row.error = None;
+        cstore::save_job(tx.conn, &row)?;
+        Ok(true)
+    })?;
+    if !claimed {
+        return Ok(true);
+    }
+    tracing::info!(job = %row.id, kind = %row.kind, attempt = row.attempts, "compliance job started");
+    let mut cp = Checkpoint::new(ctx, &row.id);
+    let outcome = match JobKind::parse(&row.kind) {
+        Some(JobKind::Export) => super::export::run(ctx, &row, &mut cp),
+        Some(JobKind::UserExport) => super::dsr::run_user_export(ctx, &row, &mut cp),
+        Some(JobKind::Purge) => super::purge::run_job(ctx, &row, &mut cp),
+        None => Err(Error::internal(format!("unknown job kind {}", row.kind))),
+    };
+    let progress = serde_json::to_string(&cp.progress).unwrap_or_default();
+    finish(ctx, row, outcome, progress)?;
+    Ok(true)
+}
+
+fn finish(ctx: &Ctx, mut row: JobRow, outcome: Result<Finished>, progress: String) -> Result<()> {
+    row.progress = progress;
+    row.finished_at = Some(now_millis());
+    match outcome {
+        Ok(done) => {
+            if let Some((name, path)) = &done.file {
+                let (size, sha) = file_digest(path)?;
+                row.file_name = Some(name.clone());
+                row.file_size = Some(i64::try_from(size).unwrap_or(i64::MAX));
+                row.file_sha256 = Some(sha);
+            }
+            row.status = JobStatus::Succeeded.as_str().into();
+            row.result = Some(done.result.to_string());
+            let details = serde_json::json!({
+                "result": done.result,
+                "file_sha256": row.file_sha256,
+            });
+            ctx.store.write(|tx| {
+                cstore::save_job(tx.conn, &row)?;
+                if let Some(c) = &done.cursor {
+                    cstore::put_cursor(tx.conn, c)?;
+                }
+                audit::record(
+                    tx,
+                    row.created_by.as_deref().map(hearth_store::parse_id),
+                    done.audit_action,
+                    "compliance_job",
+                    Some(row.id.clone()),
+                    details,
+                )
+            })?;
+            tracing::info!(job = %row.id, "compliance job succeeded");
+        }
+        Err(e) => {
+            let cancelled = matches!(&e, Error::Conflict(m) if m == CANCELLED);
+            row.status = if cancelled {
+                JobStatus::Cancelled
+            } else {
+                JobStatus::Failed
+            }
+            .as_str()
+            .into();
+            row.error = Some(if cancelled {
+                CANCELLED.to_string()
+            } else {
+                e.to_string()
+            });
+            let _ = std::fs::remove_file(part_path(ctx, &row.id));
+            if !cancelled {
+                tracing::error!(job = %row.id, error = %e, "compliance job failed");
+            }
+            ctx.store.write(|tx| {
+                cstore::save_job(tx.conn, &row)?;
+                audit::record(
+                    tx,
+                    None,
+                    &format!("compliance.{}.{}", row.kind, row.status),
+                    "compliance_job",
+                    Some(row.id.clone()),
+                    serde_json::json!({ "error": row.error }),
+                )
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Where a job writes while it runs.
+pub fn part_path(ctx: &Ctx, id: &str) -> std::path::PathBuf {
+    ctx.config.exports_dir().join(format!("{id}.zip.part"))
+}
+
+/// Where a finished job's archive lives.
+pub fn final_path(ctx: &Ctx, id: &str) -> std::path::PathBuf {
+    ctx.config.exports_dir().join(format!("{id}.zip"))
+}
+
+fn file_digest(path: &std::path::Path) -> Result<(u64, String)> {
+    use sha2::Digest;
+    let mut f = std::fs::File::open(path).map_err(|e| Error::internal(format!("{e}")))?;
+    let mut h = sha2::Sha256::new();
+    let n = std::io::copy(&mut f, &mut h).map_err(|e| Error::internal(format!("{e}")))?;
+    Ok((n, hex::encode(h.finalize())))
+}
+
+/// The archive of a succeeded job, for compliance officers only.
+pub fn download(ctx: &Ctx, auth: &Auth, id: Id) -> Result<(String, std::path::PathBuf)> {
+    super::require_content(auth)?;
+    let row = ctx.store.write(|tx| {
+        let row = cstore::job(tx.conn, &id.to_string())?.ok_or(Error::NotFound("job"))?;
+        if row.status != JobStatus::Succeeded.as_str() || row.file_name.is_none() {
+            return Err(Error::conflict("the job has no archive to download"));
+        }
+        audit::record(
+            tx,
+            Some(auth.user_id()),
+            "compliance.download",
+            "compliance_job",
+            Some(row.id.clone()),
+            serde_json::json!({ "file_sha256": row.file_sha256 }),
+        )?;
+        Ok(row)
+    })?;
+    let path = final_path(ctx, &row.id);
+    if !path.exists() {
+        return Err(Error::NotFound("export archive"));
+    }
+    Ok((row.file_name.unwrap_or_default(), path))
+}
