@@ -7,6 +7,7 @@ mod accounts;
 mod audit;
 mod bad_input;
 mod chat;
+mod compliance;
 mod files;
 mod ldap;
 mod mfa;
