@@ -8,6 +8,7 @@ mod audit;
 mod bad_input;
 mod chat;
 mod compliance;
+mod compliance_exports;
 mod files;
 mod ldap;
 mod mfa;
