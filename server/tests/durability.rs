@@ -4,74 +4,16 @@
 #[allow(dead_code)]
 #[path = "api/harness.rs"]
 mod harness;
+#[path = "api/process.rs"]
+mod process;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use harness::{Backend, PgDb};
 use hearth_api::{CreatePostRequest, CreateTeamRequest, SignupRequest};
 use hearth_client::Client;
-
-/// A `hearth serve` process and what it printed at start.
-struct Proc {
-    child: Child,
-    url: String,
-    setup_token: Option<String>,
-}
-
-fn spawn(dir: &std::path::Path, db_url: &str) -> Proc {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--workers",
-            "2",
-            "--data-dir",
-        ])
-        .arg(dir)
-        .env("HEARTH_DATABASE__URL", db_url)
-        .env("HEARTH_LIMITS__POSTS_PER_SECOND", "100000")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("hearth binary starts");
-    // A reader thread forwards stdout lines, so waiting never blocks on the pipe.
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let mut url = None;
-    while url.is_none() {
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("server starts within a minute");
-        url = line
-            .strip_prefix("Hearth is listening on ")
-            .and_then(|r| r.split_whitespace().next())
-            .map(str::to_string);
-    }
-    let mut setup_token = None;
-    if let Ok(line) = rx.recv_timeout(Duration::from_millis(500))
-        && line.starts_with("First start")
-    {
-        setup_token = rx
-            .recv_timeout(Duration::from_secs(5))
-            .ok()
-            .map(|l| l.trim().to_string());
-    }
-    Proc {
-        child,
-        url: url.expect("server printed its URL"),
-        setup_token,
-    }
-}
+use process::spawn;
 
 async fn acknowledged_posts_survive_sigkill(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
@@ -80,7 +22,7 @@ async fn acknowledged_posts_survive_sigkill(backend: Backend) {
         Some(db) => db.url(),
         None => format!("sqlite://{}", dir.path().join("hearth.db").display()),
     };
-    let mut p = spawn(dir.path(), &db_url);
+    let mut p = spawn(dir.path(), &db_url, &[]);
     let token = p
         .setup_token
         .clone()
@@ -150,7 +92,7 @@ async fn acknowledged_posts_survive_sigkill(backend: Backend) {
     let acked: Vec<_> = acked.lock().unwrap().clone();
     assert!(acked.len() >= target);
 
-    let mut p2 = spawn(dir.path(), &db_url);
+    let mut p2 = spawn(dir.path(), &db_url, &[]);
     assert!(
         p2.setup_token.is_none(),
         "accounts survived, so no new setup token"
