@@ -83,6 +83,44 @@ pub fn tick(ctx: &Ctx, now: i64) -> Result<()> {
             super::purge::start(ctx, None)?;
         }
     }
+    expire_archives(ctx, now)
+}
+
+/// Deletes archives older than `keep_exports_days`; the job stays on record
+/// with its hashes, only the download goes.
+fn expire_archives(ctx: &Ctx, now: i64) -> Result<()> {
+    let days = i64::from(ctx.config.compliance.keep_exports_days);
+    if days == 0 {
+        return Ok(());
+    }
+    let cutoff = now - days * DAY_MS;
+    let old: Vec<_> = ctx.store.read(|c| {
+        Ok(cstore::jobs(c, None, 500)?
+            .into_iter()
+            .filter(|j| j.file_name.is_some() && j.finished_at.is_some_and(|f| f < cutoff))
+            .collect())
+    })?;
+    for mut job in old {
+        let path = super::jobs::final_path(ctx, &job.id);
+        if let Err(e) = std::fs::remove_file(&path)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(job = %job.id, error = %e, "expired export archive not removed");
+            continue;
+        }
+        job.file_name = None;
+        ctx.store.write(|tx| {
+            cstore::save_job(tx.conn, &job)?;
+            crate::services::audit::record(
+                tx,
+                None,
+                "compliance.export.expired",
+                "compliance_job",
+                Some(job.id.clone()),
+                serde_json::json!({ "file_sha256": job.file_sha256 }),
+            )
+        })?;
+    }
     Ok(())
 }
 
