@@ -16,5 +16,6 @@ mod oidc;
 mod openapi;
 mod permissions;
 mod realtime;
+mod retention_props;
 mod search;
 mod webclient;
