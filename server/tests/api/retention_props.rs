@@ -59,7 +59,13 @@ fn days() -> impl Strategy<Value = Option<u32>> {
 }
 
 fn case() -> impl Strategy<Value = Case> {
-    let post = (0..CHANNELS, 0..USERS, 0i64..60, any::<bool>(), prop::bool::weighted(0.2))
+    let post = (
+        0..CHANNELS,
+        0..USERS,
+        0i64..60,
+        any::<bool>(),
+        prop::bool::weighted(0.2),
+    )
         .prop_map(|(channel, author, age_days, with_file, deleted)| PostSpec {
             channel,
             author,
@@ -79,13 +85,15 @@ fn case() -> impl Strategy<Value = Case> {
         prop::option::of((0i64..60, 0i64..60)),
         prop::bool::weighted(0.3),
     )
-        .prop_map(|(custodians, channels, context, range, released)| HoldSpec {
-            custodians,
-            channels,
-            context,
-            range: range.map(|(a, b)| (a.max(b), a.min(b))),
-            released,
-        });
+        .prop_map(
+            |(custodians, channels, context, range, released)| HoldSpec {
+                custodians,
+                channels,
+                context,
+                range: range.map(|(a, b)| (a.max(b), a.min(b))),
+                released,
+            },
+        );
     (
         prop::collection::vec(post, 1..25),
         prop::collection::vec(policy, 0..5),
@@ -101,13 +109,7 @@ fn case() -> impl Strategy<Value = Case> {
 /// The rules, read independently of the server's code.
 fn expected(case: &Case, p: &PostSpec) -> (bool, bool) {
     let pick = |f: fn(&PolicySpec) -> Option<u32>| {
-        let at = |level: usize| {
-            case.policies
-                .iter()
-                .filter(|x| x.level == level)
-                .next_back()
-                .and_then(f)
-        };
+        let at = |level: usize| case.policies.iter().rfind(|x| x.level == level).and_then(f);
         at(3 + p.channel)
             .or_else(|| at(1 + TEAM_OF[p.channel]))
             .or_else(|| at(0))
@@ -146,10 +148,20 @@ async fn setup(s: &TestServer) -> World {
         }
         teams.push(team.id);
     }
-    World { admin, users, teams }
+    World {
+        admin,
+        users,
+        teams,
+    }
 }
 
-fn insert_file(s: &TestServer, channel: uuid::Uuid, post: uuid::Uuid, uploader: uuid::Uuid, at: i64) -> (uuid::Uuid, String) {
+fn insert_file(
+    s: &TestServer,
+    channel: uuid::Uuid,
+    post: uuid::Uuid,
+    uploader: uuid::Uuid,
+    at: i64,
+) -> (uuid::Uuid, String) {
     let ctx = &s.server.as_ref().unwrap().ctx;
     let bytes = format!("attachment of {post}").into_bytes();
     let sha = ctx.files.put(&bytes).unwrap();
@@ -187,7 +199,7 @@ fn set_deleted(s: &TestServer, post: uuid::Uuid, at: i64) {
             diesel::update(posts::table.find(post.to_string()))
                 .set(posts::deleted_at.eq(Some(at)))
                 .execute(tx.conn)
-                .map_err(|e| hearth_core::Error::internal(e))?;
+                .map_err(hearth_core::Error::internal)?;
             Ok(())
         })
         .unwrap();
@@ -205,10 +217,10 @@ async fn check(s: &TestServer, w: &World, n: usize, case: &Case) -> Result<(), T
     let admin = &w.admin;
     // Fresh channels per case; policies and holds from earlier cases go.
     let mut channels = Vec::new();
-    for c in 0..CHANNELS {
+    for (c, team) in TEAM_OF.iter().enumerate() {
         let ch = admin
             .create_channel(&CreateChannelRequest {
-                team_id: w.teams[TEAM_OF[c]],
+                team_id: w.teams[*team],
                 kind: ChannelKind::Public,
                 name: format!("case{n}-c{c}"),
                 display_name: format!("case {n} channel {c}"),
@@ -230,7 +242,13 @@ async fn check(s: &TestServer, w: &World, n: usize, case: &Case) -> Result<(), T
     for (i, p) in case.posts.iter().enumerate() {
         // Half a day past whole days keeps every post clear of a cutoff.
         let at = t - p.age_days * DAY - DAY / 2 + i as i64;
-        let id = insert_post(s, channels[p.channel], w.users[p.author], &format!("case {n} post {i}"), at);
+        let id = insert_post(
+            s,
+            channels[p.channel],
+            w.users[p.author],
+            &format!("case {n} post {i}"),
+            at,
+        );
         let file = p
             .with_file
             .then(|| insert_file(s, channels[p.channel], id, w.users[p.author], at));
