@@ -31,6 +31,8 @@ pub struct ComplianceConfig {
     pub late_commit_margin_secs: u64,
     /// Keep finished export archives for this many days (0 keeps them).
     pub keep_exports_days: u32,
+    /// Seconds between checks whether a daily run is due.
+    pub schedule_check_secs: u64,
 }
 
 impl Default for ComplianceConfig {
@@ -46,6 +48,7 @@ impl Default for ComplianceConfig {
             export_page_pause_ms: 0,
             late_commit_margin_secs: 300,
             keep_exports_days: 30,
+            schedule_check_secs: 30,
         }
     }
 }
@@ -77,6 +80,9 @@ impl ComplianceConfig {
         }
         if self.purge_batch_size == 0 || self.purge_batch_size > 10_000 {
             return Err("compliance.purge_batch_size: must be 1 to 10000".into());
+        }
+        if self.schedule_check_secs == 0 {
+            return Err("compliance.schedule_check_secs: must be at least 1".into());
         }
         if self.export_batch_size == 0 || self.export_batch_size > 100_000 {
             return Err("compliance.export_batch_size: must be 1 to 100000".into());

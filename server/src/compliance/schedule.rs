@@ -12,12 +12,12 @@ use hearth_store::compliance as cstore;
 use super::config::parse_time_of_day;
 use crate::state::Ctx;
 
-const TICK: Duration = Duration::from_secs(30);
 const DAY_MS: i64 = 86_400_000;
 
 /// Starts the scheduler; it stops once the server's context is dropped.
 pub fn spawn(ctx: &Arc<Ctx>) {
     let weak: Weak<Ctx> = Arc::downgrade(ctx);
+    let every = Duration::from_secs(ctx.config.compliance.schedule_check_secs.max(1));
     tokio::spawn(async move {
         loop {
             {
@@ -29,7 +29,7 @@ pub fn spawn(ctx: &Arc<Ctx>) {
                     Ok(Ok(())) => {}
                 }
             }
-            tokio::time::sleep(TICK).await;
+            tokio::time::sleep(every).await;
         }
     });
 }

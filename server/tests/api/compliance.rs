@@ -19,6 +19,28 @@ both_backends!(
     holds_validate_and_report_what_they_cover,
 );
 
+/// The schedule is driven by hand here; the background check waits an hour.
+mod the_daily_schedule_queues_each_run_once_a_day {
+    use crate::harness::{Backend, TestServer};
+    fn slow(c: &mut hearth_server::Config) {
+        c.compliance.schedule_check_secs = 3600;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::the_daily_schedule_queues_each_run_once_a_day(
+            TestServer::boot_with(Backend::Sqlite, slow).await,
+        )
+        .await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::the_daily_schedule_queues_each_run_once_a_day(
+            TestServer::boot_with(Backend::Postgres, slow).await,
+        )
+        .await;
+    }
+}
+
 pub const DAY: i64 = 86_400_000;
 
 pub fn now() -> i64 {
@@ -383,4 +405,53 @@ async fn holds_validate_and_report_what_they_cover(s: TestServer) {
     assert_eq!(admin.legal_holds(false).await.unwrap().len(), 1);
     let e = admin.release_legal_hold(h.id).await.unwrap_err();
     assert_eq!(e.code(), Some(ErrorCode::Conflict));
+}
+
+async fn the_daily_schedule_queues_each_run_once_a_day(s: TestServer) {
+    let (admin, _) = s.admin().await;
+    let ctx = s.server.as_ref().unwrap().ctx.clone();
+    let tick = |at: i64| {
+        let ctx = ctx.clone();
+        async move {
+            tokio::task::spawn_blocking(move || hearth_server::compliance::schedule::tick(&ctx, at))
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    // The test server runs no daily export and has no policy: nothing is due.
+    tick(now()).await;
+    assert!(admin.compliance_jobs(None, None).await.unwrap().is_empty());
+    admin
+        .set_retention(&RetentionPolicy {
+            scope: RetentionScope::Global,
+            scope_id: None,
+            messages_days: Some(90),
+            files_days: None,
+            updated_at: None,
+        })
+        .await
+        .unwrap();
+    // Purges run at 02:00 UTC: a day's first tick after that queues one.
+    let midnight = now().div_euclid(DAY) * DAY;
+    tick(midnight + 60_000).await;
+    let jobs = admin
+        .compliance_jobs(Some(hearth_api::JobKind::Purge), None)
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), 1, "the previous day's run was still due");
+    wait_job(&admin, jobs[0].id).await;
+    tick(midnight + 90_000).await;
+    assert_eq!(
+        admin.compliance_jobs(None, None).await.unwrap().len(),
+        1,
+        "not twice for one day"
+    );
+    tick(midnight + 3 * 3_600_000).await;
+    let jobs = admin
+        .compliance_jobs(Some(hearth_api::JobKind::Purge), None)
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), 2, "today's run after 02:00");
+    assert!(jobs.iter().all(|j| j.scheduled && j.created_by.is_none()));
 }
