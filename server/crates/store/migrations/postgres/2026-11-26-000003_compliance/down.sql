@@ -1,3 +1,4 @@
+DROP INDEX saved_posts_post;
 DROP INDEX posts_deleted;
 DROP INDEX posts_created;
 DROP INDEX post_history_replaced;

@@ -89,3 +89,5 @@ CREATE INDEX post_history_replaced ON post_history(replaced_at, id);
 -- Exports and purges walk posts in creation order; deletions by their time.
 CREATE INDEX posts_created ON posts(created_at, id);
 CREATE INDEX posts_deleted ON posts(deleted_at, id);
+-- Purges remove saved flags by post.
+CREATE INDEX saved_posts_post ON saved_posts(post_id);
