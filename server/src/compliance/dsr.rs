@@ -2,7 +2,6 @@
 //! anonymisation of a departed user that keeps what legal holds cover.
 
 use std::collections::HashMap;
-use std::io::BufWriter;
 
 use hearth_api::{AnonymiseOutcome, ComplianceJob, JobKind};
 use hearth_compliance::dsr::{anonymise as plan_anonymise, user_export};
@@ -138,10 +137,7 @@ pub fn run_user_export(ctx: &Ctx, job: &JobRow, cp: &mut Checkpoint) -> Result<F
         buf: Vec::new().into_iter(),
         done: false,
     };
-    std::fs::create_dir_all(ctx.config.exports_dir())
-        .map_err(|e| Error::internal(format!("{e}")))?;
-    let part = jobs::part_path(ctx, &job.id);
-    let file = std::fs::File::create(&part).map_err(|e| Error::internal(format!("{e}")))?;
+    let out = jobs::create_part(ctx, &job.id)?;
     let outcome = user_export(
         &user,
         &directory,
@@ -149,20 +145,12 @@ pub fn run_user_export(ctx: &Ctx, job: &JobRow, cp: &mut Checkpoint) -> Result<F
         posts,
         job.created_at,
         ctx.config.compliance.export_batch_size,
-        BufWriter::new(file),
+        out,
     )
     .map_err(|e| Error::internal(format!("user export: {e}")))?;
     cp.progress.done = outcome.posts;
     cp.progress.written = outcome.posts;
-    let file = outcome
-        .writer
-        .into_inner()
-        .map_err(|e| Error::internal(format!("flushing the export: {e}")))?;
-    file.sync_all()
-        .map_err(|e| Error::internal(format!("{e}")))?;
-    drop(file);
-    let path = jobs::final_path(ctx, &job.id);
-    std::fs::rename(&part, &path).map_err(|e| Error::internal(format!("{e}")))?;
+    let path = jobs::seal(ctx, &job.id, outcome.writer)?;
     Ok(Finished {
         result: serde_json::json!({
             "user_id": user_id,

@@ -55,6 +55,18 @@ fn check(ctx: &Ctx, req: &LegalHoldRequest) -> Result<(String, String)> {
     Ok((name, description))
 }
 
+/// What the audit log records of a hold's definition.
+fn details(name: &str, req: &LegalHoldRequest) -> serde_json::Value {
+    serde_json::json!({
+        "name": name,
+        "custodians": req.custodians,
+        "channels": req.channels,
+        "include_channel_context": req.include_channel_context,
+        "start_at": req.start_at,
+        "end_at": req.end_at,
+    })
+}
+
 fn covered(ctx: &Ctx, row: &HoldRow) -> Result<u64> {
     let hold = convert::hold(row);
     let n = ctx.store.read(|c| {
@@ -99,14 +111,7 @@ pub fn create(ctx: &Ctx, auth: &Auth, req: LegalHoldRequest) -> Result<LegalHold
             "compliance.hold.create",
             "legal_hold",
             Some(row.id.clone()),
-            serde_json::json!({
-                "name": row.name,
-                "custodians": req.custodians,
-                "channels": req.channels,
-                "include_channel_context": req.include_channel_context,
-                "start_at": req.start_at,
-                "end_at": req.end_at,
-            }),
+            details(&row.name, &req),
         )?;
         Ok(row)
     })?;
@@ -144,14 +149,7 @@ pub fn update(ctx: &Ctx, auth: &Auth, id: Id, req: LegalHoldRequest) -> Result<L
             "compliance.hold.update",
             "legal_hold",
             Some(row.id.clone()),
-            serde_json::json!({
-                "name": row.name,
-                "custodians": req.custodians,
-                "channels": req.channels,
-                "include_channel_context": req.include_channel_context,
-                "start_at": req.start_at,
-                "end_at": req.end_at,
-            }),
+            details(&row.name, &req),
         )?;
         Ok(row)
     })?;

@@ -331,6 +331,33 @@ pub fn final_path(ctx: &Ctx, id: &str) -> std::path::PathBuf {
     ctx.config.exports_dir().join(format!("{id}.zip"))
 }
 
+/// Makes a finished archive durable and moves it to its final name; until
+/// then a crash leaves only a `.part` file, which the next start removes.
+pub fn seal(
+    ctx: &Ctx,
+    id: &str,
+    writer: std::io::BufWriter<std::fs::File>,
+) -> Result<std::path::PathBuf> {
+    let file = writer
+        .into_inner()
+        .map_err(|e| Error::internal(format!("flushing the export: {e}")))?;
+    file.sync_all()
+        .map_err(|e| Error::internal(format!("{e}")))?;
+    drop(file);
+    let path = final_path(ctx, id);
+    std::fs::rename(part_path(ctx, id), &path).map_err(|e| Error::internal(format!("{e}")))?;
+    Ok(path)
+}
+
+/// Creates the `.part` file a job writes its archive to.
+pub fn create_part(ctx: &Ctx, id: &str) -> Result<std::io::BufWriter<std::fs::File>> {
+    std::fs::create_dir_all(ctx.config.exports_dir())
+        .map_err(|e| Error::internal(format!("{e}")))?;
+    let file =
+        std::fs::File::create(part_path(ctx, id)).map_err(|e| Error::internal(format!("{e}")))?;
+    Ok(std::io::BufWriter::new(file))
+}
+
 fn file_digest(path: &std::path::Path) -> Result<(u64, String)> {
     use sha2::Digest;
     let mut f = std::fs::File::open(path).map_err(|e| Error::internal(format!("{e}")))?;

@@ -235,14 +235,23 @@ fn versions(p: &PostRow, hist: &[PostHistoryRow]) -> Vec<PostVersion> {
         .collect()
 }
 
+/// Files and stored versions of a page of posts.
+type PageContext = (
+    HashMap<String, Vec<FileRow>>,
+    HashMap<String, Vec<PostHistoryRow>>,
+);
+
+fn page_context(c: &mut Conn, ids: &[String]) -> Result<PageContext> {
+    Ok((files_by_post(c, ids)?, history_by_post(c, ids)?))
+}
+
 fn created(
     c: &mut Conn,
     rows: &[PostRow],
     team_of: &HashMap<String, Option<String>>,
 ) -> Result<Vec<Record>> {
     let ids: Vec<String> = rows.iter().map(|p| p.id.clone()).collect();
-    let files = files_by_post(c, &ids)?;
-    let hist = history_by_post(c, &ids)?;
+    let (files, hist) = page_context(c, &ids)?;
     Ok(rows
         .iter()
         .map(|p| {
@@ -268,8 +277,7 @@ fn deleted(
     team_of: &HashMap<String, Option<String>>,
 ) -> Result<Vec<Record>> {
     let ids: Vec<String> = rows.iter().map(|p| p.id.clone()).collect();
-    let files = files_by_post(c, &ids)?;
-    let hist = history_by_post(c, &ids)?;
+    let (files, hist) = page_context(c, &ids)?;
     Ok(rows
         .iter()
         .map(|p| {
@@ -296,8 +304,7 @@ fn edited(
         .into_iter()
         .map(|p| (p.id.clone(), p))
         .collect();
-    let files = files_by_post(c, &ids)?;
-    let hist = history_by_post(c, &ids)?;
+    let (files, hist) = page_context(c, &ids)?;
     let mut out = Vec::with_capacity(rows.len());
     for h in rows {
         let Some(p) = posts.get(&h.post_id) else {
