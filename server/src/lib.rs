@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod routes;
 pub mod search;
 pub mod services;
+pub mod settings;
 pub mod signin;
 pub mod state;
 pub(crate) mod telemetry;
@@ -149,13 +150,14 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
             config.limits.logins_per_minute,
             config.limits.posts_per_second,
         ),
-        config,
+        settings: settings::Settings::new(config),
         store,
         hub,
         files,
         metrics,
         dummy_hash,
         search,
+        started_at: hearth_core::now_millis(),
         passwords: state::PasswordGate::new(
             std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -171,7 +173,7 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
 
     signin::directory::spawn_scheduler(&ctx);
 
-    let addr = ctx.config.listen_addr()?;
+    let addr = ctx.config().listen_addr()?;
     let listener = TcpListener::bind(addr).map_err(|source| StartError::Listen {
         addr: addr.to_string(),
         source,
@@ -181,8 +183,8 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
         source,
     })?;
     let data = web::Data::from(ctx.clone());
-    let json_limit = ctx.config.limits.max_json_bytes;
-    let grace = ctx.config.server.shutdown_grace_secs;
+    let json_limit = ctx.config().limits.max_json_bytes;
+    let grace = ctx.config().server.shutdown_grace_secs;
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())

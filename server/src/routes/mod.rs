@@ -8,6 +8,7 @@ pub mod posts;
 pub mod search;
 pub mod signin;
 pub mod system;
+pub mod system_admin;
 pub mod teams;
 pub mod users;
 pub mod ws;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(channels::configure)
             .configure(search::configure)
             .configure(audit::configure)
+            .configure(system_admin::configure)
             .configure(posts::configure)
             .configure(files::configure)
             .configure(ws::configure)

@@ -15,4 +15,5 @@ mod openapi;
 mod permissions;
 mod realtime;
 mod search;
+mod system_admin;
 mod webclient;
