@@ -235,7 +235,8 @@ pub async fn patch(
     }
     let path = s.target();
     let text = if path.exists() {
-        std::fs::read_to_string(&path)
+        tokio::fs::read_to_string(&path)
+            .await
             .map_err(|e| Error::internal(format!("cannot read {}: {e}", path.display())))?
     } else {
         let locked: Vec<String> = env.iter().chain(cli.iter()).cloned().collect();
@@ -255,7 +256,10 @@ pub async fn patch(
     next.validate().map_err(invalid)?;
     let before = json(&s.saved());
     let staged = stage(&ctx, next).await?;
-    file::write_atomic(&path, &new_text)
+    let target = path.clone();
+    tokio::task::spawn_blocking(move || file::write_atomic(&target, &new_text))
+        .await
+        .map_err(Error::internal)?
         .map_err(|e| Error::internal(format!("cannot write {}: {e}", path.display())))?;
     *s.file.lock().unwrap_or_else(|p| p.into_inner()) = Some(path.clone());
     let changed = keys::changed_keys(&before, &json(&staged.saved));
@@ -271,7 +275,11 @@ pub async fn reload(ctx: Arc<Ctx>, actor: Id) -> std::result::Result<ConfigView,
     let _one = s.edit.lock().await;
     let path = s.file().or_else(|| Some(s.target()).filter(|p| p.exists()));
     let cli = s.running().origin.cli.clone();
-    let mut next = Config::load(path.as_deref()).map_err(invalid)?;
+    let file = path.clone();
+    let mut next = tokio::task::spawn_blocking(move || Config::load(file.as_deref()))
+        .await
+        .map_err(Error::internal)?
+        .map_err(invalid)?;
     next.origin.cli = cli.clone();
     let next = with_values_from(&next, &cli, &s.running())?;
     next.validate().map_err(invalid)?;
