@@ -260,7 +260,13 @@ pub async fn patch(
     tokio::task::spawn_blocking(move || file::write_atomic(&target, &new_text))
         .await
         .map_err(Error::internal)?
-        .map_err(|e| Error::internal(format!("cannot write {}: {e}", path.display())))?;
+        .map_err(|e| {
+            // Said plainly (not a hidden internal error): the admin can fix permissions.
+            Error::Unavailable(format!(
+                "the configuration file {} cannot be written: {e}",
+                path.display()
+            ))
+        })?;
     *s.file.lock().unwrap_or_else(|p| p.into_inner()) = Some(path.clone());
     let changed = keys::changed_keys(&before, &json(&staged.saved));
     commit(&ctx, staged);

@@ -619,22 +619,29 @@ pub async fn test_user(
     Ok(wire)
 }
 
-/// Runs sync every `sync_interval_mins` until the server stops.
+/// Runs sync every `sync_interval_mins` until the server stops. The interval
+/// is read at start; whether LDAP is on is checked at every tick, so a
+/// directory enabled from the console is synced without a restart.
 pub fn spawn_scheduler(ctx: &Arc<Ctx>) {
     let interval = ctx.config().ldap.sync_interval_mins;
-    if ctx.signin.ldap.load().is_none() || interval == 0 {
+    if interval == 0 {
         return;
     }
     let weak = Arc::downgrade(ctx);
     let period = std::time::Duration::from_secs(interval * 60);
-    ctx.signin
-        .update_sync(|s| s.next_at = Some(now_millis() + interval as i64 * 60_000));
+    if ctx.signin.ldap.load().is_some() {
+        ctx.signin
+            .update_sync(|s| s.next_at = Some(now_millis() + interval as i64 * 60_000));
+    }
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(period).await;
             let Some(ctx) = weak.upgrade() else {
                 return;
             };
+            if ctx.signin.ldap.load().is_none() {
+                continue;
+            }
             if let Err(e) = run_sync(ctx, None).await {
                 tracing::warn!(error = %e, "scheduled LDAP sync failed");
             }
