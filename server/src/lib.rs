@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod routes;
 pub mod search;
 pub mod services;
+pub mod settings;
 pub mod signin;
 pub mod state;
 pub(crate) mod telemetry;
@@ -150,7 +151,7 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
             config.limits.logins_per_minute,
             config.limits.posts_per_second,
         ),
-        config,
+        settings: settings::Settings::new(config),
         store,
         hub,
         files,
@@ -158,6 +159,7 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
         dummy_hash,
         search,
         compliance: compliance::Compliance::default(),
+        started_at: hearth_core::now_millis(),
         passwords: state::PasswordGate::new(
             std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -186,7 +188,7 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
     compliance::jobs::spawn(&ctx);
     compliance::schedule::spawn(&ctx);
 
-    let addr = ctx.config.listen_addr()?;
+    let addr = ctx.config().listen_addr()?;
     let listener = TcpListener::bind(addr).map_err(|source| StartError::Listen {
         addr: addr.to_string(),
         source,
@@ -196,8 +198,8 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
         source,
     })?;
     let data = web::Data::from(ctx.clone());
-    let json_limit = ctx.config.limits.max_json_bytes;
-    let grace = ctx.config.server.shutdown_grace_secs;
+    let json_limit = ctx.config().limits.max_json_bytes;
+    let grace = ctx.config().server.shutdown_grace_secs;
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())

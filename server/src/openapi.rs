@@ -13,31 +13,36 @@
 use std::sync::OnceLock;
 
 use hearth_api::{
-    AddMemberRequest, AnonymiseOutcome, AnonymiseRequest, AuditLogEntry, AuditPage, AuditQuery,
-    AuditVerification, AuthProvider, AuthProviders, ChangePasswordRequest, Channel, ChannelCount,
-    ChannelKind, ChannelMember, ChannelPurgeReport, ChannelUnread, ClientFrame, ComplianceJob,
-    ComplianceSearchRequest, CreateChannelRequest, CreatePostRequest, CreateTeamRequest,
-    CreateTokenRequest, CreatedToken, CsrfTokenResponse, DirectChannelRequest, EditPostRequest,
-    ErrorBody, ErrorCode, ErrorDetail, Event, EventKind, ExportCursorState, ExportFormat,
-    ExportRequest, FileInfo, FileSearchResults, FollowRequest, HoldStatus, JobKind, JobProgress,
-    JobStatus, JoinTeamRequest, LdapCheckStep, LdapDiagnosis, LdapStatus, LdapSyncIssue,
-    LdapSyncReport, LdapTestUserRequest, LegalHold, LegalHoldRequest, LoginMfaEnrolRequest,
-    LoginMfaRequest, LoginOutcome, LoginRequest, LoginResponse, LogoutResponse, MemberRole,
-    MfaChallenge, MfaCodeRequest, MfaEnrolment, MfaLoginResponse, MfaStatus, NotifyLevel, Post,
-    PostPage, PostSearchResults, PostVersion, PostsQuery, Presence, PurgeReport, Reaction,
-    ReactionRequest, RecoveryCodes, RetentionPolicies, RetentionPolicy, RetentionScope, Role,
-    SearchMatch, SearchRequest, SearchSort, SearchStatus, ServerFrame, ServerInfo, Session,
-    SessionKind, SetActiveRequest, SetMemberRoleRequest, SetRoleRequest, SetStatusRequest,
-    SignupRequest, Team, TeamInvite, TeamMember, ThreadState, UpdateChannelRequest,
-    UpdateMembershipRequest, UpdateProfileRequest, UpdateTeamRequest, User, UserStatus,
+    AddMemberRequest, AdminSetPasswordRequest, AnonymiseOutcome, AnonymiseRequest, AuditLogEntry,
+    AuditPage, AuditQuery, AuditVerification, AuthProvider, AuthProviders, ChangePasswordRequest,
+    Channel, ChannelCount, ChannelKind, ChannelMember, ChannelPurgeReport, ChannelUnread,
+    ClientFrame, ComplianceJob, ComplianceSearchRequest, CreateChannelRequest, CreatePostRequest,
+    CreateTeamRequest, CreateTokenRequest, CreatedToken, CsrfTokenResponse, DirectChannelRequest,
+    EditPostRequest, ErrorBody, ErrorCode, ErrorDetail, Event, EventKind, ExportCursorState,
+    ExportFormat, ExportRequest, FileInfo, FileSearchResults, FollowRequest, HoldStatus, JobKind,
+    JobProgress, JobStatus, JoinTeamRequest, LdapCheckStep, LdapDiagnosis, LdapStatus,
+    LdapSyncIssue, LdapSyncReport, LdapTestUserRequest, LegalHold, LegalHoldRequest,
+    LoginMfaEnrolRequest, LoginMfaRequest, LoginOutcome, LoginRequest, LoginResponse,
+    LogoutResponse, MemberRole, MfaChallenge, MfaCodeRequest, MfaEnrolment, MfaLoginResponse,
+    MfaStatus, NotifyLevel, Post, PostPage, PostSearchResults, PostVersion, PostsQuery, Presence,
+    PurgeReport, Reaction, ReactionRequest, RecoveryCodes, RetentionPolicies, RetentionPolicy,
+    RetentionScope, Role, SearchMatch, SearchRequest, SearchSort, SearchStatus, ServerFrame,
+    ServerInfo, Session, SessionKind, SetActiveRequest, SetMemberRoleRequest, SetRoleRequest,
+    SetStatusRequest, SignupRequest, Team, TeamInvite, TeamMember, ThreadState,
+    UpdateChannelRequest, UpdateMembershipRequest, UpdateProfileRequest, UpdateTeamRequest, User,
+    UserStatus,
+};
+use hearth_api::{
+    ConfigValidation, ConfigView, DatabaseStatus, DayCount, PatchConfigRequest, PostStats,
+    SessionCounts, SystemStatus, UserCounts, ValidateConfigRequest,
 };
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
 
 use crate::auth::{CSRF_HEADER, SESSION_COOKIE};
 use crate::routes::{
-    audit, channels, compliance, compliance_jobs, files, posts, search, signin, system, teams,
-    users, ws,
+    audit, channels, compliance, compliance_jobs, files, posts, search, signin, system,
+    system_admin, teams, users, ws,
 };
 
 /// Security scheme: `Authorization: Bearer <token>` (login token or personal access token).
@@ -93,6 +98,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         users::set_role,
         users::set_active,
         users::revoke_all,
+        users::reset_password,
         // Enterprise sign-in: MFA, single sign-on, LDAP administration.
         signin::login_mfa,
         signin::login_mfa_enrol,
@@ -113,6 +119,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         // Teams.
         teams::create,
         teams::mine,
+        teams::all,
         teams::open,
         teams::join,
         teams::get_team,
@@ -197,6 +204,12 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         compliance_jobs::user_export,
         compliance_jobs::anonymise,
         compliance_jobs::delete_user,
+        // System administration.
+        system_admin::status,
+        system_admin::get_config,
+        system_admin::validate_config,
+        system_admin::patch_config,
+        system_admin::reload_config,
         // Realtime.
         ws::websocket,
     ),
@@ -225,6 +238,9 @@ pub const CSRF_SCHEME: &str = "csrf_token";
             LegalHoldRequest, HoldStatus, LegalHold, ExportFormat, ExportRequest, JobKind,
             JobStatus, JobProgress, ComplianceJob, ExportCursorState, ComplianceSearchRequest,
             AnonymiseRequest, AnonymiseOutcome, crate::routes::compliance::HoldExportRequest,
+            SystemStatus, DatabaseStatus, UserCounts, SessionCounts, PostStats, DayCount,
+            ConfigView, ValidateConfigRequest, ConfigValidation, PatchConfigRequest,
+            AdminSetPasswordRequest,
         ),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
@@ -242,6 +258,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         (name = "search", description = "Full-text search of posts and files within the caller's channels, and the index's administration."),
         (name = "admin", description = "Server administration: directory (LDAP) tests and sync, the audit log and its verification."),
         (name = "compliance", description = "Retention policies and purges, legal holds, exports (Actiance XML, GlobalRelay EML, CSV) with incremental cursors, audited search across all content, and data subject requests. System admins and compliance officers manage; only compliance officers download or search content."),
+        (name = "admin", description = "Server administration: system status, configuration, directory (LDAP) tests and sync, the audit log and its verification."),
         (name = "ws", description = "The WebSocket for live events (frames: `ServerFrame`, `ClientFrame`)."),
     )
 )]
@@ -296,7 +313,8 @@ pub struct FileUpload {
 }
 
 /// `invalid_input`: the body, the query string or a path parameter did not
-/// parse (malformed JSON, unknown field, bad id) or failed validation.
+/// parse (malformed JSON, unknown field, bad id) or failed validation;
+/// `invalid_config`: a configuration change does not validate.
 #[derive(ToResponse)]
 pub struct BadRequest(pub ErrorBody);
 
@@ -317,7 +335,8 @@ pub struct Forbidden(pub ErrorBody);
 #[derive(ToResponse)]
 pub struct NotFound(pub ErrorBody);
 
-/// `conflict`: a unique name, username or e-mail is already taken.
+/// `conflict`: a unique name, username or e-mail is already taken;
+/// `config_locked`: a configuration key is fixed by the environment or command line.
 #[derive(ToResponse)]
 pub struct Conflict(pub ErrorBody);
 

@@ -144,7 +144,7 @@ pub fn run_user_export(ctx: &Ctx, job: &JobRow, cp: &mut Checkpoint) -> Result<F
         &StoredFiles(&ctx.files),
         posts,
         job.created_at,
-        ctx.config.compliance.export_batch_size,
+        ctx.config().compliance.export_batch_size,
         out,
     )
     .map_err(|e| Error::internal(format!("user export: {e}")))?;

@@ -2,7 +2,7 @@
 //! the daily incremental run, driven by a persisted cursor per format.
 
 use std::collections::HashMap;
-use std::io::{BufWriter, Read};
+use std::io::Read;
 use std::ops::ControlFlow;
 use std::time::Duration;
 
@@ -107,7 +107,7 @@ fn queue_incremental(
     auth: Option<&Auth>,
     format: ExportFormat,
 ) -> Result<ComplianceJob> {
-    let margin = i64::try_from(ctx.config.compliance.late_commit_margin_secs).unwrap_or(0) * 1000;
+    let margin = i64::try_from(ctx.config().compliance.late_commit_margin_secs).unwrap_or(0) * 1000;
     let params = ExportParams {
         format,
         from: None,
@@ -174,7 +174,7 @@ pub fn run(ctx: &Ctx, job: &JobRow, cp: &mut Checkpoint) -> Result<Finished> {
     })?;
     let directory = convert::directory(&users, &channels);
     let mut options = ExportOptions::new(lib_format(params.format), job.created_at, &job.id);
-    options.batch_size = ctx.config.compliance.export_batch_size;
+    options.batch_size = ctx.config().compliance.export_batch_size;
     options.after = after.clone();
     options.scope = Scope {
         from: params.from,
@@ -194,20 +194,17 @@ pub fn run(ctx: &Ctx, job: &JobRow, cp: &mut Checkpoint) -> Result<Finished> {
         team_map(&channels),
         stream_from,
         params.until,
-        ctx.config.compliance.export_batch_size,
-        Duration::from_millis(ctx.config.compliance.export_page_pause_ms),
+        ctx.config().compliance.export_batch_size,
+        Duration::from_millis(ctx.config().compliance.export_page_pause_ms),
     );
-    std::fs::create_dir_all(ctx.config.exports_dir())
-        .map_err(|e| Error::internal(format!("{e}")))?;
-    let part = jobs::part_path(ctx, &job.id);
-    let file = std::fs::File::create(&part).map_err(|e| Error::internal(format!("{e}")))?;
+    let out = jobs::create_part(ctx, &job.id)?;
     let mut stop: Option<Error> = None;
     let outcome = cexport::export(
         &options,
         &directory,
         &StoredFiles(&ctx.files),
         records,
-        BufWriter::new(file),
+        out,
         &mut |p| {
             cp.progress.done = p.records_done;
             cp.progress.written = p.exported;
@@ -225,15 +222,7 @@ pub fn run(ctx: &Ctx, job: &JobRow, cp: &mut Checkpoint) -> Result<Finished> {
         (Err(e), None) => return Err(Error::internal(format!("export: {e}"))),
         (Ok(o), None) => o,
     };
-    let file = outcome
-        .writer
-        .into_inner()
-        .map_err(|e| Error::internal(format!("flushing the export: {e}")))?;
-    file.sync_all()
-        .map_err(|e| Error::internal(format!("{e}")))?;
-    drop(file);
-    let path = jobs::final_path(ctx, &job.id);
-    std::fs::rename(&part, &path).map_err(|e| Error::internal(format!("{e}")))?;
+    let path = jobs::seal(ctx, &job.id, outcome.writer)?;
     let cursor = match (&params.cursor, &outcome.cursor) {
         (Some(name), Some(c)) if Some(c) != after.as_ref() => Some(CursorRow {
             name: name.clone(),

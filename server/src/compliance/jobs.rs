@@ -175,7 +175,7 @@ pub fn cancel(ctx: &Ctx, auth: &Auth, id: Id) -> Result<ComplianceJob> {
 /// Turns jobs a previous process left running back into queued ones and
 /// removes their partial files. Called once at start, before the runner.
 pub fn recover(ctx: &Ctx) -> Result<u64> {
-    let dir = ctx.config.exports_dir();
+    let dir = ctx.config().exports_dir();
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for e in entries.flatten() {
             if e.path().extension().is_some_and(|x| x == "part") {
@@ -323,12 +323,12 @@ fn finish(ctx: &Ctx, mut row: JobRow, outcome: Result<Finished>, progress: Strin
 
 /// Where a job writes while it runs.
 pub fn part_path(ctx: &Ctx, id: &str) -> std::path::PathBuf {
-    ctx.config.exports_dir().join(format!("{id}.zip.part"))
+    ctx.config().exports_dir().join(format!("{id}.zip.part"))
 }
 
 /// Where a finished job's archive lives.
 pub fn final_path(ctx: &Ctx, id: &str) -> std::path::PathBuf {
-    ctx.config.exports_dir().join(format!("{id}.zip"))
+    ctx.config().exports_dir().join(format!("{id}.zip"))
 }
 
 /// Makes a finished archive durable and moves it to its final name; until
@@ -351,7 +351,7 @@ pub fn seal(
 
 /// Creates the `.part` file a job writes its archive to.
 pub fn create_part(ctx: &Ctx, id: &str) -> Result<std::io::BufWriter<std::fs::File>> {
-    std::fs::create_dir_all(ctx.config.exports_dir())
+    std::fs::create_dir_all(ctx.config().exports_dir())
         .map_err(|e| Error::internal(format!("{e}")))?;
     let file =
         std::fs::File::create(part_path(ctx, id)).map_err(|e| Error::internal(format!("{e}")))?;

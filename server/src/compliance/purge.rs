@@ -140,8 +140,8 @@ pub fn execute(
     };
     let before = now.saturating_sub(shortest);
     let team_of = super::export::team_map(&channels);
-    let batch_size = ctx.config.compliance.purge_batch_size;
-    let pause = Duration::from_millis(ctx.config.compliance.purge_batch_pause_ms);
+    let batch_size = ctx.config().compliance.purge_batch_size;
+    let pause = Duration::from_millis(ctx.config().compliance.purge_batch_pause_ms);
     let mut after: Option<cstore::Key> = None;
     loop {
         let (page, files) = ctx.store.read(|c| {

@@ -18,10 +18,10 @@ pub fn list(ctx: &Ctx, auth: &Auth) -> Result<RetentionPolicies> {
     Ok(RetentionPolicies {
         policies: rows.iter().map(convert::policy_to_api).collect(),
         purge_time: ctx
-            .config
+            .config()
             .compliance
             .purge_enabled
-            .then(|| ctx.config.compliance.purge_time.clone()),
+            .then(|| ctx.config().compliance.purge_time.clone()),
     })
 }
 

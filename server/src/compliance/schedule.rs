@@ -17,7 +17,7 @@ const DAY_MS: i64 = 86_400_000;
 /// Starts the scheduler; it stops once the server's context is dropped.
 pub fn spawn(ctx: &Arc<Ctx>) {
     let weak: Weak<Ctx> = Arc::downgrade(ctx);
-    let every = Duration::from_secs(ctx.config.compliance.schedule_check_secs.max(1));
+    let every = Duration::from_secs(ctx.config().compliance.schedule_check_secs.max(1));
     tokio::spawn(async move {
         loop {
             {
@@ -54,7 +54,7 @@ fn claim(ctx: &Ctx, key: &str, day: i64) -> Result<bool> {
 
 /// Queues whatever is due at `now`.
 pub fn tick(ctx: &Ctx, now: i64) -> Result<()> {
-    let cfg = &ctx.config.compliance;
+    let cfg = &ctx.config().compliance;
     if !cfg.daily_export_formats.is_empty()
         && let Some(day) = due_day(now, &cfg.daily_export_time)
     {
@@ -89,7 +89,7 @@ pub fn tick(ctx: &Ctx, now: i64) -> Result<()> {
 /// Deletes archives older than `keep_exports_days`; the job stays on record
 /// with its hashes, only the download goes.
 fn expire_archives(ctx: &Ctx, now: i64) -> Result<()> {
-    let days = i64::from(ctx.config.compliance.keep_exports_days);
+    let days = i64::from(ctx.config().compliance.keep_exports_days);
     if days == 0 {
         return Ok(());
     }

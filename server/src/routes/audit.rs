@@ -58,6 +58,8 @@ fn to_api(row: AuditRow) -> AuditLogEntry {
         ("limit" = Option<u32>, Query, description = "Entries per page, 1 to 1000 (default 100)"),
         ("action" = Option<String>, Query, description = "Only this action"),
         ("actor_id" = Option<uuid::Uuid>, Query, description = "Only this actor"),
+        ("since" = Option<i64>, Query, description = "Only entries at or after this time (UTC milliseconds)"),
+        ("until" = Option<i64>, Query, description = "Only entries before this time (UTC milliseconds)"),
     ),
     responses(
         (status = 200, description = "A page of entries", body = AuditPage),
@@ -90,6 +92,7 @@ async fn list(ctx: Ctx, auth: Auth, query: web::Query<AuditQuery>) -> ApiResult<
                     i64::from(limit),
                     q.action.as_deref(),
                     actor.as_deref(),
+                    (q.since, q.until),
                 )?)
             })?;
             let full = rows.len() == limit as usize;
@@ -147,6 +150,7 @@ async fn verify(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditExportQuery {
     /// `jsonl` (default: one entry per line, with its hashes) or `csv`.
@@ -217,17 +221,19 @@ async fn export(ctx: Ctx, auth: Auth, q: web::Query<AuditExportQuery>) -> ApiRes
             let mut after = 0i64;
             loop {
                 let rows = c.store.read(|conn| {
-                    Ok(hearth_store::audit::page(conn, after, VERIFY_BATCH, None, None)?)
+                    Ok(hearth_store::audit::page(
+                        conn,
+                        after,
+                        VERIFY_BATCH,
+                        None,
+                        None,
+                        (q.since, q.until),
+                    )?)
                 })?;
                 let Some(last) = rows.last() else { break };
                 after = last.seq;
                 let n = rows.len();
                 for row in rows {
-                    if q.since.is_some_and(|s| row.created_at < s)
-                        || q.until.is_some_and(|u| row.created_at >= u)
-                    {
-                        continue;
-                    }
                     let e = to_api(row);
                     if csv {
                         let fields = [

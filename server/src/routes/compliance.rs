@@ -82,6 +82,7 @@ async fn put_policy(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyQuery {
     pub scope: RetentionScope,
@@ -165,6 +166,7 @@ async fn run_purge(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HoldsQuery {
     /// Leave released holds out.

@@ -115,6 +115,7 @@ async fn cursors(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct JobsQuery {
     pub kind: Option<JobKind>,
@@ -379,6 +380,7 @@ async fn anonymise(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteUserQuery {
     /// Also delete the user's posts, except those a legal hold covers.

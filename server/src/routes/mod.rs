@@ -10,6 +10,7 @@ pub mod posts;
 pub mod search;
 pub mod signin;
 pub mod system;
+pub mod system_admin;
 pub mod teams;
 pub mod users;
 pub mod ws;
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(audit::configure)
             .configure(compliance::configure)
             .configure(compliance_jobs::configure)
+            .configure(system_admin::configure)
             .configure(posts::configure)
             .configure(files::configure)
             .configure(ws::configure)

@@ -18,4 +18,5 @@ mod permissions;
 mod realtime;
 mod retention_props;
 mod search;
+mod system_admin;
 mod webclient;

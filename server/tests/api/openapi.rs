@@ -14,12 +14,24 @@ use crate::harness::{Backend, TestServer};
 const ROUTE_FILES: &[(&str, &str)] = &[
     ("audit.rs", include_str!("../../src/routes/audit.rs")),
     ("channels.rs", include_str!("../../src/routes/channels.rs")),
+    (
+        "compliance.rs",
+        include_str!("../../src/routes/compliance.rs"),
+    ),
+    (
+        "compliance_jobs.rs",
+        include_str!("../../src/routes/compliance_jobs.rs"),
+    ),
     ("files.rs", include_str!("../../src/routes/files.rs")),
     ("mod.rs", include_str!("../../src/routes/mod.rs")),
     ("posts.rs", include_str!("../../src/routes/posts.rs")),
     ("search.rs", include_str!("../../src/routes/search.rs")),
     ("signin.rs", include_str!("../../src/routes/signin.rs")),
     ("system.rs", include_str!("../../src/routes/system.rs")),
+    (
+        "system_admin.rs",
+        include_str!("../../src/routes/system_admin.rs"),
+    ),
     ("teams.rs", include_str!("../../src/routes/teams.rs")),
     ("users.rs", include_str!("../../src/routes/users.rs")),
     ("ws.rs", include_str!("../../src/routes/ws.rs")),

@@ -43,6 +43,10 @@ pub struct AuditQuery {
     pub action: Option<String>,
     /// Only this actor.
     pub actor_id: Option<Uuid>,
+    /// Only entries at or after this time (UTC milliseconds).
+    pub since: Option<i64>,
+    /// Only entries before this time (UTC milliseconds).
+    pub until: Option<i64>,
 }
 
 /// A page of audit entries, oldest first.

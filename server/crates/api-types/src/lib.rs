@@ -2,6 +2,7 @@
 //! WebSocket frames and the closed set of error codes. Serde only, so the server,
 //! `hearthctl`, plugins and tests share one definition and cannot drift apart.
 
+pub mod admin;
 pub mod audit;
 pub mod compliance;
 pub mod error;
@@ -11,6 +12,7 @@ pub mod models;
 pub mod requests;
 pub mod search;
 
+pub use admin::*;
 pub use audit::*;
 pub use compliance::*;
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};

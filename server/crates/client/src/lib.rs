@@ -7,6 +7,7 @@
 //! [`Client::raw`] and [`Client::raw_body`] are the escape hatches for
 //! sending what the typed methods cannot (malformed or unknown input).
 
+mod admin;
 mod audit;
 mod channels;
 mod compliance;

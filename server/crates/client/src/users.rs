@@ -130,6 +130,17 @@ impl Client {
         self.json(rb).await
     }
 
+    /// `PUT /users/{id}/password`: a system admin sets a new password for a
+    /// local account; its sessions and tokens end.
+    pub async fn reset_password(&self, user_id: Uuid, new_password: &str) -> Result<()> {
+        let rb = self
+            .api(Method::PUT, &format!("/users/{user_id}/password"))
+            .json(&hearth_api::AdminSetPasswordRequest {
+                new_password: new_password.into(),
+            });
+        self.empty(rb).await
+    }
+
     /// `POST /users/{id}/sessions/revoke`: ends every session of a user.
     pub async fn revoke_all_sessions(&self, user_id: Uuid) -> Result<()> {
         let path = format!("/users/{user_id}/sessions/revoke");

@@ -101,6 +101,7 @@ pub fn page(
     limit: i64,
     action: Option<&str>,
     actor_id: Option<&str>,
+    window: (Option<i64>, Option<i64>),
 ) -> StoreResult<Vec<AuditRow>> {
     let mut q = audit_log::table
         .filter(audit_log::seq.gt(after))
@@ -111,6 +112,12 @@ pub fn page(
     }
     if let Some(a) = actor_id {
         q = q.filter(audit_log::actor_id.eq(a.to_string()));
+    }
+    if let Some(since) = window.0 {
+        q = q.filter(audit_log::created_at.ge(since));
+    }
+    if let Some(until) = window.1 {
+        q = q.filter(audit_log::created_at.lt(until));
     }
     Ok(q.order(audit_log::seq.asc()).limit(limit).load(conn)?)
 }
