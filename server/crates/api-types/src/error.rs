@@ -41,6 +41,8 @@ pub enum ErrorCode {
     FileTooLarge,
     /// The server is starting or shutting down.
     Unavailable,
+    /// An import found errors and wrote nothing; the answer's `report` says where.
+    ImportRejected,
     /// An unexpected fault; details are in the server log under the request id.
     Internal,
 }
@@ -65,6 +67,7 @@ impl ErrorCode {
             Self::RateLimited => "rate_limited",
             Self::FileTooLarge => "file_too_large",
             Self::Unavailable => "unavailable",
+            Self::ImportRejected => "import_rejected",
             Self::Internal => "internal",
         }
     }
