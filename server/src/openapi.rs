@@ -15,10 +15,11 @@ use std::sync::OnceLock;
 use hearth_api::{
     AddMemberRequest, AuditLogEntry, AuditPage, AuditQuery, AuditVerification, AuthProvider,
     AuthProviders, ChangePasswordRequest, Channel, ChannelCount, ChannelKind, ChannelMember,
-    ChannelUnread, ClientFrame, CreateChannelRequest, CreatePostRequest, CreateTeamRequest,
-    CreateTokenRequest, CreatedToken, CsrfTokenResponse, DirectChannelRequest, EditPostRequest,
-    ErrorBody, ErrorCode, ErrorDetail, Event, EventKind, FileInfo, FileSearchResults,
-    FollowRequest, JoinTeamRequest, LdapCheckStep, LdapDiagnosis, LdapStatus, LdapSyncIssue,
+    ChannelUnread, ChatImportIssue, ChatImportReport, ClientFrame, CreateChannelRequest,
+    CreatePostRequest, CreateTeamRequest, CreateTokenRequest, CreatedToken, CsrfTokenResponse,
+    DirectChannelRequest, EditPostRequest, ErrorBody, ErrorCode, ErrorDetail, Event, EventKind,
+    FileInfo, FileSearchResults, FollowRequest, ImportColumn, ImportIssue, ImportIssueCode,
+    ImportRowStatus, JoinTeamRequest, LdapCheckStep, LdapDiagnosis, LdapStatus, LdapSyncIssue,
     LdapSyncReport, LdapTestUserRequest, LoginMfaEnrolRequest, LoginMfaRequest, LoginOutcome,
     LoginRequest, LoginResponse, LogoutResponse, MemberRole, MfaChallenge, MfaCodeRequest,
     MfaEnrolment, MfaLoginResponse, MfaStatus, NotifyLevel, Post, PostPage, PostSearchResults,
@@ -26,13 +27,15 @@ use hearth_api::{
     SearchRequest, SearchSort, SearchStatus, ServerFrame, ServerInfo, Session, SessionKind,
     SetActiveRequest, SetMemberRoleRequest, SetRoleRequest, SetStatusRequest, SignupRequest, Team,
     TeamInvite, TeamMember, ThreadState, UpdateChannelRequest, UpdateMembershipRequest,
-    UpdateProfileRequest, UpdateTeamRequest, User, UserStatus,
+    UpdateProfileRequest, UpdateTeamRequest, User, UserImportReport, UserImportRow, UserStatus,
 };
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
 
 use crate::auth::{CSRF_HEADER, SESSION_COOKIE};
-use crate::routes::{audit, channels, files, posts, search, signin, system, teams, users, ws};
+use crate::routes::{
+    audit, channels, files, import, posts, search, signin, system, teams, users, ws,
+};
 
 /// Security scheme: `Authorization: Bearer <token>` (login token or personal access token).
 pub const BEARER: &str = "bearer";
@@ -167,6 +170,8 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         // Audit log.
         audit::list,
         audit::verify,
+        // Import.
+        import::users,
         // Realtime.
         ws::websocket,
     ),
@@ -191,6 +196,8 @@ pub const CSRF_SCHEME: &str = "csrf_token";
             SearchRequest, SearchSort, SearchMatch, ChannelCount, PostSearchResults,
             FileSearchResults, SearchStatus,
             AuditLogEntry, AuditQuery, AuditPage, AuditVerification,
+            UserImportReport, UserImportRow, ImportRowStatus, ImportIssue, ImportIssueCode,
+            ImportColumn, ChatImportReport, ChatImportIssue,
         ),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
@@ -206,7 +213,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         (name = "posts", description = "Posts, threads, reactions, pins and saved posts."),
         (name = "files", description = "Uploads and downloads."),
         (name = "search", description = "Full-text search of posts and files within the caller's channels, and the index's administration."),
-        (name = "admin", description = "Server administration: directory (LDAP) tests and sync, the audit log and its verification."),
+        (name = "admin", description = "Server administration: directory (LDAP) tests and sync, the audit log and its verification, data import."),
         (name = "ws", description = "The WebSocket for live events (frames: `ServerFrame`, `ClientFrame`)."),
     )
 )]

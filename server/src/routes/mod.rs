@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod channels;
 pub mod files;
+pub mod import;
 pub mod posts;
 pub mod search;
 pub mod signin;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(channels::configure)
             .configure(search::configure)
             .configure(audit::configure)
+            .configure(import::configure)
             .configure(posts::configure)
             .configure(files::configure)
             .configure(ws::configure)

@@ -1,0 +1,130 @@
+//! Data import for system administrators: the file is the request body
+//! (read with its size limit enforced while streaming), options are in the
+//! query string, and the answer is a report. A dry run writes nothing; an
+//! import that finds errors writes nothing either and answers 422 with the
+//! report under `report`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, post, web};
+use futures_util::StreamExt;
+use hearth_api::{
+    ErrorBody, ErrorCode, ErrorDetail, ImportRejected, UserImportQuery, UserImportReport,
+};
+use hearth_core::Error;
+use hearth_import::sheet::SheetFormat;
+
+use super::Ctx;
+use crate::auth::Auth;
+use crate::error::ApiResult;
+use crate::openapi::{BadRequest, Forbidden, PayloadTooLarge, Unauthorized};
+use crate::services::import;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(users);
+}
+
+/// Reads the whole body, refusing it as soon as it grows past `limit`.
+async fn read_body(mut body: web::Payload, limit: u64) -> Result<Vec<u8>, Error> {
+    let limit_usize = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut buf = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| Error::invalid(format!("cannot read the body: {e}")))?;
+        if buf.len() + chunk.len() > limit_usize {
+            return Err(Error::FileTooLarge(limit));
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    if buf.is_empty() {
+        return Err(Error::invalid(
+            "the request body (the file to import) is empty",
+        ));
+    }
+    Ok(buf)
+}
+
+/// 200 with the report, or 422 `import_rejected` when rows had errors and
+/// nothing was written.
+fn respond<R: serde::Serialize>(report: R, rejected: Option<String>) -> HttpResponse {
+    match rejected {
+        None => HttpResponse::Ok().json(report),
+        Some(message) => {
+            HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY).json(ImportRejected {
+                error: ErrorDetail {
+                    code: ErrorCode::ImportRejected,
+                    message,
+                },
+                report,
+            })
+        }
+    }
+}
+
+/// POST /api/v1/admin/import/users
+///
+/// The spreadsheet is the body. Authorisation is checked before the body is
+/// read, so nobody else can make the server buffer a file.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/import/users",
+    operation_id = "import_users",
+    tag = "admin",
+    summary = "Create or update users and their team and channel memberships from a spreadsheet (system admin)",
+    params(
+        ("format" = Option<String>, Query, description = "`xlsx`, `xls`, `ods` or `csv`; detected from the content when absent"),
+        ("dry_run" = Option<bool>, Query, description = "Report only, write nothing (default false)"),
+        ("mapping" = Option<String>, Query, description = "JSON object field → header, e.g. `{\"email\":\"E-mail address\",\"username\":\"Login\"}`; fields: username, email, display_name, first_name, last_name, role, teams, channels, start_date"),
+    ),
+    request_body(description = "The spreadsheet file (at most `files.max_file_size` bytes)", content = Vec<u8>, content_type = "application/octet-stream"),
+    responses(
+        (status = 200, description = "The per-row report; `applied` says whether it was written", body = UserImportReport),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, description = "`import_rejected`: some rows have errors and nothing was written; the body is the error plus `report` (a UserImportReport)", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
+#[post("/admin/import/users")]
+async fn users(
+    ctx: Ctx,
+    auth: Auth,
+    query: web::Query<UserImportQuery>,
+    body: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let ctx = ctx.into_inner();
+    let q = query.into_inner();
+    import::admin_only(&auth)?;
+    let format = q
+        .format
+        .as_deref()
+        .map(|f| {
+            SheetFormat::parse(f).ok_or_else(|| {
+                Error::invalid(format!("format '{f}' is not one of xlsx, xls, ods, csv"))
+            })
+        })
+        .transpose()?;
+    let mapping = q
+        .mapping
+        .as_deref()
+        .map(hearth_import::users::parse_mapping)
+        .transpose()?
+        .unwrap_or_default();
+    let bytes = read_body(body, ctx.config.files.max_file_size).await?;
+    let opts = import::users::UserImport {
+        format,
+        mapping,
+        dry_run: q.dry_run.unwrap_or(false),
+    };
+    let report = ctx
+        .run(move |c| import::users::import(c, &auth, &bytes, opts))
+        .await?;
+    let rejected = (!report.dry_run && report.errors > 0).then(|| {
+        format!(
+            "{} of {} rows have errors; nothing was imported",
+            report.errors,
+            report.rows.len()
+        )
+    });
+    Ok(respond(report, rejected))
+}
