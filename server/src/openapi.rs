@@ -172,6 +172,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         audit::verify,
         // Import.
         import::users,
+        import::slack,
         // Realtime.
         ws::websocket,
     ),

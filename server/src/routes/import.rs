@@ -8,7 +8,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
 use futures_util::StreamExt;
 use hearth_api::{
-    ErrorBody, ErrorCode, ErrorDetail, ImportRejected, UserImportQuery, UserImportReport,
+    ChatImportQuery, ChatImportReport, ErrorBody, ErrorCode, ErrorDetail, ImportRejected,
+    UserImportQuery, UserImportReport,
 };
 use hearth_core::Error;
 use hearth_import::sheet::SheetFormat;
@@ -16,11 +17,43 @@ use hearth_import::sheet::SheetFormat;
 use super::Ctx;
 use crate::auth::Auth;
 use crate::error::ApiResult;
-use crate::openapi::{BadRequest, Forbidden, PayloadTooLarge, Unauthorized};
+use crate::openapi::{BadRequest, Forbidden, NotFound, PayloadTooLarge, Unauthorized};
 use crate::services::import;
 
+/// Largest chat export accepted. The archive is spooled to a temporary
+/// file, never held in memory, so this bounds disk use only.
+pub const MAX_ARCHIVE_BYTES: u64 = 8 * 1024 * 1024 * 1024;
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(users);
+    cfg.service(users).service(slack);
+}
+
+/// Streams the body into an anonymous temporary file (removed when dropped),
+/// refusing it once it grows past `limit`.
+async fn spool_body(mut body: web::Payload, limit: u64) -> Result<std::fs::File, Error> {
+    use tokio::io::AsyncWriteExt;
+    let io = |e: std::io::Error| Error::internal(format!("spooling the upload: {e}"));
+    let std_file = tokio::task::spawn_blocking(tempfile::tempfile)
+        .await
+        .map_err(Error::internal)?
+        .map_err(io)?;
+    let mut file = tokio::fs::File::from_std(std_file);
+    let mut size: u64 = 0;
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| Error::invalid(format!("cannot read the body: {e}")))?;
+        size += chunk.len() as u64;
+        if size > limit {
+            return Err(Error::FileTooLarge(limit));
+        }
+        file.write_all(&chunk).await.map_err(io)?;
+    }
+    if size == 0 {
+        return Err(Error::invalid(
+            "the request body (the file to import) is empty",
+        ));
+    }
+    file.flush().await.map_err(io)?;
+    Ok(file.into_std().await)
 }
 
 /// Reads the whole body, refusing it as soon as it grows past `limit`.
@@ -127,4 +160,51 @@ async fn users(
         )
     });
     Ok(respond(report, rejected))
+}
+
+/// POST /api/v1/admin/import/slack
+///
+/// The export zip is the body; it is spooled to a temporary file and read
+/// entry by entry. Each day file is committed on its own, so an interrupted
+/// import keeps what it wrote and a rerun continues where it stopped.
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/import/slack",
+    operation_id = "import_slack",
+    tag = "admin",
+    summary = "Import a Slack export (users, channels, direct messages, posts, threads, reactions, files) into a team (system admin)",
+    params(
+        ("team" = String, Query, description = "Target team, by id or name"),
+        ("dry_run" = Option<bool>, Query, description = "Report only, write nothing (default false)"),
+    ),
+    request_body(description = "The Slack export zip", content = Vec<u8>, content_type = "application/zip"),
+    responses(
+        (status = 200, description = "What was imported, skipped as already imported, or ignored", body = ChatImportReport),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
+#[post("/admin/import/slack")]
+async fn slack(
+    ctx: Ctx,
+    auth: Auth,
+    query: web::Query<ChatImportQuery>,
+    body: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let ctx = ctx.into_inner();
+    let q = query.into_inner();
+    import::admin_only(&auth)?;
+    let team = q.team.filter(|t| !t.trim().is_empty()).ok_or_else(|| {
+        Error::invalid("team is required: the team to import into, by id or name")
+    })?;
+    let dry_run = q.dry_run.unwrap_or(false);
+    let file = spool_body(body, MAX_ARCHIVE_BYTES).await?;
+    let report = ctx
+        .run(move |c| import::slack::import(c, &auth, file, &team, dry_run))
+        .await?;
+    Ok(HttpResponse::Ok().json(report))
 }

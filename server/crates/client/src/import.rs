@@ -1,7 +1,7 @@
 //! Data import (system admin): the file is sent as the body, options in the
 //! query string.
 
-use hearth_api::{UserImportQuery, UserImportReport};
+use hearth_api::{ChatImportQuery, ChatImportReport, UserImportQuery, UserImportReport};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 
@@ -18,6 +18,17 @@ fn user_query(q: &UserImportQuery) -> Vec<(&'static str, String)> {
     }
     if let Some(m) = &q.mapping {
         out.push(("mapping", m.clone()));
+    }
+    out
+}
+
+fn chat_query(q: &ChatImportQuery) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if let Some(t) = &q.team {
+        out.push(("team", t.clone()));
+    }
+    if let Some(d) = q.dry_run {
+        out.push(("dry_run", d.to_string()));
     }
     out
 }
@@ -40,6 +51,21 @@ impl Client {
             .query(&user_query(query))
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
             .body(file);
+        self.import_report(rb).await
+    }
+
+    /// `POST /admin/import/slack`: imports a Slack export zip into the team
+    /// named by `query.team`. Reruns skip what an earlier run imported.
+    pub async fn import_slack(
+        &self,
+        zip: Vec<u8>,
+        query: &ChatImportQuery,
+    ) -> Result<ChatImportReport> {
+        let rb = self
+            .api(Method::POST, "/admin/import/slack")
+            .query(&chat_query(query))
+            .header(reqwest::header::CONTENT_TYPE, "application/zip")
+            .body(zip);
         self.import_report(rb).await
     }
 

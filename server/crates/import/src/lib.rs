@@ -7,7 +7,9 @@
 //! (calamine, zip) live here so the server crate does not rebuild for them.
 
 pub mod error;
+pub mod markup;
 pub mod sheet;
+pub mod slack;
 pub mod users;
 
 pub use error::{ImportError, Result};
