@@ -173,6 +173,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         // Import.
         import::users,
         import::slack,
+        import::mattermost,
         // Realtime.
         ws::websocket,
     ),

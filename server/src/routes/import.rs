@@ -24,8 +24,12 @@ use crate::services::import;
 /// file, never held in memory, so this bounds disk use only.
 pub const MAX_ARCHIVE_BYTES: u64 = 8 * 1024 * 1024 * 1024;
 
+/// Largest Mattermost JSONL file accepted; it is checked whole before
+/// anything is written, so it is held in memory.
+pub const MAX_JSONL_BYTES: u64 = 512 * 1024 * 1024;
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(users).service(slack);
+    cfg.service(users).service(slack).service(mattermost);
 }
 
 /// Streams the body into an anonymous temporary file (removed when dropped),
@@ -207,4 +211,55 @@ async fn slack(
         .run(move |c| import::slack::import(c, &auth, file, &team, dry_run))
         .await?;
     Ok(HttpResponse::Ok().json(report))
+}
+
+/// POST /api/v1/admin/import/mattermost
+///
+/// The JSONL file is the body. Every line is checked before anything is
+/// written; a file with problems is refused whole (422 with the report).
+#[utoipa::path(
+    post,
+    path = "/api/v1/admin/import/mattermost",
+    operation_id = "import_mattermost",
+    tag = "admin",
+    summary = "Import a Mattermost bulk-import JSONL file (teams, channels, users, posts, direct messages) (system admin)",
+    params(
+        ("dry_run" = Option<bool>, Query, description = "Report only, write nothing (default false)"),
+    ),
+    request_body(description = "The JSONL file", content = Vec<u8>, content_type = "application/x-ndjson"),
+    responses(
+        (status = 200, description = "What was imported, skipped as already imported, or ignored", body = ChatImportReport),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, description = "`import_rejected`: some lines have problems (`report.issues`, with line numbers) and nothing was written; the body is the error plus `report` (a ChatImportReport)", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
+#[post("/admin/import/mattermost")]
+async fn mattermost(
+    ctx: Ctx,
+    auth: Auth,
+    query: web::Query<ChatImportQuery>,
+    body: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let ctx = ctx.into_inner();
+    let q = query.into_inner();
+    import::admin_only(&auth)?;
+    if q.team.is_some() {
+        return Err(Error::invalid("team is not used: Mattermost files name their teams").into());
+    }
+    let dry_run = q.dry_run.unwrap_or(false);
+    let bytes = read_body(body, MAX_JSONL_BYTES).await?;
+    let report = ctx
+        .run(move |c| import::mattermost::import(c, &auth, &bytes, dry_run))
+        .await?;
+    let rejected = (!dry_run && !report.issues.is_empty()).then(|| {
+        format!(
+            "{} problems in the file; nothing was imported",
+            report.issues.len()
+        )
+    });
+    Ok(respond(report, rejected))
 }

@@ -8,6 +8,7 @@ mod audit;
 mod bad_input;
 mod chat;
 mod files;
+mod import_mattermost;
 mod import_slack;
 mod import_users;
 mod ldap;

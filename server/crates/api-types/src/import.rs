@@ -168,6 +168,9 @@ pub struct ChatImportReport {
     pub dry_run: bool,
     /// `slack` or `mattermost`.
     pub source: String,
+    /// Teams created (Mattermost files define teams; Slack imports into one).
+    #[serde(default)]
+    pub teams_created: u32,
     pub users_created: u32,
     /// Users matched to existing accounts by e-mail.
     pub users_matched: u32,

@@ -69,6 +69,21 @@ impl Client {
         self.import_report(rb).await
     }
 
+    /// `POST /admin/import/mattermost`: imports a Mattermost bulk-import
+    /// JSONL file. Reruns skip what an earlier run imported.
+    pub async fn import_mattermost(
+        &self,
+        jsonl: Vec<u8>,
+        query: &ChatImportQuery,
+    ) -> Result<ChatImportReport> {
+        let rb = self
+            .api(Method::POST, "/admin/import/mattermost")
+            .query(&chat_query(query))
+            .header(reqwest::header::CONTENT_TYPE, "application/x-ndjson")
+            .body(jsonl);
+        self.import_report(rb).await
+    }
+
     /// A report from a 200 answer, or from the `report` of a 422.
     async fn import_report<T: DeserializeOwned>(&self, rb: reqwest::RequestBuilder) -> Result<T> {
         let resp = checked_import(rb.send().await?).await?;

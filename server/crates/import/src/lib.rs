@@ -8,6 +8,7 @@
 
 pub mod error;
 pub mod markup;
+pub mod mattermost;
 pub mod sheet;
 pub mod slack;
 pub mod users;

@@ -34,15 +34,18 @@ pub fn remember(tx: &mut Tx, source: &str, kind: &str, ext: &str, id: &str) -> R
 /// numeric suffix when taken.
 pub fn account(
     tx: &mut Tx,
-    team: &TeamRow,
+    team: Option<&TeamRow>,
     username: &str,
     email: &str,
     display_name: &str,
     active: bool,
+    role: Role,
 ) -> Result<(UserRow, bool)> {
     let email = validate::email(email)?;
     if let Some(u) = users::by_email(tx.conn, &email)? {
-        team_service::add_member_in(tx, team, parse_id(&u.id), MemberRole::Member)?;
+        if let Some(team) = team {
+            team_service::add_member_in(tx, team, parse_id(&u.id), MemberRole::Member)?;
+        }
         return Ok((u, false));
     }
     // The external handle if Hearth accepts it, else the e-mail's local
@@ -61,7 +64,7 @@ pub fn account(
         name = format!("{}{suffix}", base.chars().take(keep).collect::<String>());
     }
     let display = validate::display_name(display_name).unwrap_or_else(|_| name.clone());
-    let mut row = UserRow::new_account(name, email, display, None, Role::User, now_millis());
+    let mut row = UserRow::new_account(name, email, display, None, role, now_millis());
     row.is_active = active;
     users::insert(tx.conn, &row)?;
     tx.log(Change::new(
@@ -69,7 +72,41 @@ pub fn account(
         Audience::All,
         row.to_api(false),
     ))?;
-    team_service::add_member_in(tx, team, parse_id(&row.id), MemberRole::Member)?;
+    if let Some(team) = team {
+        team_service::add_member_in(tx, team, parse_id(&row.id), MemberRole::Member)?;
+    }
+    Ok((row, true))
+}
+
+/// The team named `name`, created (with its default channels) if missing.
+/// Returns it and whether it was created.
+pub fn team(
+    tx: &mut Tx,
+    name: &str,
+    display_name: &str,
+    description: &str,
+    open: bool,
+) -> Result<(TeamRow, bool)> {
+    let name = validate::slug("team", name)?;
+    if let Some(t) = hearth_store::teams::by_name(tx.conn, &name)? {
+        return Ok((t, false));
+    }
+    let now = now_millis();
+    let row = TeamRow {
+        id: new_id().to_string(),
+        name: name.clone(),
+        display_name: validate::display_name(display_name).unwrap_or_else(|_| name.clone()),
+        description: description.chars().take(validate::MAX_PURPOSE).collect(),
+        open,
+        invite_id: crate::auth::new_secret(),
+        created_at: now,
+        updated_at: now,
+    };
+    hearth_store::teams::insert(tx.conn, &row)?;
+    let tid = parse_id(&row.id);
+    for (n, d) in team_service::DEFAULT_CHANNELS {
+        channel_service::create_in(tx, Some(tid), ChannelKind::Public, n, d, "", "", None)?;
+    }
     Ok((row, true))
 }
 

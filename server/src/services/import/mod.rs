@@ -5,6 +5,7 @@
 //! the rest of the server, with change-log and audit entries.
 
 pub mod chat;
+pub mod mattermost;
 pub mod slack;
 pub mod users;
 

@@ -133,8 +133,15 @@ fn people_and_channels<R: Read + Seek>(tx: &mut Tx, run: &mut Run<R>) -> Result<
                     .clone()
                     .filter(|e| hearth_core::validate::email(e).is_ok())
                     .unwrap_or_else(|| format!("{}@slack.invalid", u.id.to_lowercase()));
-                let (row, created) =
-                    chat::account(tx, &run.team, &u.name, &email, &u.display(), !u.deleted)?;
+                let (row, created) = chat::account(
+                    tx,
+                    Some(&run.team),
+                    &u.name,
+                    &email,
+                    &u.display(),
+                    !u.deleted,
+                    hearth_api::Role::User,
+                )?;
                 if created {
                     run.report.users_created += 1;
                 } else {
