@@ -159,6 +159,14 @@ async fn a_mattermost_file_is_imported_once(s: TestServer) {
             (text, at)
         );
     }
+    // Imported history arrives read.
+    let unreads = ann.unreads().await.expect("unreads");
+    assert!(
+        unreads
+            .iter()
+            .all(|u| u.unread_count == 0 && u.mention_count == 0),
+        "{unreads:?}"
+    );
     let audit = audit_actions(&s);
     let (_, details) = audit
         .iter()

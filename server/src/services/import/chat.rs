@@ -292,6 +292,22 @@ pub fn post(tx: &mut Tx, p: NewPost) -> Result<PostRow> {
     Ok(row)
 }
 
+/// Marks imported history read for every member of the given channels:
+/// people join an imported channel with its past, not with a pile of unread
+/// messages that were read long ago where they came from.
+pub fn mark_history_read(tx: &mut Tx, channel_ids: &[String]) -> Result<()> {
+    let now = now_millis();
+    for id in channel_ids {
+        let Some(ch) = channels::by_id(tx.conn, id)? else {
+            continue;
+        };
+        for m in channels::member_ids(tx.conn, id)? {
+            channels::mark_read(tx.conn, id, &m, ch.total_msg_count, now)?;
+        }
+    }
+    Ok(())
+}
+
 /// Adds a reaction unless the user already reacted so; true if added.
 pub fn reaction(
     tx: &mut Tx,

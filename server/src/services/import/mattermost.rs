@@ -8,15 +8,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use hearth_api::{
-    ChannelKind, ChatImportIssue, ChatImportReport, ImportIssueCode, MemberRole, Role,
-};
+use hearth_api::{ChannelKind, ChatImportReport, MemberRole, Role};
 use hearth_core::{Error, Id, Result};
 use hearth_import::mattermost::{self, Attachment, Item, Reaction, Reply};
 use hearth_store::models::{ChannelRow, PostRow};
-use hearth_store::{DbConn, Tx, channels, parse_id, teams, users};
+use hearth_store::{Tx, channels, parse_id, teams, users};
 
 use super::chat::{self, CHANNEL, NewPost, POST, USER};
+use super::mattermost_references as references;
 use crate::auth::Auth;
 use crate::services::{audit, channels as channel_service, teams as team_service};
 use crate::state::Ctx;
@@ -33,6 +32,8 @@ struct Run {
     post_lines: Vec<usize>,
     report: ChatImportReport,
     dry_run: bool,
+    /// Channels that received posts, to mark their history read at the end.
+    touched: HashSet<String>,
 }
 
 /// Checks and (unless a dry run) imports a file. A report with issues means
@@ -49,7 +50,7 @@ pub fn import(ctx: &Ctx, auth: &Auth, bytes: &[u8], dry_run: bool) -> Result<Cha
         issues: parsed.issues,
         ..Default::default()
     };
-    let refs = ctx.store.read(|c| references(c, &parsed.items))?;
+    let refs = ctx.store.read(|c| references::check(c, &parsed.items))?;
     report.issues.extend(refs);
     report.issues.sort_by_key(|i| i.line);
     if !report.issues.is_empty() {
@@ -67,6 +68,7 @@ pub fn import(ctx: &Ctx, auth: &Auth, bytes: &[u8], dry_run: bool) -> Result<Cha
         post_lines,
         report,
         dry_run,
+        touched: HashSet::new(),
     };
     let post_batches = run.post_lines.len().div_ceil(POSTS_PER_BATCH);
     chat::run_batches(ctx, dry_run, &mut run, post_batches + 2, |tx, run, i| {
@@ -85,6 +87,8 @@ pub fn import(ctx: &Ctx, auth: &Auth, bytes: &[u8], dry_run: bool) -> Result<Cha
             }
             Ok(())
         } else if !run.dry_run {
+            let ids: Vec<String> = run.touched.iter().cloned().collect();
+            chat::mark_history_read(tx, &ids)?;
             let r = &run.report;
             audit::record(
                 tx,
@@ -110,105 +114,6 @@ pub fn import(ctx: &Ctx, auth: &Auth, bytes: &[u8], dry_run: bool) -> Result<Cha
         }
     })?;
     Ok(run.report)
-}
-
-fn unknown(line: u32, message: String) -> ChatImportIssue {
-    ChatImportIssue {
-        line: Some(line),
-        entry: None,
-        code: ImportIssueCode::UnknownReference,
-        message,
-    }
-}
-
-/// Every team, channel and user a line names must be defined by an earlier
-/// line or exist on the server.
-fn references(c: &mut DbConn, items: &[(u32, Item)]) -> Result<Vec<ChatImportIssue>> {
-    let mut teams_seen: HashSet<String> = HashSet::new();
-    let mut channels_seen: HashSet<(String, String)> = HashSet::new();
-    let mut users_seen: HashSet<String> = HashSet::new();
-    let mut out = Vec::new();
-    let team_ok = |c: &mut DbConn, seen: &HashSet<String>, t: &str| -> Result<bool> {
-        Ok(seen.contains(t) || teams::by_name(c, t)?.is_some())
-    };
-    let channel_ok =
-        |c: &mut DbConn, seen: &HashSet<(String, String)>, t: &str, ch: &str| -> Result<bool> {
-            if seen.contains(&(t.to_string(), ch.to_string())) {
-                return Ok(true);
-            }
-            Ok(match teams::by_name(c, t)? {
-                Some(team) => channels::by_name(c, Some(&team.id), ch)?.is_some(),
-                None => false,
-            })
-        };
-    let user_ok = |c: &mut DbConn, seen: &HashSet<String>, u: &str| -> Result<bool> {
-        Ok(seen.contains(u) || users::by_username(c, u)?.is_some())
-    };
-    for (line, item) in items {
-        let line = *line;
-        let mut people: Vec<&str> = Vec::new();
-        match item {
-            Item::Team(t) => {
-                teams_seen.insert(t.name.to_lowercase());
-            }
-            Item::Channel(ch) => {
-                if !team_ok(c, &teams_seen, &ch.team.to_lowercase())? {
-                    out.push(unknown(line, format!("no team '{}'", ch.team)));
-                }
-                channels_seen.insert((ch.team.to_lowercase(), chat::channel_name(&ch.name)));
-            }
-            Item::User(u) => {
-                users_seen.insert(u.username.to_lowercase());
-                for t in &u.teams {
-                    let tn = t.name.to_lowercase();
-                    if !team_ok(c, &teams_seen, &tn)? {
-                        out.push(unknown(line, format!("no team '{}'", t.name)));
-                        continue;
-                    }
-                    for ch in &t.channels {
-                        if !channel_ok(c, &channels_seen, &tn, &chat::channel_name(&ch.name))? {
-                            out.push(unknown(
-                                line,
-                                format!("no channel '{}/{}'", t.name, ch.name),
-                            ));
-                        }
-                    }
-                }
-            }
-            Item::Post(p) => {
-                let tn = p.team.to_lowercase();
-                if !channel_ok(c, &channels_seen, &tn, &chat::channel_name(&p.channel))? {
-                    out.push(unknown(
-                        line,
-                        format!("no channel '{}/{}'", p.team, p.channel),
-                    ));
-                }
-                people.push(&p.user);
-                people.extend(p.reactions.iter().map(|r| r.user.as_str()));
-                for r in &p.replies {
-                    people.push(&r.user);
-                    people.extend(r.reactions.iter().map(|x| x.user.as_str()));
-                }
-            }
-            Item::DirectChannel(d) => people.extend(d.members.iter().map(String::as_str)),
-            Item::DirectPost(d) => {
-                people.extend(d.channel_members.iter().map(String::as_str));
-                people.push(&d.user);
-                people.extend(d.reactions.iter().map(|r| r.user.as_str()));
-                for r in &d.replies {
-                    people.push(&r.user);
-                }
-            }
-        }
-        let mut reported = HashSet::new();
-        for u in people {
-            let u = u.to_lowercase();
-            if !user_ok(c, &users_seen, &u)? && reported.insert(u.clone()) {
-                out.push(unknown(line, format!("no user '{u}'")));
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// A person's Hearth id: the account an earlier line or run imported, else
@@ -454,6 +359,7 @@ fn one_post(
     }
     let author = user_id(tx, user)?.ok_or(Error::NotFound("user"))?;
     channel_service::add_member_in(tx, channel, author, MemberRole::Member)?;
+    run.touched.insert(channel.id.clone());
     let is_reply = root_id.is_some();
     let mut row = chat::post(
         tx,

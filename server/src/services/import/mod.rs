@@ -6,6 +6,7 @@
 
 pub mod chat;
 pub mod mattermost;
+mod mattermost_references;
 pub mod slack;
 pub mod users;
 

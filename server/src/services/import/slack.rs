@@ -86,6 +86,8 @@ pub fn import<R: Read + Seek>(
         } else if i <= run.days.len() {
             day(ctx, tx, run, i - 1)
         } else if !run.dry_run {
+            let ids: Vec<String> = run.channels.values().map(|c| c.id.clone()).collect();
+            chat::mark_history_read(tx, &ids)?;
             let r = &run.report;
             audit::record(
                 tx,
