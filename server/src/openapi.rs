@@ -33,6 +33,10 @@ use hearth_api::{
     UserStatus,
 };
 use hearth_api::{
+    ChatImportIssue, ChatImportReport, ImportColumn, ImportIssue, ImportIssueCode, ImportRowStatus,
+    UserImportReport, UserImportRow,
+};
+use hearth_api::{
     ConfigValidation, ConfigView, DatabaseStatus, DayCount, PatchConfigRequest, PostStats,
     SessionCounts, SystemStatus, UserCounts, ValidateConfigRequest,
 };
@@ -41,7 +45,7 @@ use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
 
 use crate::auth::{CSRF_HEADER, SESSION_COOKIE};
 use crate::routes::{
-    audit, channels, compliance, compliance_jobs, files, posts, search, signin, system,
+    audit, channels, compliance, compliance_jobs, files, import, posts, search, signin, system,
     system_admin, teams, users, ws,
 };
 
@@ -210,6 +214,10 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         system_admin::validate_config,
         system_admin::patch_config,
         system_admin::reload_config,
+        // Import.
+        import::users,
+        import::slack,
+        import::mattermost,
         // Realtime.
         ws::websocket,
     ),
@@ -241,6 +249,8 @@ pub const CSRF_SCHEME: &str = "csrf_token";
             SystemStatus, DatabaseStatus, UserCounts, SessionCounts, PostStats, DayCount,
             ConfigView, ValidateConfigRequest, ConfigValidation, PatchConfigRequest,
             AdminSetPasswordRequest,
+            UserImportReport, UserImportRow, ImportRowStatus, ImportIssue, ImportIssueCode,
+            ImportColumn, ChatImportReport, ChatImportIssue,
         ),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
@@ -259,6 +269,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         (name = "admin", description = "Server administration: directory (LDAP) tests and sync, the audit log and its verification."),
         (name = "compliance", description = "Retention policies and purges, legal holds, exports (Actiance XML, GlobalRelay EML, CSV) with incremental cursors, audited search across all content, and data subject requests. System admins and compliance officers manage; only compliance officers download or search content."),
         (name = "admin", description = "Server administration: system status, configuration, directory (LDAP) tests and sync, the audit log and its verification."),
+        (name = "admin", description = "Server administration: directory (LDAP) tests and sync, the audit log and its verification, data import."),
         (name = "ws", description = "The WebSocket for live events (frames: `ServerFrame`, `ClientFrame`)."),
     )
 )]

@@ -6,6 +6,7 @@ pub mod channels;
 pub mod compliance;
 pub mod compliance_jobs;
 pub mod files;
+pub mod import;
 pub mod posts;
 pub mod search;
 pub mod signin;
@@ -37,6 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(compliance::configure)
             .configure(compliance_jobs::configure)
             .configure(system_admin::configure)
+            .configure(import::configure)
             .configure(posts::configure)
             .configure(files::configure)
             .configure(ws::configure)

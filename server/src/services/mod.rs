@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod channels;
 pub mod files;
+pub mod import;
 pub mod posts;
 pub mod sessions;
 pub mod system;

@@ -67,7 +67,7 @@ fn audience(ch: &ChannelRow) -> Audience {
 }
 
 /// Resolves `@user` to channel members and `~channel` to channels of the same team.
-fn resolve_mentions(
+pub fn resolve_mentions(
     c: &mut DbConn,
     ch: &ChannelRow,
     text: &str,

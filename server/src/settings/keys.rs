@@ -23,6 +23,7 @@ pub const RESTART_KEYS: &[&str] = &[
     "accounts.away_after_secs",
     "ldap.sync_interval_mins",
     "oidc.providers",
+    "compliance.schedule_check_secs",
 ];
 
 /// `key` equals `prefix` or lies inside it.

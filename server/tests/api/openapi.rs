@@ -23,6 +23,7 @@ const ROUTE_FILES: &[(&str, &str)] = &[
         include_str!("../../src/routes/compliance_jobs.rs"),
     ),
     ("files.rs", include_str!("../../src/routes/files.rs")),
+    ("import.rs", include_str!("../../src/routes/import.rs")),
     ("mod.rs", include_str!("../../src/routes/mod.rs")),
     ("posts.rs", include_str!("../../src/routes/posts.rs")),
     ("search.rs", include_str!("../../src/routes/search.rs")),

@@ -45,6 +45,8 @@ pub enum ErrorCode {
     InvalidConfig,
     /// The configuration key is fixed by an environment variable or command-line option.
     ConfigLocked,
+    /// An import found errors and wrote nothing; the answer's `report` says where.
+    ImportRejected,
     /// An unexpected fault; details are in the server log under the request id.
     Internal,
 }
@@ -71,6 +73,7 @@ impl ErrorCode {
             Self::Unavailable => "unavailable",
             Self::InvalidConfig => "invalid_config",
             Self::ConfigLocked => "config_locked",
+            Self::ImportRejected => "import_rejected",
             Self::Internal => "internal",
         }
     }

@@ -14,6 +14,7 @@ mod compliance;
 mod error;
 mod files;
 mod identity;
+mod import;
 mod posts;
 mod search;
 mod system;
@@ -174,6 +175,15 @@ async fn checked(resp: reqwest::Response) -> Result<reqwest::Response> {
     }
     let body = resp.bytes().await?;
     Err(ClientError::from_body(status.as_u16(), &body))
+}
+
+/// Like [`checked`], but lets a 422 `import_rejected` through: its body
+/// carries the import report the caller wants.
+async fn checked_import(resp: reqwest::Response) -> Result<reqwest::Response> {
+    if resp.status().as_u16() == 422 {
+        return Ok(resp);
+    }
+    checked(resp).await
 }
 
 /// Percent-encodes one path segment taken from user input (usernames, emoji).

@@ -10,6 +10,7 @@ mod conn;
 mod error;
 pub mod files;
 pub mod identity;
+pub mod import_map;
 pub mod models;
 pub mod posts;
 pub mod schema;

@@ -325,6 +325,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    import_map (source, kind, external_id) {
+        source -> Text,
+        kind -> Text,
+        external_id -> Text,
+        hearth_id -> Text,
+        created_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
