@@ -61,6 +61,8 @@ fn to_api(row: AuditRow) -> AuditLogEntry {
         ("limit" = Option<u32>, Query, description = "Entries per page, 1 to 1000 (default 100)"),
         ("action" = Option<String>, Query, description = "Only this action"),
         ("actor_id" = Option<uuid::Uuid>, Query, description = "Only this actor"),
+        ("since" = Option<i64>, Query, description = "Only entries at or after this time (UTC milliseconds)"),
+        ("until" = Option<i64>, Query, description = "Only entries before this time (UTC milliseconds)"),
     ),
     responses(
         (status = 200, description = "A page of entries", body = AuditPage),
@@ -93,6 +95,8 @@ async fn list(ctx: Ctx, auth: Auth, query: web::Query<AuditQuery>) -> ApiResult<
                     i64::from(limit),
                     q.action.as_deref(),
                     actor.as_deref(),
+                    q.since,
+                    q.until,
                 )?)
             })?;
             let full = rows.len() == limit as usize;

@@ -4,11 +4,13 @@
 pub mod audit;
 pub mod channels;
 pub mod files;
+pub mod permissions;
 pub mod posts;
 pub mod search;
 pub mod signin;
 pub mod system;
 pub mod teams;
+pub mod user_admin;
 pub mod users;
 pub mod ws;
 
@@ -27,10 +29,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(system::configure)
             .configure(signin::configure)
             .configure(users::configure)
+            .configure(user_admin::configure)
             .configure(teams::configure)
             .configure(channels::configure)
             .configure(search::configure)
             .configure(audit::configure)
+            .configure(permissions::configure)
             .configure(posts::configure)
             .configure(files::configure)
             .configure(ws::configure)

@@ -15,4 +15,5 @@ mod openapi;
 mod permissions;
 mod realtime;
 mod search;
+mod user_admin;
 mod webclient;

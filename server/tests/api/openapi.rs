@@ -16,11 +16,19 @@ const ROUTE_FILES: &[(&str, &str)] = &[
     ("channels.rs", include_str!("../../src/routes/channels.rs")),
     ("files.rs", include_str!("../../src/routes/files.rs")),
     ("mod.rs", include_str!("../../src/routes/mod.rs")),
+    (
+        "permissions.rs",
+        include_str!("../../src/routes/permissions.rs"),
+    ),
     ("posts.rs", include_str!("../../src/routes/posts.rs")),
     ("search.rs", include_str!("../../src/routes/search.rs")),
     ("signin.rs", include_str!("../../src/routes/signin.rs")),
     ("system.rs", include_str!("../../src/routes/system.rs")),
     ("teams.rs", include_str!("../../src/routes/teams.rs")),
+    (
+        "user_admin.rs",
+        include_str!("../../src/routes/user_admin.rs"),
+    ),
     ("users.rs", include_str!("../../src/routes/users.rs")),
     ("ws.rs", include_str!("../../src/routes/ws.rs")),
 ];

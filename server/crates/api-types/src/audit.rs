@@ -43,6 +43,12 @@ pub struct AuditQuery {
     pub action: Option<String>,
     /// Only this actor.
     pub actor_id: Option<Uuid>,
+    /// Only entries at or after this time (UTC milliseconds).
+    #[serde(default)]
+    pub since: Option<i64>,
+    /// Only entries before this time (UTC milliseconds).
+    #[serde(default)]
+    pub until: Option<i64>,
 }
 
 /// A page of audit entries, oldest first.

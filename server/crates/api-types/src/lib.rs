@@ -7,6 +7,7 @@ pub mod error;
 pub mod events;
 pub mod identity;
 pub mod models;
+pub mod permissions;
 pub mod requests;
 pub mod search;
 
@@ -15,6 +16,7 @@ pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use events::{ClientFrame, Event, EventKind, ServerFrame};
 pub use identity::*;
 pub use models::*;
+pub use permissions::*;
 pub use requests::*;
 pub use search::*;
 

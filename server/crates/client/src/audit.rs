@@ -20,6 +20,12 @@ pub(crate) fn audit_query(q: &AuditQuery) -> Vec<(&'static str, String)> {
     if let Some(a) = q.actor_id {
         out.push(("actor_id", a.to_string()));
     }
+    if let Some(t) = q.since {
+        out.push(("since", t.to_string()));
+    }
+    if let Some(t) = q.until {
+        out.push(("until", t.to_string()));
+    }
     out
 }
 

@@ -2,13 +2,28 @@
 
 use hearth_api::{
     ChangePasswordRequest, CreateTokenRequest, CreatedToken, LoginRequest, LoginResponse, Presence,
-    Role, Session, SetActiveRequest, SetRoleRequest, SetStatusRequest, SignupRequest,
-    UpdateProfileRequest, User, UserStatus,
+    ResetPasswordRequest, Role, Session, SetActiveRequest, SetRoleRequest, SetStatusRequest,
+    SignupRequest, UpdateProfileRequest, User, UserStatus,
 };
 use reqwest::Method;
 use uuid::Uuid;
 
 use crate::{Client, Download, Result, seg};
+
+/// Filters of [`Client::find_users`]; unset ones do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct UserQuery {
+    /// Text in the username, display name or (for admins) e-mail.
+    pub q: Option<String>,
+    /// Only this role.
+    pub role: Option<Role>,
+    /// Only active (`true`) or deactivated (`false`) accounts.
+    pub active: Option<bool>,
+    /// Zero-based page.
+    pub page: Option<u32>,
+    /// Users per page (1 to 200).
+    pub per_page: Option<u32>,
+}
 
 impl Client {
     /// `POST /users/signup`: creates an account (does not log in).
@@ -106,6 +121,38 @@ impl Client {
         }
         self.json(self.api(Method::GET, "/users").query(&query))
             .await
+    }
+
+    /// `GET /users` with every filter: text, role, active state and paging.
+    pub async fn find_users(&self, query: &UserQuery) -> Result<Vec<User>> {
+        let mut q: Vec<(&str, String)> = Vec::new();
+        if let Some(t) = &query.q {
+            q.push(("q", t.clone()));
+        }
+        if let Some(r) = query.role {
+            q.push(("role", r.as_str().to_string()));
+        }
+        if let Some(a) = query.active {
+            q.push(("active", a.to_string()));
+        }
+        if let Some(p) = query.page {
+            q.push(("page", p.to_string()));
+        }
+        if let Some(p) = query.per_page {
+            q.push(("per_page", p.to_string()));
+        }
+        self.json(self.api(Method::GET, "/users").query(&q)).await
+    }
+
+    /// `PUT /users/{id}/password` (system admin): sets the password and ends
+    /// the user's sessions and tokens.
+    pub async fn reset_password(&self, user_id: Uuid, password: &str) -> Result<()> {
+        let rb = self
+            .api(Method::PUT, &format!("/users/{user_id}/password"))
+            .json(&ResetPasswordRequest {
+                password: password.to_string(),
+            });
+        self.empty(rb).await
     }
 
     /// `GET /users/by-username/{username}`.

@@ -101,6 +101,8 @@ pub fn page(
     limit: i64,
     action: Option<&str>,
     actor_id: Option<&str>,
+    since: Option<i64>,
+    until: Option<i64>,
 ) -> StoreResult<Vec<AuditRow>> {
     let mut q = audit_log::table
         .filter(audit_log::seq.gt(after))
@@ -111,6 +113,12 @@ pub fn page(
     }
     if let Some(a) = actor_id {
         q = q.filter(audit_log::actor_id.eq(a.to_string()));
+    }
+    if let Some(t) = since {
+        q = q.filter(audit_log::created_at.ge(t));
+    }
+    if let Some(t) = until {
+        q = q.filter(audit_log::created_at.lt(t));
     }
     Ok(q.order(audit_log::seq.asc()).limit(limit).load(conn)?)
 }

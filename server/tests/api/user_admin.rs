@@ -1,0 +1,154 @@
+//! Administration of other users' accounts: password resets, directory
+//! filters, and the local administration socket.
+
+use hearth_api::{ErrorCode, Role, SignupRequest};
+use hearth_client::{Client, UserQuery};
+
+use crate::both_backends;
+use crate::harness::{TestServer, audit_actions};
+
+both_backends!(
+    only_admins_read_the_permission_matrix,
+    admins_reset_passwords_and_end_sessions,
+    the_directory_filters_by_role_and_state,
+    the_local_socket_acts_as_the_builtin_admin,
+);
+
+async fn admins_reset_passwords_and_end_sessions(s: TestServer) {
+    let (admin, _) = s.admin().await;
+    let (bob, bob_user) = s.user("bob").await;
+    let (carol, _) = s.user("carol").await;
+
+    // Only system admins may; bad passwords and unknown users are refused.
+    let e = carol
+        .reset_password(bob_user.id, "new-password-1")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(ErrorCode::Forbidden));
+    let e = admin
+        .reset_password(bob_user.id, "short")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(ErrorCode::InvalidInput));
+    let e = admin
+        .reset_password(uuid::Uuid::now_v7(), "new-password-1")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(ErrorCode::NotFound));
+    let (status, body) = admin
+        .raw(
+            hearth_client::Method::PUT,
+            &format!("/api/v1/users/{}/password", bob_user.id),
+            Some(serde_json::json!({ "pasword": "x" })),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 400);
+    assert_eq!(body.error_code(), Some(ErrorCode::InvalidInput));
+
+    admin
+        .reset_password(bob_user.id, "new-password-1")
+        .await
+        .unwrap();
+    assert!(bob.me().await.is_err(), "bob's sessions ended");
+    let mut c = s.client();
+    assert!(c.login("bob", "bob-password").await.is_err());
+    c.login("bob", "new-password-1")
+        .await
+        .expect("the new password works");
+    let actions = audit_actions(&s);
+    let reset = actions
+        .iter()
+        .find(|(a, _)| a == "user.password_reset")
+        .expect("audited");
+    assert_eq!(reset.1["username"], "bob");
+}
+
+async fn the_directory_filters_by_role_and_state(s: TestServer) {
+    let (admin, _) = s.admin().await;
+    let (_, bob) = s.user("bob").await;
+    let (_, carol) = s.user("carol").await;
+    admin.set_role(bob.id, Role::Guest).await.unwrap();
+    admin.set_active(carol.id, false).await.unwrap();
+    let names = |v: Vec<hearth_api::User>| v.into_iter().map(|u| u.username).collect::<Vec<_>>();
+    let q = |role, active| UserQuery {
+        role,
+        active,
+        ..Default::default()
+    };
+    assert_eq!(
+        names(admin.find_users(&q(Some(Role::Guest), None)).await.unwrap()),
+        ["bob"]
+    );
+    assert_eq!(
+        names(admin.find_users(&q(None, Some(false))).await.unwrap()),
+        ["carol"]
+    );
+    assert_eq!(
+        names(admin.find_users(&q(None, Some(true))).await.unwrap()),
+        ["admin", "bob"]
+    );
+    assert_eq!(
+        names(
+            admin
+                .find_users(&q(Some(Role::SystemAdmin), Some(true)))
+                .await
+                .unwrap()
+        ),
+        ["admin"]
+    );
+    let (status, body) = admin
+        .raw(hearth_client::Method::GET, "/api/v1/users?role=king", None)
+        .await
+        .unwrap();
+    assert_eq!(status, 400);
+    assert_eq!(body.error_code(), Some(ErrorCode::InvalidInput));
+}
+
+async fn the_local_socket_acts_as_the_builtin_admin(s: TestServer) {
+    let server = s.server.as_ref().unwrap();
+    let path = server.admin_socket.clone().expect("on by default");
+    let local = Client::unix(&path, std::time::Duration::from_secs(10)).unwrap();
+    // Before any account exists, the socket can make the first admin.
+    let u = local
+        .create_user(&SignupRequest {
+            username: "root".into(),
+            email: "root@example.com".into(),
+            password: "root-password".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("created through the socket");
+    local.set_role(u.id, Role::SystemAdmin).await.unwrap();
+    let (admin, me) = s.login("root", "root-password").await;
+    assert_eq!(me.role, Role::SystemAdmin);
+    let created = audit_actions(&s)
+        .into_iter()
+        .find(|(a, _)| a == "user.create")
+        .expect("audited");
+    assert_eq!(created.1["via"], "local_socket");
+    // A bearer token sent over the socket changes nothing; over TCP no
+    // header makes a request local.
+    assert_eq!(
+        local.clone().with_token("junk").me().await.unwrap().role,
+        Role::SystemAdmin
+    );
+    let e = s.client().with_token("junk").me().await.unwrap_err();
+    assert_eq!(e.code(), Some(ErrorCode::SessionExpired));
+    drop(admin);
+}
+
+async fn only_admins_read_the_permission_matrix(s: TestServer) {
+    let (admin, _) = s.admin().await;
+    let (bob, _) = s.user("bob").await;
+    let m = admin.permission_matrix().await.unwrap();
+    assert_eq!(m.contexts.len(), 2);
+    let guest_creates_team = m
+        .rows
+        .iter()
+        .find(|r| r.action == "create team" && r.context == "member")
+        .unwrap();
+    assert!(guest_creates_team.user && !guest_creates_team.guest);
+    let e = bob.permission_matrix().await.unwrap_err();
+    assert_eq!(e.code(), Some(ErrorCode::Forbidden));
+}
