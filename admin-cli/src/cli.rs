@@ -78,6 +78,9 @@ pub enum Command {
     /// Check and synchronise the LDAP directory.
     #[command(subcommand)]
     Ldap(LdapCmd),
+    /// Check OpenID Connect providers.
+    #[command(subcommand)]
+    Oidc(OidcCmd),
     /// Inspect and rebuild the search index.
     #[command(subcommand)]
     Search(SearchCmd),
@@ -332,6 +335,15 @@ pub enum LdapCmd {
     Sync,
     /// The last synchronisation and the next one.
     Status,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OidcCmd {
+    /// Fetch the provider's discovery document and key set, step by step.
+    Test {
+        /// The provider id from `[[oidc.providers]]`.
+        provider: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -64,6 +64,19 @@ impl Auth {
     pub fn is_local(&self) -> bool {
         self.actor.user_id == LOCAL_ADMIN_ID
     }
+
+    /// Refuses the local administrator for actions that make the caller
+    /// the owner or a member of something (teams, channels, tokens): it
+    /// has no account to hold them.
+    pub fn require_account(&self) -> Result<(), Error> {
+        if self.is_local() {
+            return Err(Error::invalid(
+                "the local administrator has no account to own this; create an admin \
+                 account and act as it (with a personal access token) instead",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The actor id of requests on the local administration socket (the nil

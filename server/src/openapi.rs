@@ -21,21 +21,22 @@ use hearth_api::{
     FollowRequest, JoinTeamRequest, LdapCheckStep, LdapDiagnosis, LdapStatus, LdapSyncIssue,
     LdapSyncReport, LdapTestUserRequest, LoginMfaEnrolRequest, LoginMfaRequest, LoginOutcome,
     LoginRequest, LoginResponse, LogoutResponse, MemberRole, MfaChallenge, MfaCodeRequest,
-    MfaEnrolment, MfaLoginResponse, MfaStatus, NotifyLevel, PermissionContext, PermissionMatrix,
-    PermissionRow, Post, PostPage, PostSearchResults, PostVersion, PostsQuery, Presence, Reaction,
-    ReactionRequest, RecoveryCodes, ResetPasswordRequest, Role, SearchMatch, SearchRequest,
-    SearchSort, SearchStatus, ServerFrame, ServerInfo, Session, SessionKind, SetActiveRequest,
-    SetMemberRoleRequest, SetRoleRequest, SetStatusRequest, SignupRequest, Team, TeamInvite,
-    TeamMember, ThreadState, UpdateChannelRequest, UpdateMembershipRequest, UpdateProfileRequest,
-    UpdateTeamRequest, User, UserStatus,
+    MfaEnrolment, MfaLoginResponse, MfaStatus, NotifyLevel, OidcCheckStep, OidcDiagnosis,
+    PermissionContext, PermissionMatrix, PermissionRow, Post, PostPage, PostSearchResults,
+    PostVersion, PostsQuery, Presence, Reaction, ReactionRequest, RecoveryCodes,
+    ResetPasswordRequest, Role, SearchMatch, SearchRequest, SearchSort, SearchStatus, ServerFrame,
+    ServerInfo, Session, SessionKind, SetActiveRequest, SetMemberRoleRequest, SetRoleRequest,
+    SetStatusRequest, SignupRequest, Team, TeamInvite, TeamMember, ThreadState,
+    UpdateChannelRequest, UpdateMembershipRequest, UpdateProfileRequest, UpdateTeamRequest, User,
+    UserStatus,
 };
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
 
 use crate::auth::{CSRF_HEADER, SESSION_COOKIE};
 use crate::routes::{
-    audit, channels, files, permissions, posts, search, signin, system, teams, user_admin, users,
-    ws,
+    audit, channels, files, oidc_admin, permissions, posts, search, signin, system, teams,
+    user_admin, users, ws,
 };
 
 /// Security scheme: `Authorization: Bearer <token>` (login token or personal access token).
@@ -173,6 +174,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         audit::list,
         audit::verify,
         permissions::matrix,
+        oidc_admin::test_provider,
         // Realtime.
         ws::websocket,
     ),
@@ -184,7 +186,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
             Channel, ChannelKind, ChannelMember, ChannelUnread, NotifyLevel,
             Post, PostPage, PostVersion, Reaction, ThreadState, FileInfo, ServerInfo,
             SignupRequest, LoginRequest, UpdateProfileRequest, ChangePasswordRequest,
-            SetRoleRequest, SetActiveRequest, ResetPasswordRequest, PermissionMatrix, PermissionContext, PermissionRow, CreateTokenRequest, SetStatusRequest,
+            SetRoleRequest, SetActiveRequest, ResetPasswordRequest, PermissionMatrix, PermissionContext, PermissionRow, OidcDiagnosis, OidcCheckStep, CreateTokenRequest, SetStatusRequest,
             CreateTeamRequest, UpdateTeamRequest, JoinTeamRequest, AddMemberRequest,
             SetMemberRoleRequest, CreateChannelRequest, UpdateChannelRequest,
             DirectChannelRequest, UpdateMembershipRequest, CreatePostRequest, EditPostRequest,

@@ -5,6 +5,7 @@ mod audit;
 mod channel;
 mod ldap;
 mod meta;
+mod oidc;
 mod profile;
 mod resolve;
 mod search;
@@ -51,6 +52,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             user::run(&ctx, crate::cli::UserCmd::Role { user, role }).await
         }
         Command::Ldap(c) => ldap::run(&ctx, c).await,
+        Command::Oidc(c) => oidc::run(&ctx, c).await,
         Command::Search(c) => search::run(&ctx, c).await,
         Command::Audit(c) => audit::run(&ctx, c).await,
         Command::System(c) => system::run(&ctx, c).await,

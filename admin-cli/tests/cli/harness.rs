@@ -85,6 +85,10 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn boot(backend: Backend) -> TestServer {
+        Self::boot_with(backend, |_| {}).await
+    }
+
+    pub async fn boot_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestServer {
         let dir = tempfile::tempdir().expect("tempdir");
         let pg = (backend == Backend::Postgres).then(PgDb::create);
         let mut cfg = Config::default();
@@ -97,6 +101,7 @@ impl TestServer {
         };
         cfg.database.max_connections = 4;
         cfg.limits.logins_per_minute = 1000;
+        tweak(&mut cfg);
         let server = hearth_server::start(cfg, 1).await.expect("server starts");
         TestServer {
             url: server.url(),

@@ -6,6 +6,41 @@ use crate::harness::TestServer;
 
 both_backends!(search_ldap_and_audit, exit_codes_name_the_failure);
 
+/// A provider nobody answers for: the check fails at its first step, says
+/// so in both outputs, and exits 1.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oidc_test_names_the_failed_step() {
+    use crate::harness::{Backend, TestServer};
+    let mut s = TestServer::boot_with(Backend::Sqlite, |c| {
+        let mut p = hearth_identity::oidc::OidcProviderConfig::new(
+            "corp",
+            "http://127.0.0.1:9/realms/corp",
+            "hearth",
+            Some("secret".into()),
+            "http://127.0.0.1:8065/api/v1/oauth/corp/callback",
+        );
+        p.http_timeout_ms = 2_000;
+        c.oidc.providers = vec![p];
+    })
+    .await;
+    s.admin().await;
+    let r = s.ctl(&["--json", "oidc", "test", "corp"]).await;
+    assert_eq!(r.code, 1, "{r:?}");
+    let d: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(d["ok"], false);
+    assert_eq!(d["steps"][0]["check"], "discovery");
+    assert_eq!(d["steps"][0]["status"], "failed");
+    let r = s.ctl(&["oidc", "test", "corp"]).await;
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("discovery") && r.stdout.contains("failed"),
+        "{r:?}"
+    );
+    assert!(r.stderr.contains("discovery check"), "{r:?}");
+    let r = s.ctl(&["oidc", "test", "other"]).await;
+    assert_eq!(r.code, 3, "{r:?}");
+}
+
 async fn search_ldap_and_audit(mut s: TestServer) {
     s.admin().await;
     let st = s.ctl(&["--json", "search", "status"]).await.json();
@@ -194,6 +229,12 @@ async fn exit_codes_name_the_failure(mut s: TestServer) {
         ])
         .await;
     assert_eq!(r.code, 6, "{r:?}");
+    // 5: the local administrator cannot own a team (it has no account).
+    let r = s
+        .local(&["team", "create", "--name", "ops", "--display-name", "Ops"])
+        .await;
+    assert_eq!(r.code, 5, "{r:?}");
+    assert!(r.stderr.contains("no account"), "{r:?}");
     // 2: usage.
     let r = s.ctl(&["user", "frobnicate"]).await;
     assert_eq!(r.code, 2, "{r:?}");

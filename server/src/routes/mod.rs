@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod channels;
 pub mod files;
+pub mod oidc_admin;
 pub mod permissions;
 pub mod posts;
 pub mod search;
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(search::configure)
             .configure(audit::configure)
             .configure(permissions::configure)
+            .configure(oidc_admin::configure)
             .configure(posts::configure)
             .configure(files::configure)
             .configure(ws::configure)

@@ -150,6 +150,7 @@ pub fn remove_member_in(tx: &mut Tx, ch: &ChannelRow, user_id: Id) -> Result<()>
 }
 
 pub fn create(ctx: &Ctx, auth: &Auth, req: CreateChannelRequest) -> Result<Channel> {
+    auth.require_account()?;
     if req.kind.is_dm() {
         return Err(Error::invalid(
             "use /channels/direct for direct and group messages",

@@ -113,6 +113,7 @@ pub fn create_token(
     name: &str,
     expires_in_days: Option<u32>,
 ) -> Result<CreatedToken> {
+    auth.require_account()?;
     let name = validate::text("token name", name, 64, false)?;
     if expires_in_days == Some(0) || expires_in_days.is_some_and(|d| d > 3650) {
         return Err(Error::invalid("expires_in_days must be between 1 and 3650"));

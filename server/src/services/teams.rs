@@ -42,6 +42,7 @@ fn visible(c: &mut DbConn, auth: &Auth, id: Id) -> Result<(TeamRow, Facts)> {
 }
 
 pub fn create(ctx: &Ctx, auth: &Auth, req: CreateTeamRequest) -> Result<Team> {
+    auth.require_account()?;
     require(&auth.actor, Action::CreateTeam, &Facts::default())?;
     let name = validate::slug("team", &req.name)?;
     let display = validate::display_name(&req.display_name)?;

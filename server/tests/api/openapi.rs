@@ -17,6 +17,10 @@ const ROUTE_FILES: &[(&str, &str)] = &[
     ("files.rs", include_str!("../../src/routes/files.rs")),
     ("mod.rs", include_str!("../../src/routes/mod.rs")),
     (
+        "oidc_admin.rs",
+        include_str!("../../src/routes/oidc_admin.rs"),
+    ),
+    (
         "permissions.rs",
         include_str!("../../src/routes/permissions.rs"),
     ),

@@ -7,13 +7,13 @@
 //! [`Client::raw`] and [`Client::raw_body`] are the escape hatches for
 //! sending what the typed methods cannot (malformed or unknown input).
 
+mod admin;
 mod audit;
 mod call;
 mod channels;
 mod error;
 mod files;
 mod identity;
-mod permissions;
 mod posts;
 mod search;
 mod system;
