@@ -281,6 +281,16 @@ pub enum ChannelCmd {
         #[arg(long)]
         display_name: Option<String>,
     },
+    /// Turn a public channel private: members stay, browsing stops.
+    MakePrivate { channel: String },
+    /// Move a channel with its posts and members to another team (its
+    /// members must be in that team already).
+    Move {
+        channel: String,
+        /// The target team (name or id).
+        #[arg(long)]
+        team: String,
+    },
     /// Channel membership.
     #[command(subcommand)]
     Members(ChannelMembersCmd),

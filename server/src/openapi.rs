@@ -21,9 +21,9 @@ use hearth_api::{
     FollowRequest, JoinTeamRequest, LdapCheckStep, LdapDiagnosis, LdapStatus, LdapSyncIssue,
     LdapSyncReport, LdapTestUserRequest, LoginMfaEnrolRequest, LoginMfaRequest, LoginOutcome,
     LoginRequest, LoginResponse, LogoutResponse, MemberRole, MfaChallenge, MfaCodeRequest,
-    MfaEnrolment, MfaLoginResponse, MfaStatus, NotifyLevel, OidcCheckStep, OidcDiagnosis,
-    PermissionContext, PermissionMatrix, PermissionRow, Post, PostPage, PostSearchResults,
-    PostVersion, PostsQuery, Presence, Reaction, ReactionRequest, RecoveryCodes,
+    MfaEnrolment, MfaLoginResponse, MfaStatus, MoveChannelRequest, NotifyLevel, OidcCheckStep,
+    OidcDiagnosis, PermissionContext, PermissionMatrix, PermissionRow, Post, PostPage,
+    PostSearchResults, PostVersion, PostsQuery, Presence, Reaction, ReactionRequest, RecoveryCodes,
     ResetPasswordRequest, Role, SearchMatch, SearchRequest, SearchSort, SearchStatus, ServerFrame,
     ServerInfo, Session, SessionKind, SetActiveRequest, SetMemberRoleRequest, SetRoleRequest,
     SetStatusRequest, SignupRequest, Team, TeamInvite, TeamMember, ThreadState,
@@ -35,8 +35,8 @@ use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
 
 use crate::auth::{CSRF_HEADER, SESSION_COOKIE};
 use crate::routes::{
-    audit, channels, files, oidc_admin, permissions, posts, search, signin, system, teams,
-    user_admin, users, ws,
+    audit, channel_admin, channels, files, oidc_admin, permissions, posts, search, signin, system,
+    teams, user_admin, users, ws,
 };
 
 /// Security scheme: `Authorization: Bearer <token>` (login token or personal access token).
@@ -142,6 +142,8 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         channels::view,
         channels::list_posts,
         channels::pinned,
+        channel_admin::make_private,
+        channel_admin::move_channel,
         // Posts.
         posts::create,
         posts::saved,
@@ -186,7 +188,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
             Channel, ChannelKind, ChannelMember, ChannelUnread, NotifyLevel,
             Post, PostPage, PostVersion, Reaction, ThreadState, FileInfo, ServerInfo,
             SignupRequest, LoginRequest, UpdateProfileRequest, ChangePasswordRequest,
-            SetRoleRequest, SetActiveRequest, ResetPasswordRequest, PermissionMatrix, PermissionContext, PermissionRow, OidcDiagnosis, OidcCheckStep, CreateTokenRequest, SetStatusRequest,
+            SetRoleRequest, SetActiveRequest, ResetPasswordRequest, PermissionMatrix, PermissionContext, PermissionRow, OidcDiagnosis, OidcCheckStep, MoveChannelRequest, CreateTokenRequest, SetStatusRequest,
             CreateTeamRequest, UpdateTeamRequest, JoinTeamRequest, AddMemberRequest,
             SetMemberRoleRequest, CreateChannelRequest, UpdateChannelRequest,
             DirectChannelRequest, UpdateMembershipRequest, CreatePostRequest, EditPostRequest,

@@ -92,6 +92,17 @@ pub async fn run(ctx: &Ctx, cmd: ChannelCmd) -> Result<()> {
             let ch = c.update_channel(ch.id, &req).await?;
             ctx.out.emit(&ch, || show(&ch))
         }
+        ChannelCmd::MakePrivate { channel } => {
+            let ch = resolve::channel(&c, &channel).await?;
+            let ch = c.make_channel_private(ch.id).await?;
+            ctx.out.emit(&ch, || show(&ch))
+        }
+        ChannelCmd::Move { channel, team } => {
+            let ch = resolve::channel(&c, &channel).await?;
+            let t = resolve::team(&c, &team).await?;
+            let ch = c.move_channel(ch.id, t.id).await?;
+            ctx.out.emit(&ch, || show(&ch))
+        }
         ChannelCmd::Members(m) => members(ctx, &c, m).await,
     }
 }

@@ -2,6 +2,7 @@
 //! service on the blocking pool, map the answer.
 
 pub mod audit;
+pub mod channel_admin;
 pub mod channels;
 pub mod files;
 pub mod oidc_admin;
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(user_admin::configure)
             .configure(teams::configure)
             .configure(channels::configure)
+            .configure(channel_admin::configure)
             .configure(search::configure)
             .configure(audit::configure)
             .configure(permissions::configure)

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod channel_admin;
 pub mod channels;
 pub mod files;
 pub mod posts;

@@ -6,6 +6,7 @@ mod harness;
 mod accounts;
 mod audit;
 mod bad_input;
+mod channel_admin;
 mod chat;
 mod files;
 mod ldap;

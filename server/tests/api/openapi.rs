@@ -13,6 +13,10 @@ use crate::harness::{Backend, TestServer};
 /// Every file of `server/src/routes`, as compiled into this test.
 const ROUTE_FILES: &[(&str, &str)] = &[
     ("audit.rs", include_str!("../../src/routes/audit.rs")),
+    (
+        "channel_admin.rs",
+        include_str!("../../src/routes/channel_admin.rs"),
+    ),
     ("channels.rs", include_str!("../../src/routes/channels.rs")),
     ("files.rs", include_str!("../../src/routes/files.rs")),
     ("mod.rs", include_str!("../../src/routes/mod.rs")),
