@@ -311,11 +311,21 @@ pub enum TokenCmd {
         name: String,
         #[arg(long)]
         expires_in_days: Option<u32>,
+        /// For this user instead of yourself (system admins), e.g. a service account.
+        #[arg(long)]
+        user: Option<String>,
     },
-    /// List your tokens.
-    List,
-    /// Revoke one of your tokens by id.
-    Revoke { id: uuid::Uuid },
+    /// List your tokens (or, with --user, that user's).
+    List {
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Revoke a token by id (yours, or with --user, that user's).
+    Revoke {
+        id: uuid::Uuid,
+        #[arg(long)]
+        user: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

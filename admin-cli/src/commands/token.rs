@@ -2,7 +2,7 @@
 
 use hearth_api::Session;
 
-use super::Ctx;
+use super::{Ctx, resolve};
 use crate::cli::TokenCmd;
 use crate::exit::Result;
 use crate::output::{opt_time, table, time};
@@ -13,8 +13,15 @@ pub async fn run(ctx: &Ctx, cmd: TokenCmd) -> Result<()> {
         TokenCmd::Create {
             name,
             expires_in_days,
+            user,
         } => {
-            let t = c.create_token(&name, expires_in_days).await?;
+            let t = match user {
+                None => c.create_token(&name, expires_in_days).await?,
+                Some(u) => {
+                    let id = resolve::user_id(&c, &u).await?;
+                    c.create_token_for(id, &name, expires_in_days).await?
+                }
+            };
             ctx.out.emit(&t, || {
                 format!(
                     "{}\nToken (shown only now; store it with mode 0600): {}",
@@ -23,12 +30,21 @@ pub async fn run(ctx: &Ctx, cmd: TokenCmd) -> Result<()> {
                 )
             })
         }
-        TokenCmd::List => {
-            let tokens = c.tokens().await?;
+        TokenCmd::List { user } => {
+            let tokens = match user {
+                None => c.tokens().await?,
+                Some(u) => c.tokens_of(resolve::user_id(&c, &u).await?).await?,
+            };
             ctx.out.emit(&tokens, || list(&tokens))
         }
-        TokenCmd::Revoke { id } => {
-            c.revoke_token(id).await?;
+        TokenCmd::Revoke { id, user } => {
+            match user {
+                None => c.revoke_token(id).await?,
+                Some(u) => {
+                    c.revoke_token_of(resolve::user_id(&c, &u).await?, id)
+                        .await?
+                }
+            }
             let body = serde_json::json!({ "id": id, "revoked": true });
             ctx.out.emit(&body, || format!("token {id} revoked"))
         }

@@ -293,4 +293,37 @@ async fn token_commands(mut s: TestServer) {
     assert!(c.me().await.is_err(), "a revoked token stops working");
     let list = s.ctl(&["--json", "token", "list"]).await.json();
     assert_eq!(list.as_array().unwrap().len(), 1);
+
+    // An admin manages a service account's tokens.
+    s.ctl(&[
+        "user",
+        "create",
+        "--username",
+        "ci-bot",
+        "--email",
+        "ci@example.com",
+    ])
+    .await
+    .ok();
+    let t = s
+        .ctl(&[
+            "--json", "token", "create", "--name", "pipeline", "--user", "ci-bot",
+        ])
+        .await
+        .json();
+    let bot = s.client().with_token(t["token"].as_str().unwrap());
+    assert_eq!(bot.me().await.unwrap().username, "ci-bot");
+    let list = s
+        .ctl(&["--json", "token", "list", "--user", "ci-bot"])
+        .await
+        .json();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["name"], "pipeline");
+    let id = t["info"]["id"].as_str().unwrap().to_string();
+    s.ctl(&["token", "revoke", &id, "--user", "ci-bot"])
+        .await
+        .ok();
+    assert!(bot.me().await.is_err());
+    let r = s.ctl(&["token", "revoke", &id, "--user", "ci-bot"]).await;
+    assert_eq!(r.code, 3, "{r:?}");
 }

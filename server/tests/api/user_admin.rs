@@ -8,6 +8,7 @@ use crate::both_backends;
 use crate::harness::{TestServer, audit_actions};
 
 both_backends!(
+    admins_manage_other_users_tokens,
     only_admins_read_the_permission_matrix,
     admins_reset_passwords_and_end_sessions,
     the_directory_filters_by_role_and_state,
@@ -151,4 +152,57 @@ async fn only_admins_read_the_permission_matrix(s: TestServer) {
     assert!(guest_creates_team.user && !guest_creates_team.guest);
     let e = bob.permission_matrix().await.unwrap_err();
     assert_eq!(e.code(), Some(ErrorCode::Forbidden));
+}
+
+async fn admins_manage_other_users_tokens(s: TestServer) {
+    let (admin, _) = s.admin().await;
+    let (bob, bob_user) = s.user("bob").await;
+    let (carol, carol_user) = s.user("carol").await;
+    let t = admin
+        .create_token_for(bob_user.id, "deploy", Some(30))
+        .await
+        .unwrap();
+    assert_eq!(t.info.user_id, bob_user.id);
+    let as_bob = s.client().with_token(t.token.clone());
+    assert_eq!(as_bob.me().await.unwrap().id, bob_user.id);
+    let listed = admin.tokens_of(bob_user.id).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    // Bob sees it too; carol may not touch bob's tokens.
+    assert_eq!(bob.tokens_of(bob_user.id).await.unwrap().len(), 1);
+    let e = carol.tokens_of(bob_user.id).await.unwrap_err();
+    assert_eq!(e.code(), Some(ErrorCode::Forbidden));
+    let e = carol
+        .create_token_for(bob_user.id, "x", None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(ErrorCode::Forbidden));
+    let e = carol
+        .revoke_token_of(bob_user.id, t.info.id)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(ErrorCode::Forbidden));
+    // A token id under the wrong user is not found.
+    let e = admin
+        .revoke_token_of(carol_user.id, t.info.id)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(ErrorCode::NotFound));
+    let e = admin
+        .create_token_for(bob_user.id, "", None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(ErrorCode::InvalidInput));
+    admin.revoke_token_of(bob_user.id, t.info.id).await.unwrap();
+    assert!(as_bob.me().await.is_err());
+    // Deactivated accounts get no new tokens.
+    admin.set_active(carol_user.id, false).await.unwrap();
+    let e = admin
+        .create_token_for(carol_user.id, "x", None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some(ErrorCode::InvalidInput));
+    let created = audit_actions(&s)
+        .into_iter()
+        .find(|(a, d)| a == "token.create" && d["for_user"] == "bob");
+    assert!(created.is_some(), "audited with the owner");
 }

@@ -219,6 +219,33 @@ impl Client {
         self.empty(self.api(Method::DELETE, &path)).await
     }
 
+    /// `POST /users/{id}/tokens`: a token for another user (system admin).
+    pub async fn create_token_for(
+        &self,
+        user_id: Uuid,
+        name: &str,
+        expires_in_days: Option<u32>,
+    ) -> Result<CreatedToken> {
+        let req = CreateTokenRequest {
+            name: name.to_string(),
+            expires_in_days,
+        };
+        let path = format!("/users/{user_id}/tokens");
+        self.json(self.api(Method::POST, &path).json(&req)).await
+    }
+
+    /// `GET /users/{id}/tokens`: another user's tokens (system admin).
+    pub async fn tokens_of(&self, user_id: Uuid) -> Result<Vec<Session>> {
+        self.json(self.api(Method::GET, &format!("/users/{user_id}/tokens")))
+            .await
+    }
+
+    /// `DELETE /users/{id}/tokens/{token_id}` (system admin, or self).
+    pub async fn revoke_token_of(&self, user_id: Uuid, token_id: Uuid) -> Result<()> {
+        let path = format!("/users/{user_id}/tokens/{token_id}");
+        self.empty(self.api(Method::DELETE, &path)).await
+    }
+
     /// `GET /users/{id}/status`.
     pub async fn status(&self, user_id: Uuid) -> Result<UserStatus> {
         self.json(self.api(Method::GET, &format!("/users/{user_id}/status")))
