@@ -214,10 +214,13 @@ pub enum TeamCmd {
         #[arg(long)]
         open: bool,
     },
-    /// List your teams (with --open: the open teams you may join).
+    /// List your teams (--open: the open teams you may join; --all: every
+    /// team, for system admins).
     List {
-        #[arg(long)]
+        #[arg(long, conflicts_with = "all")]
         open: bool,
+        #[arg(long)]
+        all: bool,
     },
     /// Show a team (by name or id).
     Show { team: String },

@@ -140,7 +140,7 @@ pub fn authenticate(ctx: &Ctx, token: &str) -> Result<(SessionRow, UserRow), Err
             return Err(Error::SessionExpired);
         }
         // Idle timeout: browser sessions only; activity is recorded once a minute.
-        let idle_ms = ctx.config.sessions.idle_timeout_mins as i64 * 60_000;
+        let idle_ms = ctx.config().sessions.idle_timeout_mins as i64 * 60_000;
         if idle_ms > 0
             && s.kind == crate::services::sessions::KIND_SESSION
             && now - s.last_active_at > idle_ms

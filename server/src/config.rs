@@ -27,7 +27,23 @@ pub struct Config {
     pub mfa: crate::signin::config::MfaConfig,
     pub ldap: crate::signin::config::LdapSection,
     pub oidc: crate::signin::config::OidcSection,
+    /// Where the values came from, so the console can save and reload them.
+    #[serde(skip)]
+    pub origin: ConfigOrigin,
 }
+
+/// The file the configuration was read from and the keys the command line
+/// fixed; neither is part of the configuration itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConfigOrigin {
+    pub file: Option<PathBuf>,
+    /// Dotted keys set by command-line options, which win over the file.
+    pub cli: Vec<String>,
+}
+
+/// The file a server without `--config` reads from its data directory (and
+/// creates when the console first saves a change).
+pub const DEFAULT_FILE_NAME: &str = "hearth.toml";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -230,12 +246,27 @@ pub struct ConfigError(pub String);
 impl Config {
     /// Loads defaults, then `file` (if given), then the environment.
     pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
-        let mut fig = Figment::from(Serialized::defaults(Config::default()));
-        if let Some(f) = file {
-            if !f.exists() {
+        let text = match file {
+            Some(f) if !f.exists() => {
                 return Err(ConfigError(format!("file {} does not exist", f.display())));
             }
-            fig = fig.merge(Toml::file(f));
+            Some(f) => Some(
+                std::fs::read_to_string(f)
+                    .map_err(|e| ConfigError(format!("cannot read file {}: {e}", f.display())))?,
+            ),
+            None => None,
+        };
+        let mut cfg = Config::from_toml(text.as_deref())?;
+        cfg.origin.file = file.map(Path::to_path_buf);
+        Ok(cfg)
+    }
+
+    /// Defaults, then `toml` (the text of a configuration file), then the
+    /// environment; validated.
+    pub fn from_toml(toml: Option<&str>) -> Result<Config, ConfigError> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(text) = toml {
+            fig = fig.merge(Toml::string(text));
         }
         fig = fig.merge(secret_files()?).merge(
             Env::prefixed("HEARTH_")

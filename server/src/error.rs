@@ -28,7 +28,7 @@ impl std::fmt::Display for ApiError {
 /// Every code has exactly one status; adding a code fails to compile here until decided.
 pub fn status_of(code: ErrorCode) -> StatusCode {
     match code {
-        ErrorCode::InvalidInput => StatusCode::BAD_REQUEST,
+        ErrorCode::InvalidInput | ErrorCode::InvalidConfig => StatusCode::BAD_REQUEST,
         ErrorCode::PayloadTooLarge | ErrorCode::FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials | ErrorCode::SessionExpired => {
             StatusCode::UNAUTHORIZED
@@ -40,7 +40,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::SetupTokenInvalid
         | ErrorCode::ChannelArchived => StatusCode::FORBIDDEN,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
-        ErrorCode::Conflict => StatusCode::CONFLICT,
+        ErrorCode::Conflict | ErrorCode::ConfigLocked => StatusCode::CONFLICT,
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,

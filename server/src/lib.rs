@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod routes;
 pub mod search;
 pub mod services;
+pub mod settings;
 pub mod signin;
 pub mod state;
 pub(crate) mod telemetry;
@@ -161,13 +162,14 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
             config.limits.logins_per_minute,
             config.limits.posts_per_second,
         ),
-        config,
+        settings: settings::Settings::new(config),
         store,
         hub,
         files,
         metrics,
         dummy_hash,
         search,
+        started_at: hearth_core::now_millis(),
         passwords: state::PasswordGate::new(
             std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -183,7 +185,7 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
 
     signin::directory::spawn_scheduler(&ctx);
 
-    let addr = ctx.config.listen_addr()?;
+    let addr = ctx.config().listen_addr()?;
     let listener = TcpListener::bind(addr).map_err(|source| StartError::Listen {
         addr: addr.to_string(),
         source,
@@ -192,14 +194,14 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
         addr: addr.to_string(),
         source,
     })?;
-    let admin_socket = ctx.config.admin_socket_path();
+    let admin_socket = ctx.config().admin_socket_path();
     let local = match &admin_socket {
         Some(path) => Some(serve_admin_socket(&ctx, admin_socket::bind(path)?, path)?),
         None => None,
     };
     let data = web::Data::from(ctx.clone());
-    let json_limit = ctx.config.limits.max_json_bytes;
-    let grace = ctx.config.server.shutdown_grace_secs;
+    let json_limit = ctx.config().limits.max_json_bytes;
+    let grace = ctx.config().server.shutdown_grace_secs;
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
@@ -243,7 +245,7 @@ fn serve_admin_socket(
     path: &std::path::Path,
 ) -> Result<(ServerHandle, tokio::task::JoinHandle<std::io::Result<()>>), StartError> {
     let data = web::Data::from(ctx.clone());
-    let json_limit = ctx.config.limits.max_json_bytes;
+    let json_limit = ctx.config().limits.max_json_bytes;
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
@@ -258,7 +260,7 @@ fn serve_admin_socket(
     })
     .workers(1)
     .disable_signals()
-    .shutdown_timeout(ctx.config.server.shutdown_grace_secs)
+    .shutdown_timeout(ctx.config().server.shutdown_grace_secs)
     .listen_uds(listener)
     .map_err(|source| StartError::Listen {
         addr: path.display().to_string(),

@@ -70,6 +70,17 @@ fn load(config: Option<&PathBuf>) -> Result<Config, String> {
     Config::load(config.map(|p| p.as_path())).map_err(|e| e.to_string())
 }
 
+/// Without `--config`, the file the system console saves into
+/// `<data_dir>/hearth.toml`, when it exists. The data directory is the one
+/// given on the command line, in `HEARTH_SERVER__DATA_DIR`, or the default.
+fn saved_file(data_dir: Option<&PathBuf>) -> Option<PathBuf> {
+    let dir = data_dir
+        .cloned()
+        .or_else(|| std::env::var_os("HEARTH_SERVER__DATA_DIR").map(PathBuf::from))
+        .unwrap_or_else(|| Config::default().server.data_dir);
+    Some(dir.join(hearth_server::config::DEFAULT_FILE_NAME)).filter(|f| f.is_file())
+}
+
 fn init_logging(cfg: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .or_else(|_| tracing_subscriber::EnvFilter::try_new(&cfg.log.level))
@@ -92,12 +103,14 @@ fn main() -> ExitCode {
             data_dir,
             listen,
             workers,
-        } => load(config.as_ref()).and_then(|mut cfg| {
+        } => load(config.or_else(|| saved_file(data_dir.as_ref())).as_ref()).and_then(|mut cfg| {
             if let Some(d) = data_dir {
                 cfg.server.data_dir = d;
+                cfg.origin.cli.push("server.data_dir".into());
             }
             if let Some(l) = listen {
                 cfg.server.listen = l;
+                cfg.origin.cli.push("server.listen".into());
             }
             cfg.validate().map_err(|e| e.to_string())?;
             init_logging(&cfg);

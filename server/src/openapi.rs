@@ -13,22 +13,26 @@
 use std::sync::OnceLock;
 
 use hearth_api::{
-    AddMemberRequest, AuditLogEntry, AuditPage, AuditQuery, AuditVerification, AuthProvider,
-    AuthProviders, ChangePasswordRequest, Channel, ChannelCount, ChannelKind, ChannelMember,
-    ChannelUnread, ClientFrame, CreateChannelRequest, CreatePostRequest, CreateTeamRequest,
-    CreateTokenRequest, CreatedToken, CsrfTokenResponse, DirectChannelRequest, EditPostRequest,
-    ErrorBody, ErrorCode, ErrorDetail, Event, EventKind, FileInfo, FileSearchResults,
-    FollowRequest, JoinTeamRequest, LdapCheckStep, LdapDiagnosis, LdapStatus, LdapSyncIssue,
-    LdapSyncReport, LdapTestUserRequest, LoginMfaEnrolRequest, LoginMfaRequest, LoginOutcome,
-    LoginRequest, LoginResponse, LogoutResponse, MemberRole, MfaChallenge, MfaCodeRequest,
-    MfaEnrolment, MfaLoginResponse, MfaStatus, MoveChannelRequest, NotifyLevel, OidcCheckStep,
-    OidcDiagnosis, PermissionContext, PermissionMatrix, PermissionRow, Post, PostPage,
-    PostSearchResults, PostVersion, PostsQuery, Presence, Reaction, ReactionRequest, RecoveryCodes,
-    ResetPasswordRequest, Role, SearchMatch, SearchRequest, SearchSort, SearchStatus, ServerFrame,
-    ServerInfo, Session, SessionKind, SetActiveRequest, SetMemberRoleRequest, SetRoleRequest,
-    SetStatusRequest, SignupRequest, Team, TeamInvite, TeamMember, ThreadState,
+    AddMemberRequest, AdminSetPasswordRequest, AuditLogEntry, AuditPage, AuditQuery,
+    AuditVerification, AuthProvider, AuthProviders, ChangePasswordRequest, Channel, ChannelCount,
+    ChannelKind, ChannelMember, ChannelUnread, ClientFrame, CreateChannelRequest,
+    CreatePostRequest, CreateTeamRequest, CreateTokenRequest, CreatedToken, CsrfTokenResponse,
+    DirectChannelRequest, EditPostRequest, ErrorBody, ErrorCode, ErrorDetail, Event, EventKind,
+    FileInfo, FileSearchResults, FollowRequest, JoinTeamRequest, LdapCheckStep, LdapDiagnosis,
+    LdapStatus, LdapSyncIssue, LdapSyncReport, LdapTestUserRequest, LoginMfaEnrolRequest,
+    LoginMfaRequest, LoginOutcome, LoginRequest, LoginResponse, LogoutResponse, MemberRole,
+    MfaChallenge, MfaCodeRequest, MfaEnrolment, MfaLoginResponse, MfaStatus, MoveChannelRequest,
+    NotifyLevel, OidcCheckStep, OidcDiagnosis, PermissionContext, PermissionMatrix, PermissionRow,
+    Post, PostPage, PostSearchResults, PostVersion, PostsQuery, Presence, Reaction,
+    ReactionRequest, RecoveryCodes, Role, SearchMatch, SearchRequest, SearchSort, SearchStatus,
+    ServerFrame, ServerInfo, Session, SessionKind, SetActiveRequest, SetMemberRoleRequest,
+    SetRoleRequest, SetStatusRequest, SignupRequest, Team, TeamInvite, TeamMember, ThreadState,
     UpdateChannelRequest, UpdateMembershipRequest, UpdateProfileRequest, UpdateTeamRequest, User,
     UserStatus,
+};
+use hearth_api::{
+    ConfigValidation, ConfigView, DatabaseStatus, DayCount, PatchConfigRequest, PostStats,
+    SessionCounts, SystemStatus, UserCounts, ValidateConfigRequest,
 };
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
@@ -36,7 +40,7 @@ use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
 use crate::auth::{CSRF_HEADER, SESSION_COOKIE};
 use crate::routes::{
     audit, channel_admin, channels, files, oidc_admin, permissions, posts, search, signin, system,
-    teams, user_admin, users, ws,
+    system_admin, teams, user_admin, users, ws,
 };
 
 /// Security scheme: `Authorization: Bearer <token>` (login token or personal access token).
@@ -83,7 +87,6 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         users::create_token,
         users::my_tokens,
         users::revoke_token,
-        user_admin::reset_password,
         user_admin::create_token,
         user_admin::tokens,
         user_admin::revoke_token,
@@ -96,6 +99,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         users::set_role,
         users::set_active,
         users::revoke_all,
+        users::reset_password,
         // Enterprise sign-in: MFA, single sign-on, LDAP administration.
         signin::login_mfa,
         signin::login_mfa_enrol,
@@ -116,6 +120,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         // Teams.
         teams::create,
         teams::mine,
+        teams::all,
         teams::open,
         teams::join,
         teams::get_team,
@@ -180,6 +185,12 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         audit::verify,
         permissions::matrix,
         oidc_admin::test_provider,
+        // System administration.
+        system_admin::status,
+        system_admin::get_config,
+        system_admin::validate_config,
+        system_admin::patch_config,
+        system_admin::reload_config,
         // Realtime.
         ws::websocket,
     ),
@@ -191,7 +202,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
             Channel, ChannelKind, ChannelMember, ChannelUnread, NotifyLevel,
             Post, PostPage, PostVersion, Reaction, ThreadState, FileInfo, ServerInfo,
             SignupRequest, LoginRequest, UpdateProfileRequest, ChangePasswordRequest,
-            SetRoleRequest, SetActiveRequest, ResetPasswordRequest, PermissionMatrix, PermissionContext, PermissionRow, OidcDiagnosis, OidcCheckStep, MoveChannelRequest, CreateTokenRequest, SetStatusRequest,
+            SetRoleRequest, SetActiveRequest, PermissionMatrix, PermissionContext, PermissionRow, OidcDiagnosis, OidcCheckStep, MoveChannelRequest, CreateTokenRequest, SetStatusRequest,
             CreateTeamRequest, UpdateTeamRequest, JoinTeamRequest, AddMemberRequest,
             SetMemberRoleRequest, CreateChannelRequest, UpdateChannelRequest,
             DirectChannelRequest, UpdateMembershipRequest, CreatePostRequest, EditPostRequest,
@@ -204,6 +215,9 @@ pub const CSRF_SCHEME: &str = "csrf_token";
             SearchRequest, SearchSort, SearchMatch, ChannelCount, PostSearchResults,
             FileSearchResults, SearchStatus,
             AuditLogEntry, AuditQuery, AuditPage, AuditVerification,
+            SystemStatus, DatabaseStatus, UserCounts, SessionCounts, PostStats, DayCount,
+            ConfigView, ValidateConfigRequest, ConfigValidation, PatchConfigRequest,
+            AdminSetPasswordRequest,
         ),
         responses(
             BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge,
@@ -219,7 +233,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         (name = "posts", description = "Posts, threads, reactions, pins and saved posts."),
         (name = "files", description = "Uploads and downloads."),
         (name = "search", description = "Full-text search of posts and files within the caller's channels, and the index's administration."),
-        (name = "admin", description = "Server administration: directory (LDAP) tests and sync, the audit log and its verification."),
+        (name = "admin", description = "Server administration: system status, configuration, directory (LDAP) tests and sync, the audit log and its verification."),
         (name = "ws", description = "The WebSocket for live events (frames: `ServerFrame`, `ClientFrame`)."),
     )
 )]
@@ -274,7 +288,8 @@ pub struct FileUpload {
 }
 
 /// `invalid_input`: the body, the query string or a path parameter did not
-/// parse (malformed JSON, unknown field, bad id) or failed validation.
+/// parse (malformed JSON, unknown field, bad id) or failed validation;
+/// `invalid_config`: a configuration change does not validate.
 #[derive(ToResponse)]
 pub struct BadRequest(pub ErrorBody);
 
@@ -295,7 +310,8 @@ pub struct Forbidden(pub ErrorBody);
 #[derive(ToResponse)]
 pub struct NotFound(pub ErrorBody);
 
-/// `conflict`: a unique name, username or e-mail is already taken.
+/// `conflict`: a unique name, username or e-mail is already taken;
+/// `config_locked`: a configuration key is fixed by the environment or command line.
 #[derive(ToResponse)]
 pub struct Conflict(pub ErrorBody);
 

@@ -16,7 +16,8 @@ use crate::hub::Hub;
 use crate::metrics::Metrics;
 
 pub struct Ctx {
-    pub config: Config,
+    /// The running and saved configuration; read it through [`Ctx::config`].
+    pub settings: crate::settings::Settings,
     pub store: Arc<Store>,
     pub hub: Hub,
     pub files: FileStore,
@@ -31,6 +32,8 @@ pub struct Ctx {
     pub signin: crate::signin::SignIn,
     /// The full-text index, unless switched off in the configuration.
     pub search: Option<Arc<crate::search::SearchService>>,
+    /// When this server started (UTC milliseconds), for the uptime.
+    pub started_at: i64,
 }
 
 /// Lets at most `n` argon2 computations run at once. Each takes 19 MiB and
@@ -104,6 +107,13 @@ impl Limits {
 }
 
 impl Ctx {
+    /// The configuration in effect now. Keys that change live (see
+    /// `crate::settings`) may differ between two calls: read it once per
+    /// decision.
+    pub fn config(&self) -> Arc<Config> {
+        self.settings.running()
+    }
+
     /// Runs blocking work (diesel, argon2, image decoding) on the blocking pool.
     pub async fn run<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
     where

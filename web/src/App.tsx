@@ -1,12 +1,16 @@
-import { useCallback, useEffect, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { api, getCsrfToken, setAuthFailureHandler } from "./api/client";
 import type { ServerInfo } from "./api/types";
 import { bootstrap, signOutLocally, startLive } from "./state/actions";
 import { useAppState } from "./state/store";
 import { parseInvite } from "./state/router";
+import { isAdminPath, useLocationPath } from "./state/appPath";
 import { SetupScreen, SignInScreen, SignUpScreen } from "./ui/Auth";
 import { MainScreen } from "./ui/Main";
 import { resetLocationSync } from "./ui/nav/useLocationSync";
+
+// The system console is its own chunk: the chat's first load does not carry it.
+const AdminConsole = lazy(() => import("./admin/AdminConsole"));
 
 type Phase = "loading" | "setup" | "signin" | "signup" | "main" | "offline";
 
@@ -16,6 +20,7 @@ export function App() {
   const me = useAppState((s) => s.me);
   // A team invitation in the address (`/?invite=<id>`), read once at load.
   const [invite] = useState(() => parseInvite(location.search));
+  const path = useLocationPath();
 
   const enter = useCallback(async () => {
     // Connect first, then fetch: nothing that happens in between can be missed.
@@ -102,6 +107,19 @@ export function App() {
         />
       );
     case "main":
+      if (isAdminPath(path.split("?")[0])) {
+        return (
+          <Suspense
+            fallback={
+              <div className="center" role="status">
+                Loading the system console…
+              </div>
+            }
+          >
+            <AdminConsole />
+          </Suspense>
+        );
+      }
       return <MainScreen info={info} onSignedOut={() => setPhase("signin")} />;
   }
 }

@@ -40,13 +40,21 @@ pub async fn user_id(c: &Client, who: &str) -> Result<Uuid> {
     }
 }
 
-/// A team by id, or by name among the caller's teams and the open ones.
+/// A team by id, or by name: among every team for system admins, else
+/// among the caller's teams and the open ones.
 pub async fn team(c: &Client, which: &str) -> Result<Team> {
     if let Ok(id) = Uuid::parse_str(which) {
         return Ok(c.team(id).await?);
     }
-    let mut all = c.teams().await?;
-    all.extend(c.open_teams().await?);
+    let all = match c.all_teams().await {
+        Ok(all) => all,
+        Err(e) if e.code() == Some(hearth_api::ErrorCode::Forbidden) => {
+            let mut visible = c.teams().await?;
+            visible.extend(c.open_teams().await?);
+            visible
+        }
+        Err(e) => return Err(e.into()),
+    };
     all.into_iter()
         .find(|t| t.name == which)
         .ok_or_else(|| CliError::NotFound(format!("no team named '{which}' that you can see")))

@@ -1,9 +1,10 @@
 //! `hearthctl system …`: status, version and configuration, against the
 //! system administration endpoints (`/api/v1/admin/system/status`,
-//! `/api/v1/admin/config…`). Their bodies are read as JSON values: the CLI
-//! prints what the server sends and names only the fields it summarises.
+//! `/api/v1/admin/config…`). `--json` prints the server's bodies as they
+//! are; the tables summarise them from their JSON form, so fields a newer
+//! server adds never break this program.
 
-use hearth_client::Method;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::Ctx;
@@ -15,18 +16,12 @@ pub async fn run(ctx: &Ctx, cmd: SystemCmd) -> Result<()> {
     match cmd {
         SystemCmd::Version => version(ctx).await,
         SystemCmd::Status => {
-            let s = ctx
-                .client()?
-                .call_json(Method::GET, "/admin/system/status", None)
-                .await?;
+            let s = as_json(&ctx.client()?.system_status().await?)?;
             ctx.out.emit(&s, || status_text(&s))
         }
         SystemCmd::Config(c) => config(ctx, c).await,
         SystemCmd::Reload => {
-            let r = ctx
-                .client()?
-                .call_json(Method::POST, "/admin/config/reload", None)
-                .await?;
+            let r = as_json(&ctx.client()?.reload_config().await?)?;
             ctx.out.emit(&r, || {
                 format!("Configuration reloaded.{}", restart_note(&r))
             })
@@ -65,9 +60,9 @@ async fn config(ctx: &Ctx, cmd: ConfigCmd) -> Result<()> {
     let c = ctx.client()?;
     match cmd {
         ConfigCmd::Show => {
-            let r = c.call_json(Method::GET, "/admin/config", None).await?;
+            let r = as_json(&c.config().await?)?;
             ctx.out.emit(&r, || {
-                let body = r.get("config").cloned().unwrap_or(Value::Null);
+                let body = without_nulls(r.get("config").cloned().unwrap_or(Value::Null));
                 let text = toml::to_string_pretty(&body)
                     .unwrap_or_else(|_| serde_json::to_string_pretty(&body).unwrap_or_default());
                 format!("{}\n{text}", config_header(&r))
@@ -80,13 +75,7 @@ async fn config(ctx: &Ctx, cmd: ConfigCmd) -> Result<()> {
                 .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
             let config =
                 serde_json::to_value(parsed).map_err(|e| CliError::Other(e.to_string()))?;
-            let r = c
-                .call_json(
-                    Method::POST,
-                    "/admin/config/validate",
-                    Some(&json!({ "config": config })),
-                )
-                .await?;
+            let r = as_json(&c.validate_config(config).await?)?;
             ctx.out.emit(&r, || {
                 format!("The configuration is valid.{}", restart_note(&r))
             })
@@ -97,13 +86,7 @@ async fn config(ctx: &Ctx, cmd: ConfigCmd) -> Result<()> {
                 let (k, v) = parse_pair(p)?;
                 set.insert(k, v);
             }
-            let r = c
-                .call_json(
-                    Method::PATCH,
-                    "/admin/config",
-                    Some(&json!({ "set": Value::Object(set) })),
-                )
-                .await?;
+            let r = as_json(&c.patch_config(set).await?)?;
             ctx.out.emit(&r, || {
                 format!(
                     "Configuration saved.{}\n{}",
@@ -113,6 +96,24 @@ async fn config(ctx: &Ctx, cmd: ConfigCmd) -> Result<()> {
             })
         }
     }
+}
+
+/// TOML has no null: an unset optional key is simply absent, as in the file.
+fn without_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(without_nulls).collect()),
+        other => other,
+    }
+}
+
+fn as_json(body: &impl Serialize) -> Result<Value> {
+    serde_json::to_value(body).map_err(|e| CliError::Other(e.to_string()))
 }
 
 /// `key=value`, the value read as TOML (`10`, `true`, `"x"`, `[1, 2]`) and

@@ -27,8 +27,10 @@ pub async fn run(ctx: &Ctx, cmd: TeamCmd) -> Result<()> {
                 .await?;
             ctx.out.emit(&t, || show(&t))
         }
-        TeamCmd::List { open } => {
-            let teams = if open {
+        TeamCmd::List { open, all } => {
+            let teams = if all {
+                c.all_teams().await?
+            } else if open {
                 c.open_teams().await?
             } else {
                 c.teams().await?

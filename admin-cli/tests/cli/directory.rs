@@ -158,6 +158,11 @@ async fn team_and_channel_commands(mut s: TestServer) {
     assert_eq!(t["open"], false);
     let list = s.ctl(&["team", "list"]).await;
     assert!(list.ok().contains("Engineering"), "{list:?}");
+    // Every team, also through the local socket (which belongs to none).
+    let all = s.local(&["--json", "team", "list", "--all"]).await.json();
+    assert_eq!(all[0]["name"], "eng");
+    let shown = s.local(&["--json", "team", "show", "eng"]).await.json();
+    assert_eq!(shown["id"], t["id"]);
     let shown = s.ctl(&["--json", "team", "show", "eng"]).await.json();
     assert_eq!(shown["id"], t["id"]);
     let u = s

@@ -95,8 +95,7 @@ async fn list(ctx: Ctx, auth: Auth, query: web::Query<AuditQuery>) -> ApiResult<
                     i64::from(limit),
                     q.action.as_deref(),
                     actor.as_deref(),
-                    q.since,
-                    q.until,
+                    (q.since, q.until),
                 )?)
             })?;
             let full = rows.len() == limit as usize;

@@ -52,7 +52,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[post("/files")]
 async fn upload(ctx: Ctx, auth: Auth, mut form: Multipart) -> ApiResult<HttpResponse> {
     let ctx = ctx.into_inner();
-    let max = ctx.config.files.max_file_size;
+    let max = ctx.config().files.max_file_size;
     let mut channel_id: Option<Id> = None;
     let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
     while let Some(field) = form.next().await {

@@ -11,6 +11,7 @@ pub mod posts;
 pub mod search;
 pub mod signin;
 pub mod system;
+pub mod system_admin;
 pub mod teams;
 pub mod user_admin;
 pub mod users;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(audit::configure)
             .configure(permissions::configure)
             .configure(oidc_admin::configure)
+            .configure(system_admin::configure)
             .configure(posts::configure)
             .configure(files::configure)
             .configure(ws::configure)

@@ -110,16 +110,7 @@ async fn status(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
             admin_only(&auth)?;
             match &c.search {
                 Some(s) => s.status(),
-                None => Ok(SearchStatus {
-                    enabled: false,
-                    posts: 0,
-                    files: 0,
-                    size_bytes: 0,
-                    cursor: None,
-                    latest_seq: 0,
-                    rebuilding: false,
-                    last_error: None,
-                }),
+                None => Ok(SearchStatus::switched_off()),
             }
         })
         .await?;

@@ -55,9 +55,9 @@ pub fn session_cookie(ctx: &state::Ctx, token: &str) -> Cookie<'static> {
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(ctx.config.secure_cookies())
+        .secure(ctx.config().secure_cookies())
         .max_age(CookieDuration::days(i64::from(
-            ctx.config.accounts.session_days,
+            ctx.config().accounts.session_days,
         )))
         .finish()
 }
@@ -413,7 +413,7 @@ async fn oauth_login(
         .path("/api/v1/oauth")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(ctx.config.secure_cookies())
+        .secure(ctx.config().secure_cookies())
         .max_age(CookieDuration::seconds(ttl as i64))
         .finish();
     Ok(HttpResponse::Found()
@@ -575,15 +575,7 @@ async fn ldap_sync(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
 #[get("/admin/ldap/status")]
 async fn ldap_status(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
     require_admin(&auth)?;
-    let s = ctx.signin.sync_state();
-    Ok(HttpResponse::Ok().json(LdapStatus {
-        enabled: ctx.signin.ldap.is_some(),
-        running: s.running,
-        last_sync: s.last,
-        last_error: s.last_error,
-        next_sync_at: s.next_at,
-        sync_interval_mins: ctx.config.ldap.sync_interval_mins,
-    }))
+    Ok(HttpResponse::Ok().json(crate::signin::ldap_status(&ctx)))
 }
 
 /// The body of a logout: the provider's end-session URL for SSO sessions.

@@ -31,9 +31,9 @@ async fn info(ctx: Ctx) -> ApiResult<HttpResponse> {
     let needs_setup = ctx.run(accounts::needs_setup).await?;
     Ok(HttpResponse::Ok().json(ServerInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        signup_mode: ctx.config.accounts.signup.as_str().to_string(),
+        signup_mode: ctx.config().accounts.signup.as_str().to_string(),
         needs_setup,
-        max_file_size: ctx.config.files.max_file_size,
+        max_file_size: ctx.config().files.max_file_size,
         max_post_chars: hearth_api::MAX_POST_CHARS,
     }))
 }

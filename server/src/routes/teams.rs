@@ -15,6 +15,7 @@ use crate::services::{channels, teams};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create)
         .service(mine)
+        .service(all)
         .service(open)
         .service(join)
         .service(get_team)
@@ -76,6 +77,25 @@ async fn create(
 #[get("/teams")]
 async fn mine(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(ctx.into_inner().run(move |c| teams::mine(c, &auth)).await?))
+}
+
+/// GET /api/v1/admin/teams
+#[utoipa::path(
+    get,
+    path = "/api/v1/admin/teams",
+    operation_id = "all_teams",
+    tag = "teams",
+    summary = "Every team on the server, by name (system admin)",
+    responses(
+        (status = 200, description = "Teams", body = [Team]),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
+)]
+#[get("/admin/teams")]
+async fn all(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(ctx.into_inner().run(move |c| teams::all(c, &auth)).await?))
 }
 
 /// GET /api/v1/teams/open

@@ -4,9 +4,9 @@ use actix_web::cookie::Cookie;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use hearth_api::{
-    ChangePasswordRequest, CreateTokenRequest, CreatedToken, LoginOutcome, LoginRequest,
-    LogoutResponse, Session, SetActiveRequest, SetRoleRequest, SetStatusRequest, SignupRequest,
-    UpdateProfileRequest, User, UserStatus,
+    AdminSetPasswordRequest, ChangePasswordRequest, CreateTokenRequest, CreatedToken, LoginOutcome,
+    LoginRequest, LogoutResponse, Session, SetActiveRequest, SetRoleRequest, SetStatusRequest,
+    SignupRequest, UpdateProfileRequest, User, UserStatus,
 };
 use hearth_core::{Error, Id};
 
@@ -42,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(set_role)
         .service(set_active)
         .service(revoke_all)
+        .service(reset_password)
         .service(status);
 }
 
@@ -766,6 +767,41 @@ async fn revoke_all(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<
     let id = path.id;
     ctx.into_inner()
         .run(move |c| sessions::revoke_all(c, &auth, id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// PUT /api/v1/users/{id}/password
+#[utoipa::path(
+    put,
+    path = "/api/v1/users/{id}/password",
+    operation_id = "reset_password",
+    tag = "users",
+    summary = "Set a new password for a local account and end its sessions (system admins)",
+    params(
+        ("id" = uuid::Uuid, Path, description = "User id"),
+    ),
+    request_body = AdminSetPasswordRequest,
+    responses(
+        (status = 204, description = "Password set, sessions and tokens revoked"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
+#[put("/users/{id}/password")]
+async fn reset_password(
+    ctx: Ctx,
+    auth: Auth,
+    path: web::Path<IdPath>,
+    body: web::Json<AdminSetPasswordRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = path.id;
+    ctx.into_inner()
+        .run(move |c| accounts::reset_password(c, &auth, id, &body.new_password))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -90,7 +90,7 @@ async fn websocket(
         .aggregate_continuations()
         .max_continuation_size(MAX_FRAME);
     let ctx = ctx.into_inner();
-    let (tx, rx) = mpsc::channel(ctx.config.realtime.queue_size);
+    let (tx, rx) = mpsc::channel(ctx.config().realtime.queue_size);
     let conn_id = ctx.hub.next_conn_id();
     ctx.hub
         .connect(conn_id, auth.user_id(), auth.session_id.clone(), resume, tx);

@@ -54,7 +54,7 @@ fn create(ctx: &Ctx, req: SignupRequest, admin: Option<Id>) -> Result<User> {
         _ => username.clone(),
     };
     let hash = ctx.passwords.hash(&req.password)?;
-    let mode = ctx.config.accounts.signup;
+    let mode = ctx.config().accounts.signup;
     let user = ctx.store.write(|tx| {
         let first = users::count(tx.conn)? == 0;
         let mut invite_team = None;
@@ -186,29 +186,6 @@ pub fn update_profile(ctx: &Ctx, auth: &Auth, req: UpdateProfileRequest) -> Resu
         Ok(row)
     })?;
     Ok(row.to_api(true))
-}
-
-/// A system admin sets `id`'s password; every session and token of that user
-/// ends, so whoever held the old password is signed out.
-pub fn reset_password(ctx: &Ctx, auth: &Auth, id: Id, password: &str) -> Result<()> {
-    require(&auth.actor, Action::ManageUsers, &Facts::default())?;
-    validate::password(password)?;
-    let hash = ctx.passwords.hash(password)?;
-    ctx.store.write(|tx| {
-        let mut row = load_user(tx.conn, id)?;
-        row.password_hash = Some(hash);
-        row.updated_at = now_millis();
-        users::save(tx.conn, &row)?;
-        sessions::revoke_all_in(tx, Some(auth.user_id()), id)?;
-        audit::record(
-            tx,
-            Some(auth.user_id()),
-            "user.password_reset",
-            "user",
-            Some(row.id.clone()),
-            serde_json::json!({ "username": row.username }),
-        )
-    })
 }
 
 pub fn change_password(ctx: &Ctx, auth: &Auth, req: &ChangePasswordRequest) -> Result<()> {
@@ -366,6 +343,38 @@ pub fn set_role(ctx: &Ctx, auth: &Auth, id: Id, role: Role) -> Result<User> {
 }
 
 /// Deactivation ends every session at once; admins may also reactivate.
+/// A system admin sets a new password for a local account, e.g. one whose
+/// owner forgot it; every session and token of that account ends, so whoever
+/// knew the old password is out.
+pub fn reset_password(ctx: &Ctx, auth: &Auth, id: Id, new_password: &str) -> Result<()> {
+    require(&auth.actor, Action::ManageUsers, &Facts::default())?;
+    validate::password(new_password)?;
+    let source = ctx
+        .store
+        .read(|c| Ok(crate::signin::auth_row(c, &id.to_string())?.source))?;
+    if source != crate::signin::SOURCE_LOCAL {
+        return Err(Error::invalid(format!(
+            "this account signs in through {source}; change its password there"
+        )));
+    }
+    let hash = ctx.passwords.hash(new_password)?;
+    ctx.store.write(|tx| {
+        let mut row = load_user(tx.conn, id)?;
+        row.password_hash = Some(hash);
+        row.updated_at = now_millis();
+        users::save(tx.conn, &row)?;
+        sessions::revoke_all_in(tx, Some(auth.user_id()), id)?;
+        audit::record(
+            tx,
+            Some(auth.user_id()),
+            "user.password_reset",
+            "user",
+            Some(row.id.clone()),
+            serde_json::json!({}),
+        )
+    })
+}
+
 pub fn set_active(ctx: &Ctx, auth: &Auth, id: Id, active: bool) -> Result<User> {
     let is_self = id == auth.user_id();
     if !(auth.actor.is_admin() || (is_self && !active)) {

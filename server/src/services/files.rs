@@ -90,7 +90,7 @@ pub fn upload(
             "at most {MAX_FILES_PER_UPLOAD} files per upload"
         )));
     }
-    let max = ctx.config.files.max_file_size;
+    let max = ctx.config().files.max_file_size;
     let parts = parts
         .into_iter()
         .map(|(name, bytes)| {

@@ -9,5 +9,6 @@ pub mod channels;
 pub mod files;
 pub mod posts;
 pub mod sessions;
+pub mod system;
 pub mod teams;
 pub mod threads;

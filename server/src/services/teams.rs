@@ -131,6 +131,13 @@ pub fn mine(ctx: &Ctx, auth: &Auth) -> Result<Vec<Team>> {
     Ok(rows.iter().map(TeamRow::to_api).collect())
 }
 
+/// Every team, whether or not the caller belongs to it (system admins).
+pub fn all(ctx: &Ctx, auth: &Auth) -> Result<Vec<Team>> {
+    require(&auth.actor, Action::ManageUsers, &Facts::default())?;
+    let rows = ctx.store.read(|c| Ok(teams::all(c)?))?;
+    Ok(rows.iter().map(TeamRow::to_api).collect())
+}
+
 pub fn open(ctx: &Ctx, auth: &Auth) -> Result<Vec<Team>> {
     if auth.actor.role == hearth_api::Role::Guest {
         return Ok(vec![]);

@@ -120,11 +120,14 @@ pub fn validate(c: &Config) -> Result<(), ConfigError> {
             "mfa.challenge_ttl_secs must be between 30 and 3600".into(),
         ));
     }
-    if c.ldap.enabled {
-        let dir =
-            c.ldap.directory.as_ref().ok_or_else(|| {
-                ConfigError("ldap.enabled needs an [ldap.directory] section".into())
-            })?;
+    if c.ldap.enabled && c.ldap.directory.is_none() {
+        return Err(ConfigError(
+            "ldap.enabled needs an [ldap.directory] section".into(),
+        ));
+    }
+    // A directory is checked even before LDAP is enabled: the console saves
+    // it first and tests it, and a mistake should show when it is written.
+    if let Some(dir) = &c.ldap.directory {
         dir.validate()
             .map_err(|e| ConfigError(format!("ldap.directory: {e}")))?;
     }

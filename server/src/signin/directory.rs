@@ -77,14 +77,14 @@ pub fn provision_login(
         {
             existing.push(to_existing(&u, Some(a)));
         }
-        if existing.is_empty() && !ctx.config.ldap.create_on_login {
+        if existing.is_empty() && !ctx.config().ldap.create_on_login {
             return Ok(Err("ldap.not_provisioned".to_string()));
         }
         let snapshot = DirectorySnapshot {
             users: vec![du.clone()],
             ..Default::default()
         };
-        let plan = plan_sync(&snapshot, &existing, &ctx.config.ldap.group_mappings);
+        let plan = plan_sync(&snapshot, &existing, &ctx.config().ldap.group_mappings);
         let issues = apply_plan(tx, &plan, "login")?;
         match store::by_external(tx.conn, SOURCE_LDAP, "", &du.stable_id)? {
             Some(a) => Ok(users::by_id(tx.conn, &a.user_id)?
@@ -451,7 +451,7 @@ pub async fn run_sync(
     let dir = ctx
         .signin
         .ldap
-        .clone()
+        .load_full()
         .ok_or_else(|| Error::Unavailable("LDAP is not enabled ([ldap] enabled)".into()))?;
     let _one_at_a_time = ctx.signin.sync_lock.lock().await;
     ctx.signin.update_sync(|s| s.running = true);
@@ -488,7 +488,7 @@ pub async fn run_sync(
                     .iter()
                     .map(|(u, a)| to_existing(u, a.as_ref()))
                     .collect();
-                let plan = plan_sync(&snapshot, &existing, &c.config.ldap.group_mappings);
+                let plan = plan_sync(&snapshot, &existing, &c.config().ldap.group_mappings);
                 let mut errors: Vec<LdapSyncIssue> = plan
                     .issues
                     .iter()
@@ -521,7 +521,7 @@ pub async fn run_sync(
             })
         })
         .await;
-    let interval = ctx.config.ldap.sync_interval_mins;
+    let interval = ctx.config().ldap.sync_interval_mins;
     ctx.signin.update_sync(|s| {
         s.running = false;
         match &result {
@@ -553,7 +553,12 @@ pub async fn test_connection(
     ctx: Arc<Ctx>,
     actor: Id,
 ) -> std::result::Result<LdapDiagnosis, ApiError> {
-    let cfg = ctx.config.ldap.directory.clone().ok_or_else(no_directory)?;
+    let cfg = ctx
+        .config()
+        .ldap
+        .directory
+        .clone()
+        .ok_or_else(no_directory)?;
     let d = hearth_identity::ldap::test_connection(&cfg).await;
     let wire = to_wire(&d)?;
     let failed = d.first_failure().and_then(|s| s.code.clone());
@@ -581,7 +586,12 @@ pub async fn test_user(
     login: String,
     password: Option<String>,
 ) -> std::result::Result<LdapDiagnosis, ApiError> {
-    let cfg = ctx.config.ldap.directory.clone().ok_or_else(no_directory)?;
+    let cfg = ctx
+        .config()
+        .ldap
+        .directory
+        .clone()
+        .ok_or_else(no_directory)?;
     let login = login.trim().to_string();
     if login.is_empty() || login.chars().count() > 254 {
         return Err(Error::invalid("login must be 1 to 254 characters").into());
@@ -609,22 +619,29 @@ pub async fn test_user(
     Ok(wire)
 }
 
-/// Runs sync every `sync_interval_mins` until the server stops.
+/// Runs sync every `sync_interval_mins` until the server stops. The interval
+/// is read at start; whether LDAP is on is checked at every tick, so a
+/// directory enabled from the console is synced without a restart.
 pub fn spawn_scheduler(ctx: &Arc<Ctx>) {
-    let interval = ctx.config.ldap.sync_interval_mins;
-    if ctx.signin.ldap.is_none() || interval == 0 {
+    let interval = ctx.config().ldap.sync_interval_mins;
+    if interval == 0 {
         return;
     }
     let weak = Arc::downgrade(ctx);
     let period = std::time::Duration::from_secs(interval * 60);
-    ctx.signin
-        .update_sync(|s| s.next_at = Some(now_millis() + interval as i64 * 60_000));
+    if ctx.signin.ldap.load().is_some() {
+        ctx.signin
+            .update_sync(|s| s.next_at = Some(now_millis() + interval as i64 * 60_000));
+    }
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(period).await;
             let Some(ctx) = weak.upgrade() else {
                 return;
             };
+            if ctx.signin.ldap.load().is_none() {
+                continue;
+            }
             if let Err(e) = run_sync(ctx, None).await {
                 tracing::warn!(error = %e, "scheduled LDAP sync failed");
             }

@@ -53,7 +53,7 @@ pub fn record_failure(
     reason: &str,
 ) -> Result<()> {
     let now = now_millis();
-    let threshold = ctx.config.login.lockout_threshold;
+    let threshold = ctx.config().login.lockout_threshold;
     let mut row = store::failures(tx.conn, key)?.unwrap_or(LoginFailureRow {
         login_hash: key.to_string(),
         failures: 0,
@@ -68,7 +68,7 @@ pub fn record_failure(
     row.last_failure_at = now;
     let mut locked = false;
     if threshold > 0 && row.failures >= threshold as i32 {
-        row.locked_until = Some(now + ctx.config.login.lockout_secs as i64 * 1000);
+        row.locked_until = Some(now + ctx.config().login.lockout_secs as i64 * 1000);
         row.failures = 0;
         locked = true;
     }
@@ -89,7 +89,7 @@ pub fn record_failure(
             "user.login_locked",
             "user",
             user.map(|u| u.id.clone()),
-            serde_json::json!({ "login": login, "seconds": ctx.config.login.lockout_secs }),
+            serde_json::json!({ "login": login, "seconds": ctx.config().login.lockout_secs }),
         )?;
     }
     Ok(())
@@ -113,7 +113,7 @@ fn fail<T>(
 /// Whether the server requires a second factor of this account.
 pub fn mfa_required(ctx: &Ctx, user: &UserRow) -> bool {
     !user.is_bot
-        && match ctx.config.mfa.enforce {
+        && match ctx.config().mfa.enforce {
             MfaEnforcement::None => false,
             MfaEnforcement::Admins => user.role() == hearth_api::Role::SystemAdmin,
             MfaEnforcement::All => true,
@@ -146,7 +146,7 @@ pub async fn password_login(
         return Err(Error::InvalidCredentials.into());
     }
     let key = login_key(&login);
-    let ldap_on = ctx.signin.ldap.is_some();
+    let ldap_on = ctx.signin.ldap.load().is_some();
 
     // Lock check, lookup and (for local accounts) the password check.
     let (k, l, r) = (key.clone(), login.clone(), req.clone());
@@ -230,7 +230,7 @@ pub async fn password_login(
             let dir = ctx
                 .signin
                 .ldap
-                .clone()
+                .load_full()
                 .ok_or_else(|| Error::internal("LDAP is not configured"))?;
             match dir.authenticate(&login, &req.password).await {
                 Ok(du) => {
@@ -302,7 +302,7 @@ pub async fn password_login(
                 if auth.mfa_enabled || enrol {
                     return challenge(tx, c, &user, method, enrol).map(LoginOutcome::Mfa);
                 }
-                open_session(tx, &c.config, &user, &user_agent, method, None)
+                open_session(tx, &c.config(), &user, &user_agent, method, None)
                     .map(LoginOutcome::Session)
             })
         })
@@ -320,7 +320,7 @@ fn challenge(
     let now = now_millis();
     store::purge_challenges(tx.conn, now)?;
     let token = new_secret();
-    let expires_at = now + ctx.config.mfa.challenge_ttl_secs as i64 * 1000;
+    let expires_at = now + ctx.config().mfa.challenge_ttl_secs as i64 * 1000;
     let data = ChallengeData {
         method: method.to_string(),
         ..Default::default()
@@ -381,7 +381,7 @@ pub fn login_enrol(ctx: &Ctx, req: &LoginMfaEnrolRequest) -> Result<MfaEnrolment
         if auth_row(tx.conn, &user.id)?.mfa_enabled {
             return Err(Error::conflict("MFA is already set up; enter a code"));
         }
-        let e = totp::enrol(&ctx.config.mfa.issuer, &user.username).map_err(Error::internal)?;
+        let e = totp::enrol(&ctx.config().mfa.issuer, &user.username).map_err(Error::internal)?;
         data.enrol_secret = Some(e.secret_base32.clone());
         store::update_challenge_data(
             tx.conn,
@@ -501,7 +501,7 @@ pub fn login_mfa(ctx: &Ctx, req: &LoginMfaRequest, user_agent: &str) -> Result<M
             )?;
         }
         let method = format!("{}+mfa", data.method);
-        let session = open_session(tx, &ctx.config, &user, user_agent, &method, None)?;
+        let session = open_session(tx, &ctx.config(), &user, user_agent, &method, None)?;
         Ok(Ok(MfaLoginResponse {
             session,
             recovery_codes,

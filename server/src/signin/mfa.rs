@@ -40,7 +40,7 @@ pub fn enrol(ctx: &Ctx, auth: &Auth) -> Result<MfaEnrolment> {
             ));
         }
         let e =
-            totp::enrol(&ctx.config.mfa.issuer, &auth.user.username).map_err(Error::internal)?;
+            totp::enrol(&ctx.config().mfa.issuer, &auth.user.username).map_err(Error::internal)?;
         a.mfa_secret = Some(e.secret_base32.clone());
         a.mfa_last_step = None;
         a.updated_at = now_millis();

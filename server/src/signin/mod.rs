@@ -30,7 +30,8 @@ pub const SOURCE_OIDC: &str = "oidc";
 /// Sign-in machinery built from the configuration at start.
 pub struct SignIn {
     /// The directory when `[ldap] enabled`; holds the service connection pool.
-    pub ldap: Option<LdapDirectory>,
+    /// Swapped when the console changes the LDAP settings.
+    pub ldap: arc_swap::ArcSwapOption<LdapDirectory>,
     pub oidc: OidcProviders,
     pub sync: Mutex<SyncState>,
     /// Serialises sync runs (scheduled and on demand).
@@ -58,7 +59,7 @@ impl SignIn {
         };
         let oidc = OidcProviders::new(config.oidc.providers.clone()).map_err(|e| e.to_string())?;
         Ok(SignIn {
-            ldap,
+            ldap: arc_swap::ArcSwapOption::from(ldap.map(std::sync::Arc::new)),
             oidc,
             sync: Mutex::new(SyncState::default()),
             sync_lock: tokio::sync::Mutex::new(()),
@@ -71,6 +72,19 @@ impl SignIn {
 
     pub fn update_sync(&self, f: impl FnOnce(&mut SyncState)) {
         f(&mut self.sync.lock().unwrap_or_else(|p| p.into_inner()));
+    }
+}
+
+/// Directory sync state as `GET /admin/ldap/status` reports it.
+pub fn ldap_status(ctx: &crate::state::Ctx) -> hearth_api::LdapStatus {
+    let s = ctx.signin.sync_state();
+    hearth_api::LdapStatus {
+        enabled: ctx.signin.ldap.load().is_some(),
+        running: s.running,
+        last_sync: s.last,
+        last_error: s.last_error,
+        next_sync_at: s.next_at,
+        sync_interval_mins: ctx.config().ldap.sync_interval_mins,
     }
 }
 

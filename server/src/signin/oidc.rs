@@ -46,7 +46,7 @@ pub fn providers(ctx: &Ctx) -> AuthProviders {
                 kind: "oidc".into(),
             })
             .collect(),
-        ldap: ctx.signin.ldap.is_some(),
+        ldap: ctx.signin.ldap.load().is_some(),
     }
 }
 
@@ -288,7 +288,7 @@ fn provision(tx: &mut Tx, ctx: &Ctx, r: &LoginResult, user_agent: &str) -> Resul
     let user = users::by_id(tx.conn, &user.id)?.unwrap_or(user);
     let session = open_session(
         tx,
-        &ctx.config,
+        &ctx.config(),
         &user,
         user_agent,
         "oidc",
@@ -346,7 +346,7 @@ fn refresh_profile(tx: &mut Tx, row: &mut UserRow, id: &ExternalIdentity) -> Res
 /// Applies `[[oidc.group_mappings]]` to the groups claim, revoking only what
 /// an earlier sign-in granted.
 fn apply_group_claims(tx: &mut Tx, ctx: &Ctx, uid: &str, id: &ExternalIdentity) -> Result<()> {
-    let mappings = &ctx.config.oidc.group_mappings;
+    let mappings = &ctx.config().oidc.group_mappings;
     if mappings.is_empty() {
         return Ok(());
     }
@@ -401,8 +401,8 @@ pub async fn logout_url(ctx: Arc<Ctx>, session_id: String) -> Option<String> {
         .ok()
         .flatten()?;
     let (provider, id_token) = sso;
-    let post_logout = (!ctx.config.server.public_url.is_empty())
-        .then(|| format!("{}/", ctx.config.server.public_url.trim_end_matches('/')));
+    let post_logout = (!ctx.config().server.public_url.is_empty())
+        .then(|| format!("{}/", ctx.config().server.public_url.trim_end_matches('/')));
     match ctx
         .signin
         .oidc

@@ -16,5 +16,6 @@ mod openapi;
 mod permissions;
 mod realtime;
 mod search;
+mod system_admin;
 mod user_admin;
 mod webclient;

@@ -32,6 +32,10 @@ const ROUTE_FILES: &[(&str, &str)] = &[
     ("search.rs", include_str!("../../src/routes/search.rs")),
     ("signin.rs", include_str!("../../src/routes/signin.rs")),
     ("system.rs", include_str!("../../src/routes/system.rs")),
+    (
+        "system_admin.rs",
+        include_str!("../../src/routes/system_admin.rs"),
+    ),
     ("teams.rs", include_str!("../../src/routes/teams.rs")),
     (
         "user_admin.rs",

@@ -1,5 +1,5 @@
-//! Administration of other users' accounts: password resets, directory
-//! filters, and the local administration socket.
+//! Administration of other users' accounts: their tokens, directory
+//! filters, the permission matrix and the local administration socket.
 
 use hearth_api::{ErrorCode, Role, SignupRequest};
 use hearth_client::{Client, UserQuery};
@@ -10,60 +10,9 @@ use crate::harness::{TestServer, audit_actions};
 both_backends!(
     admins_manage_other_users_tokens,
     only_admins_read_the_permission_matrix,
-    admins_reset_passwords_and_end_sessions,
     the_directory_filters_by_role_and_state,
     the_local_socket_acts_as_the_builtin_admin,
 );
-
-async fn admins_reset_passwords_and_end_sessions(s: TestServer) {
-    let (admin, _) = s.admin().await;
-    let (bob, bob_user) = s.user("bob").await;
-    let (carol, _) = s.user("carol").await;
-
-    // Only system admins may; bad passwords and unknown users are refused.
-    let e = carol
-        .reset_password(bob_user.id, "new-password-1")
-        .await
-        .unwrap_err();
-    assert_eq!(e.code(), Some(ErrorCode::Forbidden));
-    let e = admin
-        .reset_password(bob_user.id, "short")
-        .await
-        .unwrap_err();
-    assert_eq!(e.code(), Some(ErrorCode::InvalidInput));
-    let e = admin
-        .reset_password(uuid::Uuid::now_v7(), "new-password-1")
-        .await
-        .unwrap_err();
-    assert_eq!(e.code(), Some(ErrorCode::NotFound));
-    let (status, body) = admin
-        .raw(
-            hearth_client::Method::PUT,
-            &format!("/api/v1/users/{}/password", bob_user.id),
-            Some(serde_json::json!({ "pasword": "x" })),
-        )
-        .await
-        .unwrap();
-    assert_eq!(status, 400);
-    assert_eq!(body.error_code(), Some(ErrorCode::InvalidInput));
-
-    admin
-        .reset_password(bob_user.id, "new-password-1")
-        .await
-        .unwrap();
-    assert!(bob.me().await.is_err(), "bob's sessions ended");
-    let mut c = s.client();
-    assert!(c.login("bob", "bob-password").await.is_err());
-    c.login("bob", "new-password-1")
-        .await
-        .expect("the new password works");
-    let actions = audit_actions(&s);
-    let reset = actions
-        .iter()
-        .find(|(a, _)| a == "user.password_reset")
-        .expect("audited");
-    assert_eq!(reset.1["username"], "bob");
-}
 
 async fn the_directory_filters_by_role_and_state(s: TestServer) {
     let (admin, _) = s.admin().await;

@@ -44,10 +44,8 @@ pub struct AuditQuery {
     /// Only this actor.
     pub actor_id: Option<Uuid>,
     /// Only entries at or after this time (UTC milliseconds).
-    #[serde(default)]
     pub since: Option<i64>,
     /// Only entries before this time (UTC milliseconds).
-    #[serde(default)]
     pub until: Option<i64>,
 }
 

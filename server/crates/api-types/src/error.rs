@@ -41,6 +41,10 @@ pub enum ErrorCode {
     FileTooLarge,
     /// The server is starting or shutting down.
     Unavailable,
+    /// A configuration change or file failed validation; the message names the key.
+    InvalidConfig,
+    /// The configuration key is fixed by an environment variable or command-line option.
+    ConfigLocked,
     /// An unexpected fault; details are in the server log under the request id.
     Internal,
 }
@@ -65,6 +69,8 @@ impl ErrorCode {
             Self::RateLimited => "rate_limited",
             Self::FileTooLarge => "file_too_large",
             Self::Unavailable => "unavailable",
+            Self::InvalidConfig => "invalid_config",
+            Self::ConfigLocked => "config_locked",
             Self::Internal => "internal",
         }
     }

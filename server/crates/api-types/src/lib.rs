@@ -2,6 +2,7 @@
 //! WebSocket frames and the closed set of error codes. Serde only, so the server,
 //! `hearthctl`, plugins and tests share one definition and cannot drift apart.
 
+pub mod admin;
 pub mod audit;
 pub mod error;
 pub mod events;
@@ -11,6 +12,7 @@ pub mod permissions;
 pub mod requests;
 pub mod search;
 
+pub use admin::*;
 pub use audit::*;
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 pub use events::{ClientFrame, Event, EventKind, ServerFrame};

@@ -52,14 +52,6 @@ pub struct SetRoleRequest {
     pub role: Role,
 }
 
-/// A system admin sets another user's password (the user's sessions and
-/// tokens end, so the old password's holder is signed out).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ResetPasswordRequest {
-    pub password: String,
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetActiveRequest {

@@ -92,3 +92,19 @@ pub struct SearchStatus {
     /// The last indexing failure, if the indexer is stuck.
     pub last_error: Option<String>,
 }
+
+impl SearchStatus {
+    /// What a server with search switched off reports.
+    pub fn switched_off() -> SearchStatus {
+        SearchStatus {
+            enabled: false,
+            posts: 0,
+            files: 0,
+            size_bytes: 0,
+            cursor: None,
+            latest_seq: 0,
+            rebuilding: false,
+            last_error: None,
+        }
+    }
+}

@@ -9,8 +9,8 @@
 
 mod admin;
 mod audit;
-mod call;
 mod channels;
+mod checks;
 mod error;
 mod files;
 mod identity;

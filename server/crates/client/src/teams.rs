@@ -20,6 +20,11 @@ impl Client {
         self.json(self.api(Method::GET, "/teams")).await
     }
 
+    /// `GET /admin/teams`: every team on the server (system admin).
+    pub async fn all_teams(&self) -> Result<Vec<Team>> {
+        self.json(self.api(Method::GET, "/admin/teams")).await
+    }
+
     /// `GET /teams/open`: open teams the caller may join.
     pub async fn open_teams(&self) -> Result<Vec<Team>> {
         self.json(self.api(Method::GET, "/teams/open")).await

@@ -2,8 +2,8 @@
 
 use hearth_api::{
     ChangePasswordRequest, CreateTokenRequest, CreatedToken, LoginRequest, LoginResponse, Presence,
-    ResetPasswordRequest, Role, Session, SetActiveRequest, SetRoleRequest, SetStatusRequest,
-    SignupRequest, UpdateProfileRequest, User, UserStatus,
+    Role, Session, SetActiveRequest, SetRoleRequest, SetStatusRequest, SignupRequest,
+    UpdateProfileRequest, User, UserStatus,
 };
 use reqwest::Method;
 use uuid::Uuid;
@@ -144,17 +144,6 @@ impl Client {
         self.json(self.api(Method::GET, "/users").query(&q)).await
     }
 
-    /// `PUT /users/{id}/password` (system admin): sets the password and ends
-    /// the user's sessions and tokens.
-    pub async fn reset_password(&self, user_id: Uuid, password: &str) -> Result<()> {
-        let rb = self
-            .api(Method::PUT, &format!("/users/{user_id}/password"))
-            .json(&ResetPasswordRequest {
-                password: password.to_string(),
-            });
-        self.empty(rb).await
-    }
-
     /// `GET /users/by-username/{username}`.
     pub async fn user_by_username(&self, username: &str) -> Result<User> {
         let path = format!("/users/by-username/{}", seg(username));
@@ -175,6 +164,17 @@ impl Client {
             .api(Method::PUT, &format!("/users/{user_id}/active"))
             .json(&SetActiveRequest { active });
         self.json(rb).await
+    }
+
+    /// `PUT /users/{id}/password`: a system admin sets a new password for a
+    /// local account; its sessions and tokens end.
+    pub async fn reset_password(&self, user_id: Uuid, new_password: &str) -> Result<()> {
+        let rb = self
+            .api(Method::PUT, &format!("/users/{user_id}/password"))
+            .json(&hearth_api::AdminSetPasswordRequest {
+                new_password: new_password.into(),
+            });
+        self.empty(rb).await
     }
 
     /// `POST /users/{id}/sessions/revoke`: ends every session of a user.

@@ -38,6 +38,12 @@ pub enum Error {
     /// A feature switched off or not ready (e.g. search disabled).
     #[error("{0}")]
     Unavailable(String),
+    /// A configuration that does not load or validate; the message names the key.
+    #[error("{0}")]
+    InvalidConfig(String),
+    /// A configuration key fixed outside the file (environment, command line).
+    #[error("{0}")]
+    ConfigLocked(String),
     /// A fault the user cannot fix; the cause is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -47,6 +53,8 @@ impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::InvalidInput(_) => ErrorCode::InvalidInput,
+            Error::InvalidConfig(_) => ErrorCode::InvalidConfig,
+            Error::ConfigLocked(_) => ErrorCode::ConfigLocked,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Forbidden(_) => ErrorCode::Forbidden,
             Error::Conflict(_) => ErrorCode::Conflict,

@@ -101,8 +101,7 @@ pub fn page(
     limit: i64,
     action: Option<&str>,
     actor_id: Option<&str>,
-    since: Option<i64>,
-    until: Option<i64>,
+    window: (Option<i64>, Option<i64>),
 ) -> StoreResult<Vec<AuditRow>> {
     let mut q = audit_log::table
         .filter(audit_log::seq.gt(after))
@@ -114,11 +113,11 @@ pub fn page(
     if let Some(a) = actor_id {
         q = q.filter(audit_log::actor_id.eq(a.to_string()));
     }
-    if let Some(t) = since {
-        q = q.filter(audit_log::created_at.ge(t));
+    if let Some(since) = window.0 {
+        q = q.filter(audit_log::created_at.ge(since));
     }
-    if let Some(t) = until {
-        q = q.filter(audit_log::created_at.lt(t));
+    if let Some(until) = window.1 {
+        q = q.filter(audit_log::created_at.lt(until));
     }
     Ok(q.order(audit_log::seq.asc()).limit(limit).load(conn)?)
 }

@@ -14,6 +14,7 @@ pub mod posts;
 pub mod schema;
 pub mod sessions;
 pub mod settings;
+pub mod stats;
 pub mod teams;
 pub mod threads;
 pub mod users;

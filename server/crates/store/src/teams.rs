@@ -59,6 +59,14 @@ pub fn open_not_joined(conn: &mut DbConn, user_id: &str) -> StoreResult<Vec<Team
         .load(conn)?)
 }
 
+/// Every team, by name (for system administrators).
+pub fn all(conn: &mut DbConn) -> StoreResult<Vec<TeamRow>> {
+    Ok(teams::table
+        .select(TeamRow::as_select())
+        .order(teams::name.asc())
+        .load(conn)?)
+}
+
 pub fn insert_member(conn: &mut DbConn, row: &TeamMemberRow) -> StoreResult<()> {
     diesel::insert_into(team_members::table)
         .values(row)

@@ -18,6 +18,7 @@ import { goToChannel, leaveChannel, updateMembership } from "./navActions";
 import { reportFailure } from "./notice";
 import { usePresence } from "./presence";
 import { sidebarSections, visibleItems, type SidebarItem, type SidebarSection } from "./sidebarModel";
+import { goTo } from "../../state/appPath";
 import "./nav.css";
 
 /** My role in each team, fetched once per team (team settings are for team admins). */
@@ -252,6 +253,7 @@ function SidebarHead({ onSignOut }: { onSignOut: () => void }) {
           { label: "Away", checked: myPresence === "away", onSelect: () => setPresence("away") },
           { label: "Do not disturb", checked: myPresence === "dnd", onSelect: () => setPresence("dnd") },
           { label: "Settings", onSelect: () => openDialog("settings") },
+          me?.role === "system_admin" && { label: "System Console", onSelect: () => goTo("/admin") },
           { label: "Keyboard shortcuts", onSelect: () => openDialog("shortcuts") },
           { label: "Sign out", danger: true, onSelect: onSignOut },
         ]}

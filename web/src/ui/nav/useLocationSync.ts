@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import { api } from "../../api/client";
 import { dmStore } from "../../state/actions";
 import { findChannel, findTeam, formatRoute, parseInvite, parseRoute, routeFor, withoutInvite, type Route } from "../../state/router";
+import { isAdminPath } from "../../state/appPath";
 import { store } from "../../state/store";
 import { errorText } from "../Auth";
 import { goToChannel, joinChannel, openDirect, reloadTeamsAndChannels } from "./navActions";
@@ -27,7 +28,8 @@ function currentPath(): string | null {
 
 /** Records the open channel in the address bar (a new entry when the channel changed). */
 function syncUrl(forceReplace = false): void {
-  if (applying) return;
+  // The system console owns /admin addresses.
+  if (applying || isAdminPath(location.pathname)) return;
   const path = currentPath();
   const channelId = store.getState().currentChannelId;
   if (!path) return;
@@ -146,6 +148,7 @@ export function useLocationSync(): { ready: boolean; error: string | null; dismi
       setReady(true);
     });
     const onPop = () => {
+      if (isAdminPath(location.pathname)) return;
       lastChannel = null;
       void applyQuietly(parseRoute(location.pathname)).then((e) => e && setError(e));
     };

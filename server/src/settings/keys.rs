@@ -1,0 +1,249 @@
+//! The configuration as JSON: dotted keys, secrets, which keys need a
+//! restart, and which are fixed outside the file.
+
+use serde_json::{Map, Value};
+
+/// What a secret reads as on the wire; sent back, it means "unchanged".
+pub const MASK: &str = "********";
+
+/// Object keys whose values are secrets wherever they appear.
+const SECRET_NAMES: &[&str] = &["bind_password", "client_secret"];
+
+/// Keys (or whole sections) read only at start. Everything else applies at
+/// once: sign-up mode, session length, upload limit, idle timeout, lockout,
+/// MFA, LDAP directory, group mappings.
+pub const RESTART_KEYS: &[&str] = &[
+    "server",
+    "database",
+    "files.dir",
+    "limits",
+    "realtime",
+    "search",
+    "log",
+    "accounts.away_after_secs",
+    "ldap.sync_interval_mins",
+    "oidc.providers",
+];
+
+/// `key` equals `prefix` or lies inside it.
+pub fn within(key: &str, prefix: &str) -> bool {
+    key == prefix
+        || key
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
+pub fn needs_restart(key: &str) -> bool {
+    RESTART_KEYS.iter().any(|p| within(key, p))
+}
+
+/// Two keys overlap when one lies inside the other.
+pub fn overlaps(a: &str, b: &str) -> bool {
+    within(a, b) || within(b, a)
+}
+
+fn is_secret(path: &str, name: &str, value: &Value) -> bool {
+    SECRET_NAMES.contains(&name)
+        || (path == "database.url" && value.as_str().is_some_and(|u| u.contains('@')))
+}
+
+/// Replaces every secret (and a database URL carrying credentials) by [`MASK`].
+pub fn mask(value: &mut Value) {
+    mask_at(value, "");
+}
+
+fn mask_at(value: &mut Value, path: &str) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                let p = join(path, k);
+                if is_secret(&p, k, v) && !v.is_null() {
+                    *v = Value::String(MASK.into());
+                } else {
+                    mask_at(v, &p);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| mask_at(v, path)),
+        _ => {}
+    }
+}
+
+/// Puts back the secrets that `new` sends as [`MASK`], taking them from `old`
+/// at the same place (array items are matched by their `id`, else by position).
+pub fn unmask(new: &mut Value, old: &Value) {
+    match (new, old) {
+        (Value::Object(n), Value::Object(o)) => {
+            for (k, v) in n.iter_mut() {
+                if v.as_str() == Some(MASK) {
+                    *v = o.get(k).cloned().unwrap_or(Value::Null);
+                } else if let Some(ov) = o.get(k) {
+                    unmask(v, ov);
+                }
+            }
+        }
+        (Value::Array(n), Value::Array(o)) => {
+            for (i, item) in n.iter_mut().enumerate() {
+                let by_id = item
+                    .get("id")
+                    .and_then(|id| o.iter().find(|x| x.get("id") == Some(id)));
+                if let Some(ov) = by_id.or_else(|| o.get(i)) {
+                    unmask(item, ov);
+                }
+            }
+        }
+        (n, _) if n.as_str() == Some(MASK) => *n = Value::Null,
+        _ => {}
+    }
+}
+
+/// The value at a dotted key; `None` when a part is missing.
+pub fn get<'a>(root: &'a Value, key: &str) -> Option<&'a Value> {
+    key.split('.').try_fold(root, |v, part| v.get(part))
+}
+
+/// Sets the value at a dotted key, creating objects on the way (a `null`
+/// on the way, such as an absent `[ldap.directory]`, becomes an object).
+pub fn set(root: &mut Value, key: &str, value: Value) {
+    let mut node = root;
+    let parts: Vec<&str> = key.split('.').collect();
+    for part in &parts[..parts.len() - 1] {
+        if !node.is_object() {
+            *node = Value::Object(Map::new());
+        }
+        let Value::Object(map) = node else { return };
+        node = map
+            .entry(part.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+    if !node.is_object() {
+        *node = Value::Object(Map::new());
+    }
+    if let (Value::Object(map), Some(last)) = (node, parts.last()) {
+        map.insert(last.to_string(), value);
+    }
+}
+
+/// Merges `patch` into `base`: objects key by key, anything else replaced.
+pub fn merge(base: &mut Value, patch: &Value) {
+    match (base, patch) {
+        (Value::Object(b), Value::Object(p)) => {
+            for (k, v) in p {
+                match b.get_mut(k) {
+                    Some(bv) if bv.is_object() && v.is_object() => merge(bv, v),
+                    _ => {
+                        b.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (b, p) => *b = p.clone(),
+    }
+}
+
+/// Every leaf as (dotted key, value); arrays and `null` are leaves.
+pub fn flatten(value: &Value) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    flatten_into(value, "", &mut out);
+    out
+}
+
+fn flatten_into(value: &Value, path: &str, out: &mut Vec<(String, Value)>) {
+    match value {
+        Value::Object(map) if !map.is_empty() || path.is_empty() => {
+            for (k, v) in map {
+                flatten_into(v, &join(path, k), out);
+            }
+        }
+        other => out.push((path.to_string(), other.clone())),
+    }
+}
+
+/// Dotted keys whose values differ between `a` and `b`, sorted.
+pub fn changed_keys(a: &Value, b: &Value) -> Vec<String> {
+    let fa = flatten(a);
+    let fb = flatten(b);
+    let mut keys: Vec<String> = fa
+        .iter()
+        .filter(|(k, v)| fb.iter().find(|(kb, _)| kb == k).map(|(_, vb)| vb) != Some(v))
+        .map(|(k, _)| k.clone())
+        .chain(
+            fb.iter()
+                .filter(|(k, _)| !fa.iter().any(|(ka, _)| ka == k))
+                .map(|(k, _)| k.clone()),
+        )
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Dotted keys fixed by `HEARTH_*` variables (`_FILE` ones included).
+pub fn env_keys() -> Vec<String> {
+    let mut keys: Vec<String> = std::env::vars()
+        .filter_map(|(k, _)| {
+            let name = k.strip_prefix("HEARTH_")?;
+            if name == "CONFIG" || name.is_empty() {
+                return None;
+            }
+            let name = name.strip_suffix("_FILE").unwrap_or(name);
+            Some(
+                name.split("__")
+                    .map(str::to_lowercase)
+                    .collect::<Vec<_>>()
+                    .join("."),
+            )
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn secrets_are_masked_and_restored() {
+        let old = json!({
+            "ldap": { "directory": { "bind_password": "s3cret", "base_dn": "dc=x" } },
+            "oidc": { "providers": [ { "id": "a", "client_secret": "one" }, { "id": "b", "client_secret": "two" } ] },
+            "database": { "url": "postgres://u:p@h/db" },
+        });
+        let mut shown = old.clone();
+        mask(&mut shown);
+        assert_eq!(shown["ldap"]["directory"]["bind_password"], MASK);
+        assert_eq!(shown["oidc"]["providers"][1]["client_secret"], MASK);
+        assert_eq!(shown["database"]["url"], MASK);
+        assert_eq!(shown["ldap"]["directory"]["base_dn"], "dc=x");
+        // Reordered providers keep their own secrets.
+        let mut back = json!({ "oidc": { "providers": [ { "id": "b", "client_secret": MASK }, { "id": "a", "client_secret": MASK } ] } });
+        unmask(&mut back, &old);
+        assert_eq!(back["oidc"]["providers"][0]["client_secret"], "two");
+        assert_eq!(back["oidc"]["providers"][1]["client_secret"], "one");
+    }
+
+    #[test]
+    fn keys_set_merge_and_diff() {
+        let mut v = json!({ "ldap": { "directory": null, "enabled": false } });
+        set(&mut v, "ldap.directory.base_dn", json!("dc=x"));
+        assert_eq!(get(&v, "ldap.directory.base_dn"), Some(&json!("dc=x")));
+        let mut w = v.clone();
+        merge(&mut w, &json!({ "ldap": { "enabled": true } }));
+        assert_eq!(changed_keys(&v, &w), vec!["ldap.enabled".to_string()]);
+        assert!(needs_restart("server.listen"));
+        assert!(!needs_restart("ldap.directory.urls"));
+        assert!(!needs_restart("serverx"));
+        assert!(overlaps("ldap.directory", "ldap.directory.bind_password"));
+    }
+}
