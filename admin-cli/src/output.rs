@@ -64,6 +64,21 @@ pub fn table<R: IntoIterator<Item = Vec<String>>>(header: &[&str], rows: R) -> S
     t.to_string()
 }
 
+/// The steps of a diagnosis (directory or sign-in provider check).
+pub fn steps<'a>(rows: impl Iterator<Item = (&'a str, &'a str, &'a str, u64)>) -> String {
+    table(
+        &["check", "status", "detail", "ms"],
+        rows.map(|(check, status, detail, ms)| {
+            vec![
+                check.to_string(),
+                status.to_string(),
+                detail.to_string(),
+                ms.to_string(),
+            ]
+        }),
+    )
+}
+
 /// A two-column table of one object's fields.
 pub fn fields(rows: Vec<(&str, String)>) -> String {
     let mut t = Table::new();

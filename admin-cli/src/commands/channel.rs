@@ -1,15 +1,12 @@
 //! `hearthctl channel …`: channels and their members.
 
-use std::collections::HashMap;
-
-use hearth_api::{Channel, ChannelKind, ChannelMember, CreateChannelRequest, UpdateChannelRequest};
+use hearth_api::{Channel, ChannelKind, CreateChannelRequest, UpdateChannelRequest};
 use hearth_client::Client;
-use uuid::Uuid;
 
 use super::{Ctx, resolve};
 use crate::cli::{ChannelCmd, ChannelMembersCmd};
 use crate::exit::{CliError, Result};
-use crate::output::{cell, fields, opt_time, table, time};
+use crate::output::{fields, opt_time, table, time};
 
 pub async fn run(ctx: &Ctx, cmd: ChannelCmd) -> Result<()> {
     let c = ctx.client()?;
@@ -112,8 +109,16 @@ async fn members(ctx: &Ctx, c: &Client, cmd: ChannelMembersCmd) -> Result<()> {
         ChannelMembersCmd::List { channel } => {
             let ch = resolve::channel(c, &channel).await?;
             let list = c.channel_members(ch.id).await?;
-            let names = resolve::usernames(c, list.iter().map(|m| m.user_id)).await;
-            ctx.out.emit(&list, || member_table(&list, &names))
+            let text = if ctx.out.json {
+                String::new()
+            } else {
+                let rows: Vec<_> = list
+                    .iter()
+                    .map(|m| (m.user_id, m.role, m.created_at))
+                    .collect();
+                resolve::members_text(c, &rows).await
+            };
+            ctx.out.emit(&list, || text)
         }
         ChannelMembersCmd::Add { channel, user } => {
             let ch = resolve::channel(c, &channel).await?;
@@ -131,22 +136,6 @@ async fn members(ctx: &Ctx, c: &Client, cmd: ChannelMembersCmd) -> Result<()> {
                 .emit(&body, || format!("{user} removed from {}", ch.name))
         }
     }
-}
-
-fn member_table(list: &[ChannelMember], names: &HashMap<Uuid, String>) -> String {
-    table(
-        &["username", "role", "since", "user id"],
-        list.iter().map(|m| {
-            vec![
-                names.get(&m.user_id).cloned().unwrap_or_default(),
-                serde_json::to_value(m.role)
-                    .map(|v| cell(&v))
-                    .unwrap_or_default(),
-                time(m.created_at),
-                m.user_id.to_string(),
-            ]
-        }),
-    )
 }
 
 fn show(ch: &Channel) -> String {

@@ -6,7 +6,7 @@ use super::Ctx;
 use crate::cli::LdapCmd;
 use crate::connect;
 use crate::exit::{CliError, Result};
-use crate::output::{fields, opt_time, table, time, yes_no};
+use crate::output::{fields, opt_time, steps, table, time, yes_no};
 
 /// A sync of a large directory runs for minutes.
 const SYNC_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3600);
@@ -60,17 +60,14 @@ pub async fn run(ctx: &Ctx, cmd: LdapCmd) -> Result<()> {
 /// Prints the steps; a failed diagnosis exits 1 so scripts notice.
 fn diagnosis(ctx: &Ctx, d: &LdapDiagnosis) -> Result<()> {
     ctx.out.emit(d, || {
-        table(
-            &["check", "status", "detail", "ms"],
-            d.steps.iter().map(|s| {
-                vec![
-                    s.check.clone(),
-                    s.status.clone(),
-                    s.detail.clone(),
-                    s.elapsed_ms.to_string(),
-                ]
-            }),
-        )
+        steps(d.steps.iter().map(|s| {
+            (
+                s.check.as_str(),
+                s.status.as_str(),
+                s.detail.as_str(),
+                s.elapsed_ms,
+            )
+        }))
     })?;
     if d.ok {
         Ok(())

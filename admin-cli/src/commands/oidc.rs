@@ -3,23 +3,20 @@
 use super::Ctx;
 use crate::cli::OidcCmd;
 use crate::exit::{CliError, Result};
-use crate::output::table;
+use crate::output::steps;
 
 pub async fn run(ctx: &Ctx, cmd: OidcCmd) -> Result<()> {
     let OidcCmd::Test { provider } = cmd;
     let d = ctx.client()?.oidc_test(&provider).await?;
     ctx.out.emit(&d, || {
-        table(
-            &["check", "status", "detail", "ms"],
-            d.steps.iter().map(|s| {
-                vec![
-                    s.check.clone(),
-                    s.status.clone(),
-                    s.detail.clone(),
-                    s.elapsed_ms.to_string(),
-                ]
-            }),
-        )
+        steps(d.steps.iter().map(|s| {
+            (
+                s.check.as_str(),
+                s.status.as_str(),
+                s.detail.as_str(),
+                s.elapsed_ms,
+            )
+        }))
     })?;
     match d.steps.iter().find(|s| s.status != "ok") {
         None => Ok(()),

@@ -3,11 +3,12 @@
 
 use std::collections::HashMap;
 
-use hearth_api::{Channel, Team, User};
+use hearth_api::{Channel, MemberRole, Team, User};
 use hearth_client::{Client, UserQuery};
 use uuid::Uuid;
 
 use crate::exit::{CliError, Result};
+use crate::output::{table, time};
 
 pub async fn user(c: &Client, who: &str) -> Result<User> {
     if let Ok(id) = Uuid::parse_str(who) {
@@ -79,14 +80,29 @@ pub async fn channel(c: &Client, which: &str) -> Result<Channel> {
         .ok_or_else(|| CliError::NotFound(format!("no channel '{name}' in team '{team_name}'")))
 }
 
-/// Usernames for a member table; a user that cannot be looked up shows
+/// A member table (team or channel) with usernames looked up; only tables
+/// need them, JSON carries the ids. A user that cannot be looked up shows
 /// only its id.
-pub async fn usernames(c: &Client, ids: impl Iterator<Item = Uuid>) -> HashMap<Uuid, String> {
-    let mut out = HashMap::new();
-    for id in ids {
-        if let Ok(u) = c.user(id).await {
-            out.insert(id, u.username);
+pub async fn members_text(c: &Client, members: &[(Uuid, MemberRole, i64)]) -> String {
+    let mut names = HashMap::new();
+    for (id, _, _) in members {
+        if let Ok(u) = c.user(*id).await {
+            names.insert(*id, u.username);
         }
     }
-    out
+    table(
+        &["username", "role", "since", "user id"],
+        members.iter().map(|(id, role, since)| {
+            vec![
+                names.get(id).cloned().unwrap_or_default(),
+                match role {
+                    MemberRole::Admin => "admin",
+                    MemberRole::Member => "member",
+                }
+                .to_string(),
+                time(*since),
+                id.to_string(),
+            ]
+        }),
+    )
 }

@@ -1,6 +1,6 @@
 //! `hearthctl team …`: teams and their members.
 
-use hearth_api::{CreateTeamRequest, Team, TeamMember, UpdateTeamRequest};
+use hearth_api::{CreateTeamRequest, Team, UpdateTeamRequest};
 use hearth_client::Client;
 
 use super::{Ctx, resolve};
@@ -82,8 +82,16 @@ async fn members(ctx: &Ctx, c: &Client, cmd: TeamMembersCmd) -> Result<()> {
         TeamMembersCmd::List { team } => {
             let t = resolve::team(c, &team).await?;
             let list = c.team_members(t.id).await?;
-            let names = resolve::usernames(c, list.iter().map(|m| m.user_id)).await;
-            ctx.out.emit(&list, || member_table(&list, &names))
+            let text = if ctx.out.json {
+                String::new()
+            } else {
+                let rows: Vec<_> = list
+                    .iter()
+                    .map(|m| (m.user_id, m.role, m.created_at))
+                    .collect();
+                resolve::members_text(c, &rows).await
+            };
+            ctx.out.emit(&list, || text)
         }
         TeamMembersCmd::Add { team, user } => {
             let t = resolve::team(c, &team).await?;
@@ -101,25 +109,6 @@ async fn members(ctx: &Ctx, c: &Client, cmd: TeamMembersCmd) -> Result<()> {
                 .emit(&body, || format!("{user} removed from {}", t.name))
         }
     }
-}
-
-fn member_table(
-    list: &[TeamMember],
-    names: &std::collections::HashMap<uuid::Uuid, String>,
-) -> String {
-    table(
-        &["username", "role", "since", "user id"],
-        list.iter().map(|m| {
-            vec![
-                names.get(&m.user_id).cloned().unwrap_or_default(),
-                serde_json::to_value(m.role)
-                    .map(|v| crate::output::cell(&v))
-                    .unwrap_or_default(),
-                time(m.created_at),
-                m.user_id.to_string(),
-            ]
-        }),
-    )
 }
 
 fn show(t: &Team) -> String {

@@ -171,17 +171,13 @@ fn done(ctx: &Ctx, u: &User, what: &str) -> Result<()> {
     ctx.out.emit(&body, || format!("{}: {what}", u.username))
 }
 
-fn role_name(r: Role) -> &'static str {
-    r.as_str()
-}
-
 pub fn show(u: &User) -> String {
     fields(vec![
         ("id", u.id.to_string()),
         ("username", u.username.clone()),
         ("email", u.email.clone().unwrap_or_default()),
         ("display name", u.display_name.clone()),
-        ("role", role_name(u.role).to_string()),
+        ("role", u.role.as_str().to_string()),
         ("active", yes_no(u.is_active)),
         ("bot", yes_no(u.is_bot)),
         ("created", time(u.created_at)),
@@ -197,7 +193,7 @@ fn list(users: &[User]) -> String {
                 u.username.clone(),
                 u.email.clone().unwrap_or_default(),
                 u.display_name.clone(),
-                role_name(u.role).to_string(),
+                u.role.as_str().to_string(),
                 yes_no(u.is_active),
                 u.id.to_string(),
             ]
