@@ -76,23 +76,25 @@ impl RunningServer {
     /// Graceful stop: WebSockets close with 1001, then requests drain.
     pub async fn stop(self) {
         self.ctx.hub.shutdown().await;
+        self.handle.stop(true).await;
+        let _ = self.wait().await;
+    }
+
+    /// Waits until the server stops by itself (its handle was told to);
+    /// the administration socket then closes too, after its requests drain.
+    pub async fn wait(self) -> std::io::Result<()> {
+        let r = match self.task.await {
+            Ok(r) => r,
+            Err(e) => Err(std::io::Error::other(e)),
+        };
         if let Some((handle, task)) = self.local {
             handle.stop(true).await;
             let _ = task.await;
         }
-        self.handle.stop(true).await;
-        let _ = self.task.await;
         if let Some(p) = &self.admin_socket {
             let _ = std::fs::remove_file(p);
         }
-    }
-
-    /// Waits until the server stops by itself.
-    pub async fn wait(self) -> std::io::Result<()> {
-        match self.task.await {
-            Ok(r) => r,
-            Err(e) => Err(std::io::Error::other(e)),
-        }
+        r
     }
 
     pub fn handle(&self) -> ServerHandle {

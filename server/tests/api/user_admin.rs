@@ -86,6 +86,10 @@ async fn the_local_socket_acts_as_the_builtin_admin(s: TestServer) {
     let e = s.client().with_token("junk").me().await.unwrap_err();
     assert_eq!(e.code(), Some(ErrorCode::SessionExpired));
     drop(admin);
+    // A stopped server leaves no socket file behind.
+    let mut s = s;
+    s.stop().await;
+    assert!(!path.exists());
 }
 
 async fn only_admins_read_the_permission_matrix(s: TestServer) {
