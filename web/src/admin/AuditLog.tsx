@@ -9,22 +9,8 @@ import { errorText } from "../ui/Auth";
 import { Dialog } from "../ui/nav/Dialog";
 import { adminApi, type AuditLogEntry, type AuditPage, type AuditVerification } from "./api";
 import { Link, LoadState, useLoad, useTitle } from "./common";
-import { dayToMillis, formatUtc, plural } from "./format";
+import { auditQuery, formatUtc, plural } from "./format";
 import { adminPath, type AdminRoute } from "./route";
-
-export const AUDIT_PAGE = 50;
-
-/** Reads the filters of the address into a query for the server (the actor is resolved by the caller). */
-export function auditQuery(query: Record<string, string>, actorId?: Id) {
-  return {
-    after: query.after ? Number(query.after) || undefined : undefined,
-    limit: AUDIT_PAGE,
-    action: query.action || undefined,
-    actor_id: actorId,
-    since: query.from ? dayToMillis(query.from) : undefined,
-    until: query.to ? dayToMillis(query.to, true) : undefined,
-  };
-}
 
 export default function AuditLog({ route }: { route: AdminRoute }) {
   useTitle("Audit log");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chartBars, dayToMillis, formatBytes, formatDuration, formatUtc, plural, searchLag } from "./format";
+import { auditQuery, chartBars, dayToMillis, formatBytes, formatDuration, formatUtc, plural, searchLag } from "./format";
 
 describe("console formatting", () => {
   it("formats sizes and durations", () => {
@@ -45,5 +45,26 @@ describe("console formatting", () => {
     expect(searchLag(s)).toBe(5);
     expect(searchLag({ ...s, cursor: null })).toBe(45);
     expect(searchLag({ ...s, cursor: 50 })).toBe(0);
+  });
+});
+
+describe("audit filters", () => {
+  it("turns the address's filters into the server's query", () => {
+    expect(auditQuery({ action: "user.role", from: "2026-11-01", to: "2026-11-25", after: "40" }, "u1")).toEqual({
+      after: 40,
+      limit: 50,
+      action: "user.role",
+      actor_id: "u1",
+      since: Date.UTC(2026, 10, 1),
+      until: Date.UTC(2026, 10, 26),
+    });
+    expect(auditQuery({ after: "x", from: "yesterday" })).toEqual({
+      after: undefined,
+      limit: 50,
+      action: undefined,
+      actor_id: undefined,
+      since: undefined,
+      until: undefined,
+    });
   });
 });

@@ -1,6 +1,6 @@
 // Formatting for the console: sizes, durations, times, the posts-per-day
 // chart's geometry and the search index's lag. Pure functions, unit-tested.
-import type { DayCount, SearchStatus } from "./api";
+import type { AuditQuery, DayCount, SearchStatus } from "./api";
 
 export function formatBytes(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return "unknown";
@@ -70,4 +70,23 @@ export function searchLag(s: SearchStatus): number {
 
 export function plural(n: number, one: string, many = one + "s"): string {
   return `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
+}
+
+/** Audit entries per page in the console. */
+export const AUDIT_PAGE = 50;
+
+/**
+ * The server query for the audit filters of the address (`after`, `action`,
+ * `from`, `to` as dates, UTC); the actor is a username the caller resolves.
+ */
+export function auditQuery(query: Record<string, string>, actorId?: string): AuditQuery {
+  const after = Number(query.after);
+  return {
+    after: Number.isSafeInteger(after) && after > 0 ? after : undefined,
+    limit: AUDIT_PAGE,
+    action: query.action || undefined,
+    actor_id: actorId,
+    since: query.from ? dayToMillis(query.from) : undefined,
+    until: query.to ? dayToMillis(query.to, true) : undefined,
+  };
 }

@@ -24,6 +24,8 @@ export type ErrorCode =
   | "rate_limited"
   | "file_too_large"
   | "unavailable"
+  | "invalid_config"
+  | "config_locked"
   | "internal";
 
 export interface ErrorDetail {

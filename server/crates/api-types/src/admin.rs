@@ -110,7 +110,9 @@ pub struct ValidateConfigRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ConfigValidation {
     pub valid: bool,
-    /// Keys this configuration changes that need a restart to take effect.
+    /// Keys whose value in this configuration differs from what the running
+    /// server uses and that take effect only after a restart (changes saved
+    /// earlier and still waiting for one included).
     pub restart_required: Vec<String>,
 }
 
