@@ -237,6 +237,11 @@ pub enum TeamCmd {
         #[arg(long)]
         invite_only: bool,
     },
+    /// Archive a team: no new members or channels; its open channels are
+    /// archived (read-only) with it.
+    Archive { team: String },
+    /// Restore an archived team and the channels its archiving closed.
+    Restore { team: String },
     /// Team membership.
     #[command(subcommand)]
     Members(TeamMembersCmd),

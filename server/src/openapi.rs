@@ -40,7 +40,7 @@ use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
 use crate::auth::{CSRF_HEADER, SESSION_COOKIE};
 use crate::routes::{
     audit, channel_admin, channels, files, oidc_admin, permissions, posts, search, signin, system,
-    system_admin, teams, user_admin, users, ws,
+    system_admin, team_admin, teams, user_admin, users, ws,
 };
 
 /// Security scheme: `Authorization: Bearer <token>` (login token or personal access token).
@@ -132,6 +132,8 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         teams::remove_member,
         teams::set_member_role,
         teams::browse_channels,
+        team_admin::archive,
+        team_admin::restore,
         // Channels.
         channels::create,
         channels::direct,

@@ -6,7 +6,7 @@ use hearth_client::Client;
 use super::{Ctx, resolve};
 use crate::cli::{TeamCmd, TeamMembersCmd};
 use crate::exit::Result;
-use crate::output::{fields, table, time, yes_no};
+use crate::output::{fields, opt_time, table, time, yes_no};
 
 pub async fn run(ctx: &Ctx, cmd: TeamCmd) -> Result<()> {
     let c = ctx.client()?;
@@ -73,6 +73,16 @@ pub async fn run(ctx: &Ctx, cmd: TeamCmd) -> Result<()> {
             let t = c.update_team(t.id, &req).await?;
             ctx.out.emit(&t, || show(&t))
         }
+        TeamCmd::Archive { team } => {
+            let t = resolve::team(&c, &team).await?;
+            let t = c.archive_team(t.id).await?;
+            ctx.out.emit(&t, || show(&t))
+        }
+        TeamCmd::Restore { team } => {
+            let t = resolve::team(&c, &team).await?;
+            let t = c.restore_team(t.id).await?;
+            ctx.out.emit(&t, || show(&t))
+        }
         TeamCmd::Members(m) => members(ctx, &c, m).await,
     }
 }
@@ -118,6 +128,7 @@ fn show(t: &Team) -> String {
         ("display name", t.display_name.clone()),
         ("description", t.description.clone()),
         ("open", yes_no(t.open)),
+        ("archived", opt_time(t.archived_at)),
         ("created", time(t.created_at)),
         ("updated", time(t.updated_at)),
     ])

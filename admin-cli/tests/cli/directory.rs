@@ -269,6 +269,29 @@ async fn team_and_channel_commands(mut s: TestServer) {
         .await
         .json();
     assert_eq!(members.as_array().unwrap().len(), 1);
+
+    // Archive and restore: channels follow the team, new members are refused.
+    let a = s.ctl(&["--json", "team", "archive", "eng"]).await.json();
+    assert!(a["archived_at"].is_number());
+    let secret = s
+        .ctl(&["--json", "channel", "show", "eng:secret"])
+        .await
+        .json();
+    assert_eq!(secret["archived_at"], a["archived_at"]);
+    let refused = s.ctl(&["team", "members", "add", "eng", "carol"]).await;
+    assert_eq!(refused.code, 5, "{refused:?}");
+    assert!(refused.stderr.contains("archived"), "{refused:?}");
+    let t = s.ctl(&["team", "show", "eng"]).await;
+    assert!(t.ok().contains("archived"), "{t:?}");
+    let r = s.ctl(&["--json", "team", "restore", "eng"]).await.json();
+    assert!(r["archived_at"].is_null());
+    let secret = s
+        .ctl(&["--json", "channel", "show", "eng:secret"])
+        .await
+        .json();
+    assert!(secret["archived_at"].is_null());
+    let again = s.ctl(&["team", "restore", "eng"]).await;
+    assert_eq!(again.code, 5, "{again:?}");
 }
 
 async fn token_commands(mut s: TestServer) {

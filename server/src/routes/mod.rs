@@ -12,6 +12,7 @@ pub mod search;
 pub mod signin;
 pub mod system;
 pub mod system_admin;
+pub mod team_admin;
 pub mod teams;
 pub mod user_admin;
 pub mod users;
@@ -34,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(users::configure)
             .configure(user_admin::configure)
             .configure(teams::configure)
+            .configure(team_admin::configure)
             .configure(channels::configure)
             .configure(channel_admin::configure)
             .configure(search::configure)

@@ -186,6 +186,12 @@ pub fn create(ctx: &Ctx, auth: &Auth, req: CreateChannelRequest) -> Result<Chann
             Action::CreatePrivateChannel
         };
         require(&auth.actor, action, &f)?;
+        if team.archived_at.is_some() {
+            return Err(Error::invalid(format!(
+                "team '{}' is archived; restore it first",
+                team.name
+            )));
+        }
         let ch = create_in(
             tx,
             Some(req.team_id),
@@ -317,7 +323,7 @@ pub fn browse(ctx: &Ctx, auth: &Auth, team_id: Id, include_archived: bool) -> Re
     })
 }
 
-fn changed(tx: &mut Tx, ch: &ChannelRow) -> Result<()> {
+pub(crate) fn changed(tx: &mut Tx, ch: &ChannelRow) -> Result<()> {
     tx.log(Change::new(
         EventKind::ChannelUpdated,
         audience(ch, None),

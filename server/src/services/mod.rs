@@ -10,5 +10,6 @@ pub mod files;
 pub mod posts;
 pub mod sessions;
 pub mod system;
+pub mod team_admin;
 pub mod teams;
 pub mod threads;

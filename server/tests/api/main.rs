@@ -17,5 +17,6 @@ mod permissions;
 mod realtime;
 mod search;
 mod system_admin;
+mod team_admin;
 mod user_admin;
 mod webclient;

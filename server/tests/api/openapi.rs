@@ -36,6 +36,10 @@ const ROUTE_FILES: &[(&str, &str)] = &[
         "system_admin.rs",
         include_str!("../../src/routes/system_admin.rs"),
     ),
+    (
+        "team_admin.rs",
+        include_str!("../../src/routes/team_admin.rs"),
+    ),
     ("teams.rs", include_str!("../../src/routes/teams.rs")),
     (
         "user_admin.rs",
