@@ -170,11 +170,11 @@ fn serve(cfg: Config, workers: Option<usize>) -> Result<(), String> {
         let data_dir = cfg.server.data_dir.display().to_string();
         let server = hearth_server::start(cfg, workers).await.map_err(|e| e.to_string())?;
         println!("Hearth is listening on {} (data in {data_dir})", server.url());
-        if let Some(p) = &server.admin_socket {
-            println!("Administration socket (hearthctl --local): {}", p.display());
-        }
         if let Some(t) = &server.setup_token {
             println!("First start: create the system admin account with this one-time setup token:\n  {t}");
+        }
+        if let Some(p) = &server.admin_socket {
+            println!("Administration socket (hearthctl --local): {}", p.display());
         }
         let handle = server.handle();
         let hub = server.ctx.hub.clone();
