@@ -11,6 +11,7 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use base64::Engine;
+use hearth_api::Role;
 use hearth_core::permissions::Actor;
 use hearth_core::{Error, Id, now_millis};
 use hearth_store::models::{SessionRow, UserRow};
@@ -35,7 +36,58 @@ impl Auth {
     pub fn user_id(&self) -> Id {
         self.actor.user_id
     }
+
+    /// The built-in administrator of the local administration socket: it has
+    /// no account (it must work before the first one exists), so its id is
+    /// [`LOCAL_ADMIN_ID`], which the audit log records as "via local socket".
+    pub fn local_admin() -> Auth {
+        let mut user = UserRow::new_account(
+            "local-admin".into(),
+            String::new(),
+            "Local administrator".into(),
+            None,
+            Role::SystemAdmin,
+            0,
+        );
+        user.id = LOCAL_ADMIN_ID.to_string();
+        Auth {
+            actor: Actor {
+                user_id: LOCAL_ADMIN_ID,
+                role: Role::SystemAdmin,
+            },
+            user,
+            session_id: String::new(),
+        }
+    }
+
+    /// True for requests that came through the local administration socket.
+    pub fn is_local(&self) -> bool {
+        self.actor.user_id == LOCAL_ADMIN_ID
+    }
+
+    /// Refuses the local administrator for actions that make the caller
+    /// the owner or a member of something (teams, channels, tokens): it
+    /// has no account to hold them.
+    pub fn require_account(&self) -> Result<(), Error> {
+        if self.is_local() {
+            return Err(Error::invalid(
+                "the local administrator has no account to own this; create an admin \
+                 account and act as it (with a personal access token) instead",
+            ));
+        }
+        Ok(())
+    }
 }
+
+/// The actor id of requests on the local administration socket (the nil
+/// UUID, which no account ever gets: account ids are UUIDv7).
+pub const LOCAL_ADMIN_ID: Id = Id::nil();
+
+/// Application data present only in the app served on the local
+/// administration socket. It is set by the listener, never derived from the
+/// request, so nothing a TCP client sends can make it appear.
+#[derive(Debug, Clone, Copy)]
+pub struct LocalSocket;
 
 /// A random secret for tokens: 32 bytes, URL-safe base64.
 pub fn new_secret() -> String {
@@ -121,6 +173,9 @@ impl FromRequest for Auth {
                 .app_data::<web::Data<Ctx>>()
                 .map(|d| d.clone().into_inner())
                 .ok_or_else(|| ApiError(Error::internal("no context")))?;
+            if req.app_data::<LocalSocket>().is_some() {
+                return Ok(Auth::local_admin());
+            }
             let (token, via_cookie) = match bearer(&req) {
                 Some(t) => (t, false),
                 None => match req.cookie(SESSION_COOKIE) {

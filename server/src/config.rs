@@ -57,6 +57,11 @@ pub struct ServerConfig {
     pub public_url: String,
     /// Seconds to let requests finish on shutdown.
     pub shutdown_grace_secs: u64,
+    /// Unix socket for `hearthctl --local` on this host. Requests on it act as
+    /// a built-in system administrator (it works before any account exists),
+    /// so it is created with mode 0600 and only serves the API. Empty means
+    /// `<data_dir>/hearth.sock`; `"off"` switches it off.
+    pub admin_socket: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -171,6 +176,7 @@ impl Default for ServerConfig {
             data_dir: PathBuf::from("./hearth-data"),
             public_url: String::new(),
             shutdown_grace_secs: 10,
+            admin_socket: String::new(),
         }
     }
 }
@@ -339,6 +345,15 @@ impl Config {
             )
         } else {
             self.database.url.clone()
+        }
+    }
+
+    /// The administration socket, unless switched off.
+    pub fn admin_socket_path(&self) -> Option<PathBuf> {
+        match self.server.admin_socket.as_str() {
+            "off" => None,
+            "" => Some(self.server.data_dir.join("hearth.sock")),
+            p => Some(PathBuf::from(p)),
         }
     }
 

@@ -2,6 +2,7 @@
 //! [`start`] boots a complete server on any tokio runtime, so integration
 //! tests run several independent servers in one process.
 
+pub mod admin_socket;
 pub mod auth;
 pub mod compliance;
 pub mod config;
@@ -20,6 +21,7 @@ pub(crate) mod telemetry;
 pub mod webclient;
 
 use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -60,8 +62,11 @@ pub struct RunningServer {
     /// Present while no account exists: needed to create the first admin.
     pub setup_token: Option<String>,
     pub ctx: Arc<Ctx>,
+    /// The local administration socket, when it is on.
+    pub admin_socket: Option<PathBuf>,
     handle: ServerHandle,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    local: Option<(ServerHandle, tokio::task::JoinHandle<std::io::Result<()>>)>,
 }
 
 impl RunningServer {
@@ -73,15 +78,24 @@ impl RunningServer {
     pub async fn stop(self) {
         self.ctx.hub.shutdown().await;
         self.handle.stop(true).await;
-        let _ = self.task.await;
+        let _ = self.wait().await;
     }
 
-    /// Waits until the server stops by itself.
+    /// Waits until the server stops by itself (its handle was told to);
+    /// the administration socket then closes too, after its requests drain.
     pub async fn wait(self) -> std::io::Result<()> {
-        match self.task.await {
+        let r = match self.task.await {
             Ok(r) => r,
             Err(e) => Err(std::io::Error::other(e)),
+        };
+        if let Some((handle, task)) = self.local {
+            handle.stop(true).await;
+            let _ = task.await;
         }
+        if let Some(p) = &self.admin_socket {
+            let _ = std::fs::remove_file(p);
+        }
+        r
     }
 
     pub fn handle(&self) -> ServerHandle {
@@ -197,6 +211,11 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
         addr: addr.to_string(),
         source,
     })?;
+    let admin_socket = ctx.config().admin_socket_path();
+    let local = match &admin_socket {
+        Some(path) => Some(serve_admin_socket(&ctx, admin_socket::bind(path)?, path)?),
+        None => None,
+    };
     let data = web::Data::from(ctx.clone());
     let json_limit = ctx.config().limits.max_json_bytes;
     let grace = ctx.config().server.shutdown_grace_secs;
@@ -228,7 +247,43 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
         addr,
         setup_token,
         ctx,
+        admin_socket,
         handle,
         task,
+        local,
     })
+}
+
+/// Serves the API on the local administration socket; its app carries the
+/// [`auth::LocalSocket`] marker and no web client.
+fn serve_admin_socket(
+    ctx: &Arc<Ctx>,
+    listener: std::os::unix::net::UnixListener,
+    path: &std::path::Path,
+) -> Result<(ServerHandle, tokio::task::JoinHandle<std::io::Result<()>>), StartError> {
+    let data = web::Data::from(ctx.clone());
+    let json_limit = ctx.config().limits.max_json_bytes;
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(auth::LocalSocket)
+            .app_data(routes::json_config(json_limit))
+            .app_data(routes::path_config())
+            .app_data(routes::query_config())
+            .app_data(web::PayloadConfig::new(json_limit))
+            .wrap(actix_web::middleware::from_fn(telemetry::observe))
+            .configure(routes::configure)
+            .default_service(web::to(telemetry::not_found))
+    })
+    .workers(1)
+    .disable_signals()
+    .shutdown_timeout(ctx.config().server.shutdown_grace_secs)
+    .listen_uds(listener)
+    .map_err(|source| StartError::Listen {
+        addr: path.display().to_string(),
+        source,
+    })?
+    .run();
+    let handle = server.handle();
+    Ok((handle, tokio::spawn(server)))
 }

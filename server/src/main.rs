@@ -173,6 +173,9 @@ fn serve(cfg: Config, workers: Option<usize>) -> Result<(), String> {
         if let Some(t) = &server.setup_token {
             println!("First start: create the system admin account with this one-time setup token:\n  {t}");
         }
+        if let Some(p) = &server.admin_socket {
+            println!("Administration socket (hearthctl --local): {}", p.display());
+        }
         let handle = server.handle();
         let hub = server.ctx.hub.clone();
         tokio::spawn(async move {

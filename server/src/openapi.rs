@@ -24,11 +24,12 @@ use hearth_api::{
     LdapSyncIssue, LdapSyncReport, LdapTestUserRequest, LegalHold, LegalHoldRequest,
     LoginMfaEnrolRequest, LoginMfaRequest, LoginOutcome, LoginRequest, LoginResponse,
     LogoutResponse, MemberRole, MfaChallenge, MfaCodeRequest, MfaEnrolment, MfaLoginResponse,
-    MfaStatus, NotifyLevel, Post, PostPage, PostSearchResults, PostVersion, PostsQuery, Presence,
-    PurgeReport, Reaction, ReactionRequest, RecoveryCodes, RetentionPolicies, RetentionPolicy,
-    RetentionScope, Role, SearchMatch, SearchRequest, SearchSort, SearchStatus, ServerFrame,
-    ServerInfo, Session, SessionKind, SetActiveRequest, SetMemberRoleRequest, SetRoleRequest,
-    SetStatusRequest, SignupRequest, Team, TeamInvite, TeamMember, ThreadState,
+    MfaStatus, MoveChannelRequest, NotifyLevel, OidcCheckStep, OidcDiagnosis, PermissionContext,
+    PermissionMatrix, PermissionRow, Post, PostPage, PostSearchResults, PostVersion, PostsQuery,
+    Presence, PurgeReport, Reaction, ReactionRequest, RecoveryCodes, RetentionPolicies,
+    RetentionPolicy, RetentionScope, Role, SearchMatch, SearchRequest, SearchSort, SearchStatus,
+    ServerFrame, ServerInfo, Session, SessionKind, SetActiveRequest, SetMemberRoleRequest,
+    SetRoleRequest, SetStatusRequest, SignupRequest, Team, TeamInvite, TeamMember, ThreadState,
     UpdateChannelRequest, UpdateMembershipRequest, UpdateProfileRequest, UpdateTeamRequest, User,
     UserStatus,
 };
@@ -45,8 +46,9 @@ use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
 
 use crate::auth::{CSRF_HEADER, SESSION_COOKIE};
 use crate::routes::{
-    audit, channels, compliance, compliance_jobs, files, import, posts, search, signin, system,
-    system_admin, teams, users, ws,
+    audit, channel_admin, channels, compliance, compliance_jobs, files, import, oidc_admin,
+    permissions, posts, search, signin, system, system_admin, team_admin, teams, user_admin, users,
+    ws,
 };
 
 /// Security scheme: `Authorization: Bearer <token>` (login token or personal access token).
@@ -93,6 +95,9 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         users::create_token,
         users::my_tokens,
         users::revoke_token,
+        user_admin::create_token,
+        user_admin::tokens,
+        user_admin::revoke_token,
         users::set_my_status,
         users::status,
         users::statuses,
@@ -135,6 +140,8 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         teams::remove_member,
         teams::set_member_role,
         teams::browse_channels,
+        team_admin::archive,
+        team_admin::restore,
         // Channels.
         channels::create,
         channels::direct,
@@ -153,6 +160,8 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         channels::view,
         channels::list_posts,
         channels::pinned,
+        channel_admin::make_private,
+        channel_admin::move_channel,
         // Posts.
         posts::create,
         posts::saved,
@@ -208,6 +217,8 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         compliance_jobs::user_export,
         compliance_jobs::anonymise,
         compliance_jobs::delete_user,
+        permissions::matrix,
+        oidc_admin::test_provider,
         // System administration.
         system_admin::status,
         system_admin::get_config,
@@ -229,7 +240,7 @@ pub const CSRF_SCHEME: &str = "csrf_token";
             Channel, ChannelKind, ChannelMember, ChannelUnread, NotifyLevel,
             Post, PostPage, PostVersion, Reaction, ThreadState, FileInfo, ServerInfo,
             SignupRequest, LoginRequest, UpdateProfileRequest, ChangePasswordRequest,
-            SetRoleRequest, SetActiveRequest, CreateTokenRequest, SetStatusRequest,
+            SetRoleRequest, SetActiveRequest, PermissionMatrix, PermissionContext, PermissionRow, OidcDiagnosis, OidcCheckStep, MoveChannelRequest, CreateTokenRequest, SetStatusRequest,
             CreateTeamRequest, UpdateTeamRequest, JoinTeamRequest, AddMemberRequest,
             SetMemberRoleRequest, CreateChannelRequest, UpdateChannelRequest,
             DirectChannelRequest, UpdateMembershipRequest, CreatePostRequest, EditPostRequest,

@@ -2,17 +2,22 @@
 //! service on the blocking pool, map the answer.
 
 pub mod audit;
+pub mod channel_admin;
 pub mod channels;
 pub mod compliance;
 pub mod compliance_jobs;
 pub mod files;
 pub mod import;
+pub mod oidc_admin;
+pub mod permissions;
 pub mod posts;
 pub mod search;
 pub mod signin;
 pub mod system;
 pub mod system_admin;
+pub mod team_admin;
 pub mod teams;
+pub mod user_admin;
 pub mod users;
 pub mod ws;
 
@@ -31,12 +36,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(system::configure)
             .configure(signin::configure)
             .configure(users::configure)
+            .configure(user_admin::configure)
             .configure(teams::configure)
+            .configure(team_admin::configure)
             .configure(channels::configure)
+            .configure(channel_admin::configure)
             .configure(search::configure)
             .configure(audit::configure)
             .configure(compliance::configure)
             .configure(compliance_jobs::configure)
+            .configure(permissions::configure)
+            .configure(oidc_admin::configure)
             .configure(system_admin::configure)
             .configure(import::configure)
             .configure(posts::configure)

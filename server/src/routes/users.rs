@@ -575,6 +575,10 @@ struct SearchQuery {
     page: u32,
     /// Users per page, 1 to 200 (default 60).
     per_page: Option<u32>,
+    /// Only users with this role.
+    role: Option<hearth_api::Role>,
+    /// Only active (`true`) or deactivated (`false`) accounts.
+    active: Option<bool>,
 }
 
 /// GET /api/v1/users
@@ -600,7 +604,13 @@ async fn search(ctx: Ctx, auth: Auth, q: web::Query<SearchQuery>) -> ApiResult<H
     let q = q.into_inner();
     let list = ctx
         .into_inner()
-        .run(move |c| accounts::search(c, &auth, &q.q, q.page, q.per_page.unwrap_or(60)))
+        .run(move |c| {
+            let filter = accounts::UserFilter {
+                role: q.role,
+                active: q.active,
+            };
+            accounts::search(c, &auth, &q.q, filter, q.page, q.per_page.unwrap_or(60))
+        })
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }

@@ -163,6 +163,7 @@ pub fn remove_member_in(tx: &mut Tx, ch: &ChannelRow, user_id: Id, by: Option<Id
 }
 
 pub fn create(ctx: &Ctx, auth: &Auth, req: CreateChannelRequest) -> Result<Channel> {
+    auth.require_account()?;
     if req.kind.is_dm() {
         return Err(Error::invalid(
             "use /channels/direct for direct and group messages",
@@ -198,6 +199,12 @@ pub fn create(ctx: &Ctx, auth: &Auth, req: CreateChannelRequest) -> Result<Chann
             Action::CreatePrivateChannel
         };
         require(&auth.actor, action, &f)?;
+        if team.archived_at.is_some() {
+            return Err(Error::invalid(format!(
+                "team '{}' is archived; restore it first",
+                team.name
+            )));
+        }
         let ch = create_in(
             tx,
             Some(req.team_id),
@@ -335,7 +342,7 @@ pub fn browse(ctx: &Ctx, auth: &Auth, team_id: Id, include_archived: bool) -> Re
     })
 }
 
-fn changed(tx: &mut Tx, ch: &ChannelRow) -> Result<()> {
+pub(crate) fn changed(tx: &mut Tx, ch: &ChannelRow) -> Result<()> {
     tx.log(Change::new(
         EventKind::ChannelUpdated,
         audience(ch, None),

@@ -107,31 +107,106 @@ pub fn revoke_all_in(tx: &mut Tx, actor: Option<Id>, user_id: Id) -> Result<()> 
     )
 }
 
+/// A personal access token for the caller.
 pub fn create_token(
     ctx: &Ctx,
     auth: &Auth,
     name: &str,
     expires_in_days: Option<u32>,
 ) -> Result<CreatedToken> {
+    create_token_for(ctx, auth, auth.user_id(), name, expires_in_days)
+}
+
+/// Only the user themself or a system admin manages a user's tokens.
+fn may_manage_tokens_of(auth: &Auth, owner: Id) -> Result<()> {
+    if owner == auth.user_id() {
+        return auth.require_account();
+    }
+    if !auth.actor.is_admin() {
+        return Err(Error::forbidden(
+            "only system admins manage other users' tokens",
+        ));
+    }
+    Ok(())
+}
+
+/// A personal access token for `owner`: the caller, or (system admins) any
+/// active account, such as a service account an admin sets up for a script.
+pub fn create_token_for(
+    ctx: &Ctx,
+    auth: &Auth,
+    owner: Id,
+    name: &str,
+    expires_in_days: Option<u32>,
+) -> Result<CreatedToken> {
+    may_manage_tokens_of(auth, owner)?;
     let name = validate::text("token name", name, 64, false)?;
     if expires_in_days == Some(0) || expires_in_days.is_some_and(|d| d > 3650) {
         return Err(Error::invalid("expires_in_days must be between 1 and 3650"));
     }
     let expires = expires_in_days.map(|d| now_millis() + i64::from(d) * 86_400_000);
     ctx.store.write(|tx| {
-        let (row, secret) = create(tx, &auth.user.id, KIND_TOKEN, &name, expires)?;
+        let user = hearth_store::users::by_id(tx.conn, &owner.to_string())?
+            .ok_or(Error::NotFound("user"))?;
+        if !user.is_active {
+            return Err(Error::invalid("the account is deactivated"));
+        }
+        let (row, secret) = create(tx, &user.id, KIND_TOKEN, &name, expires)?;
+        let mut details = serde_json::json!({ "name": name });
+        if owner != auth.user_id() {
+            details["for_user"] = user.username.clone().into();
+        }
         audit::record(
             tx,
             Some(auth.user_id()),
             "token.create",
             "session",
             Some(row.id.clone()),
-            serde_json::json!({ "name": name }),
+            details,
         )?;
         Ok(CreatedToken {
             token: secret,
             info: row.to_api(None),
         })
+    })
+}
+
+/// The live tokens of `owner` (the caller, or any user for system admins).
+pub fn tokens_of(ctx: &Ctx, auth: &Auth, owner: Id) -> Result<Vec<Session>> {
+    may_manage_tokens_of(auth, owner)?;
+    let now = now_millis();
+    let rows = ctx.store.read(|c| {
+        Ok(sessions::live_for_user(
+            c,
+            &owner.to_string(),
+            KIND_TOKEN,
+            now,
+        )?)
+    })?;
+    Ok(rows
+        .iter()
+        .map(|r| r.to_api(Some(&auth.session_id)))
+        .collect())
+}
+
+/// Revokes one token of `owner` (the caller, or any user for system admins).
+pub fn revoke_token_of(ctx: &Ctx, auth: &Auth, owner: Id, token_id: Id) -> Result<()> {
+    may_manage_tokens_of(auth, owner)?;
+    let owner_id = owner.to_string();
+    ctx.store.write(|tx| {
+        let row = sessions::by_id(tx.conn, &token_id.to_string())?
+            .filter(|r| r.user_id == owner_id && r.kind == KIND_TOKEN && r.revoked_at.is_none())
+            .ok_or(Error::NotFound("token"))?;
+        sessions::revoke(tx.conn, &row.id, now_millis())?;
+        tx.log(revoked_change(owner, &row.id))?;
+        audit::record(
+            tx,
+            Some(auth.user_id()),
+            "token.revoke",
+            "session",
+            Some(row.id.clone()),
+            serde_json::json!({ "user_id": owner_id }),
+        )
     })
 }
 

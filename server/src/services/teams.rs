@@ -32,7 +32,7 @@ fn facts(c: &mut DbConn, auth: &Auth, team: &TeamRow) -> Result<Facts> {
 }
 
 /// Loads a team the caller may see; others get `not_found`.
-fn visible(c: &mut DbConn, auth: &Auth, id: Id) -> Result<(TeamRow, Facts)> {
+pub(crate) fn visible(c: &mut DbConn, auth: &Auth, id: Id) -> Result<(TeamRow, Facts)> {
     let team = load(c, id)?;
     let f = facts(c, auth, &team)?;
     if !hearth_core::permissions::allowed(&auth.actor, Action::ViewTeam, &f) && !team.open {
@@ -42,6 +42,7 @@ fn visible(c: &mut DbConn, auth: &Auth, id: Id) -> Result<(TeamRow, Facts)> {
 }
 
 pub fn create(ctx: &Ctx, auth: &Auth, req: CreateTeamRequest) -> Result<Team> {
+    auth.require_account()?;
     require(&auth.actor, Action::CreateTeam, &Facts::default())?;
     let name = validate::slug("team", &req.name)?;
     let display = validate::display_name(&req.display_name)?;
@@ -62,6 +63,7 @@ pub fn create(ctx: &Ctx, auth: &Auth, req: CreateTeamRequest) -> Result<Team> {
             invite_id: new_secret(),
             created_at: now,
             updated_at: now,
+            archived_at: None,
         };
         teams::insert(tx.conn, &team).map_err(|e| {
             if e.is_unique_violation() {
@@ -98,6 +100,12 @@ pub fn add_member_in(
     let uid = user_id.to_string();
     if let Some(existing) = teams::member(tx.conn, &team.id, &uid)? {
         return Ok(existing);
+    }
+    if team.archived_at.is_some() {
+        return Err(Error::invalid(format!(
+            "team '{}' is archived; restore it first",
+            team.name
+        )));
     }
     let row = TeamMemberRow {
         team_id: team.id.clone(),

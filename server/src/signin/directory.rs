@@ -295,6 +295,13 @@ pub fn apply_team(
     };
     let user_id = parse_id(uid);
     let current = hearth_store::teams::member(tx.conn, &team.id, uid)?;
+    if team.archived_at.is_some() && current.is_none() && to.is_some() {
+        return Ok(Some(issue(
+            "sync.archived_team",
+            team_name,
+            format!("team `{team_name}` is archived; membership skipped"),
+        )));
+    }
     match (current, to) {
         (None, Some(r)) => {
             teams::add_member_in(tx, &team, user_id, member_role(r))?;

@@ -299,3 +299,33 @@ async fn ldap_login_over_starttls_and_ldaps() {
         .expect("a failed step");
     assert_eq!(failed.check, "tls_handshake", "{d:?}");
 }
+
+/// A mapped team that is archived takes nobody in: the sync reports it and
+/// provisions the accounts anyway.
+async fn ldap_sync_skips_archived_teams(backend: Backend) {
+    let slapd = Slapd::start();
+    let s = boot(backend, &slapd).await;
+    let (admin, _) = s.admin().await;
+    let team = s.team(&admin, "engineering", true).await;
+    admin.archive_team(team.id).await.expect("archive");
+    let report = admin.ldap_sync().await.expect("sync");
+    assert!(report.created >= 6, "{report:?}");
+    assert!(
+        report
+            .errors
+            .iter()
+            .any(|e| e.code == "sync.archived_team" && e.subject == "engineering"),
+        "{report:?}"
+    );
+    assert_eq!(admin.team_members(team.id).await.unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ldap_sync_skips_archived_teams_sqlite() {
+    ldap_sync_skips_archived_teams(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ldap_sync_skips_archived_teams_postgres() {
+    ldap_sync_skips_archived_teams(Backend::Postgres).await;
+}

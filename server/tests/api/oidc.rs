@@ -245,3 +245,48 @@ async fn oidc_browser_flow_jit_link_and_logout_sqlite() {
 async fn oidc_browser_flow_jit_link_and_logout_postgres() {
     oidc_browser_flow_jit_link_and_logout(Backend::Postgres).await;
 }
+
+/// The provider check: every step against the real provider, a provider
+/// that is not there, and who may ask.
+async fn oidc_provider_check(backend: Backend) {
+    let sso = boot(backend).await;
+    let (admin, _) = sso.s.admin().await;
+    let d = admin.oidc_test("test").await.expect("check runs");
+    assert!(d.ok, "{d:?}");
+    let checks: Vec<&str> = d.steps.iter().map(|s| s.check.as_str()).collect();
+    assert_eq!(checks, ["discovery", "issuer", "jwks", "metadata"]);
+    assert!(d.steps[2].detail.contains("key(s)"), "{d:?}");
+    assert!(d.steps[0].detail.contains("/token"), "{d:?}");
+
+    let e = admin.oidc_test("nope").await.unwrap_err();
+    assert_eq!(e.code(), Some(hearth_api::ErrorCode::NotFound));
+    let (user, _) = sso.s.user("bob").await;
+    let e = user.oidc_test("test").await.unwrap_err();
+    assert_eq!(e.code(), Some(hearth_api::ErrorCode::Forbidden));
+
+    // The provider goes away: the first step fails and says where.
+    let Sso { s, provider } = sso;
+    drop(provider);
+    let d = admin.oidc_test("test").await.expect("check runs");
+    assert!(!d.ok);
+    assert_eq!(d.steps.len(), 1);
+    assert_eq!(d.steps[0].check, "discovery");
+    assert_eq!(d.steps[0].status, "failed");
+    assert!(
+        d.steps[0]
+            .detail
+            .contains(".well-known/openid-configuration"),
+        "{d:?}"
+    );
+    drop(s);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oidc_provider_check_sqlite() {
+    oidc_provider_check(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oidc_provider_check_postgres() {
+    oidc_provider_check(Backend::Postgres).await;
+}

@@ -13,6 +13,10 @@ use crate::harness::{Backend, TestServer};
 /// Every file of `server/src/routes`, as compiled into this test.
 const ROUTE_FILES: &[(&str, &str)] = &[
     ("audit.rs", include_str!("../../src/routes/audit.rs")),
+    (
+        "channel_admin.rs",
+        include_str!("../../src/routes/channel_admin.rs"),
+    ),
     ("channels.rs", include_str!("../../src/routes/channels.rs")),
     (
         "compliance.rs",
@@ -25,6 +29,14 @@ const ROUTE_FILES: &[(&str, &str)] = &[
     ("files.rs", include_str!("../../src/routes/files.rs")),
     ("import.rs", include_str!("../../src/routes/import.rs")),
     ("mod.rs", include_str!("../../src/routes/mod.rs")),
+    (
+        "oidc_admin.rs",
+        include_str!("../../src/routes/oidc_admin.rs"),
+    ),
+    (
+        "permissions.rs",
+        include_str!("../../src/routes/permissions.rs"),
+    ),
     ("posts.rs", include_str!("../../src/routes/posts.rs")),
     ("search.rs", include_str!("../../src/routes/search.rs")),
     ("signin.rs", include_str!("../../src/routes/signin.rs")),
@@ -33,7 +45,15 @@ const ROUTE_FILES: &[(&str, &str)] = &[
         "system_admin.rs",
         include_str!("../../src/routes/system_admin.rs"),
     ),
+    (
+        "team_admin.rs",
+        include_str!("../../src/routes/team_admin.rs"),
+    ),
     ("teams.rs", include_str!("../../src/routes/teams.rs")),
+    (
+        "user_admin.rs",
+        include_str!("../../src/routes/user_admin.rs"),
+    ),
     ("users.rs", include_str!("../../src/routes/users.rs")),
     ("ws.rs", include_str!("../../src/routes/ws.rs")),
 ];

@@ -189,3 +189,24 @@ pub struct LdapStatus {
     pub next_sync_at: Option<Millis>,
     pub sync_interval_mins: u64,
 }
+
+/// One step of an OpenID Connect provider check.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct OidcCheckStep {
+    /// `discovery`, `issuer`, `jwks` or `metadata`, in that order.
+    pub check: String,
+    /// `ok` or `failed`.
+    pub status: String,
+    /// What was found, or why the step failed.
+    pub detail: String,
+    pub elapsed_ms: u64,
+}
+
+/// The result of `POST /api/v1/admin/oidc/{provider}/test`; `steps` stop at
+/// the first failure.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct OidcDiagnosis {
+    pub provider: String,
+    pub ok: bool,
+    pub steps: Vec<OidcCheckStep>,
+}

@@ -10,6 +10,7 @@ pub mod events;
 pub mod identity;
 pub mod import;
 pub mod models;
+pub mod permissions;
 pub mod requests;
 pub mod search;
 
@@ -21,6 +22,7 @@ pub use events::{ClientFrame, Event, EventKind, ServerFrame};
 pub use identity::*;
 pub use import::*;
 pub use models::*;
+pub use permissions::*;
 pub use requests::*;
 pub use search::*;
 

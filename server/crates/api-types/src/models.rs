@@ -119,6 +119,10 @@ pub struct Team {
     pub open: bool,
     pub created_at: Millis,
     pub updated_at: Millis,
+    /// When the team was archived: it takes no new members or channels, and
+    /// its channels are archived (read-only) with it.
+    #[serde(default)]
+    pub archived_at: Option<Millis>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -118,6 +118,13 @@ pub struct CreateChannelRequest {
     pub header: Option<String>,
 }
 
+/// Moves a channel to another team (system admin).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveChannelRequest {
+    pub team_id: Uuid,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateChannelRequest {

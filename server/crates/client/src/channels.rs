@@ -94,6 +94,20 @@ impl Client {
         self.json(self.api(Method::POST, &path)).await
     }
 
+    /// `POST /channels/{id}/make-private`: public → private.
+    pub async fn make_channel_private(&self, channel_id: Uuid) -> Result<Channel> {
+        let path = format!("/channels/{channel_id}/make-private");
+        self.json(self.api(Method::POST, &path)).await
+    }
+
+    /// `POST /channels/{id}/move` (system admin): to another team.
+    pub async fn move_channel(&self, channel_id: Uuid, team_id: Uuid) -> Result<Channel> {
+        let rb = self
+            .api(Method::POST, &format!("/channels/{channel_id}/move"))
+            .json(&hearth_api::MoveChannelRequest { team_id });
+        self.json(rb).await
+    }
+
     /// `GET /channels/{id}/members`.
     pub async fn channel_members(&self, channel_id: Uuid) -> Result<Vec<ChannelMember>> {
         let path = format!("/channels/{channel_id}/members");

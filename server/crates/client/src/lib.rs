@@ -10,6 +10,7 @@
 mod admin;
 mod audit;
 mod channels;
+mod checks;
 mod compliance;
 mod error;
 mod files;
@@ -28,6 +29,7 @@ pub use error::{ClientError, Result};
 pub use reqwest;
 pub use reqwest::{Method, StatusCode};
 pub use system::RawBody;
+pub use users::UserQuery;
 pub use ws::{WsConnection, ws_url};
 
 use serde::de::DeserializeOwned;
@@ -67,6 +69,19 @@ impl Client {
     pub fn with_timeout(base_url: impl Into<String>, timeout: std::time::Duration) -> Result<Self> {
         let http = reqwest::Client::builder().timeout(timeout).build()?;
         Ok(Self::with_http(base_url, http))
+    }
+
+    /// A client that speaks HTTP over the Unix socket at `path`, such as the
+    /// server's local administration socket (requests there act as the
+    /// built-in administrator, so no token is needed).
+    #[cfg(unix)]
+    pub fn unix(path: impl AsRef<std::path::Path>, timeout: std::time::Duration) -> Result<Self> {
+        let http = reqwest::Client::builder()
+            .unix_socket(path.as_ref())
+            .timeout(timeout)
+            .build()?;
+        // The host is never resolved: every connection goes to the socket.
+        Ok(Self::with_http("http://localhost", http))
     }
 
     /// Like [`Client::new`] but on a caller-built `reqwest::Client`, to share a

@@ -44,6 +44,19 @@ impl Client {
         self.json(rb).await
     }
 
+    /// `POST /teams/{id}/archive`: closes the team and archives its channels.
+    pub async fn archive_team(&self, team_id: Uuid) -> Result<Team> {
+        self.json(self.api(Method::POST, &format!("/teams/{team_id}/archive")))
+            .await
+    }
+
+    /// `POST /teams/{id}/restore`: reopens the team and the channels its
+    /// archiving closed.
+    pub async fn restore_team(&self, team_id: Uuid) -> Result<Team> {
+        self.json(self.api(Method::POST, &format!("/teams/{team_id}/restore")))
+            .await
+    }
+
     /// `GET /teams/{id}/invite`: the current invite id.
     pub async fn team_invite(&self, team_id: Uuid) -> Result<TeamInvite> {
         self.json(self.api(Method::GET, &format!("/teams/{team_id}/invite")))

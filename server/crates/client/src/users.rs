@@ -10,6 +10,21 @@ use uuid::Uuid;
 
 use crate::{Client, Download, Result, seg};
 
+/// Filters of [`Client::find_users`]; unset ones do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct UserQuery {
+    /// Text in the username, display name or (for admins) e-mail.
+    pub q: Option<String>,
+    /// Only this role.
+    pub role: Option<Role>,
+    /// Only active (`true`) or deactivated (`false`) accounts.
+    pub active: Option<bool>,
+    /// Zero-based page.
+    pub page: Option<u32>,
+    /// Users per page (1 to 200).
+    pub per_page: Option<u32>,
+}
+
 impl Client {
     /// `POST /users/signup`: creates an account (does not log in).
     pub async fn signup(&self, req: &SignupRequest) -> Result<User> {
@@ -108,6 +123,27 @@ impl Client {
             .await
     }
 
+    /// `GET /users` with every filter: text, role, active state and paging.
+    pub async fn find_users(&self, query: &UserQuery) -> Result<Vec<User>> {
+        let mut q: Vec<(&str, String)> = Vec::new();
+        if let Some(t) = &query.q {
+            q.push(("q", t.clone()));
+        }
+        if let Some(r) = query.role {
+            q.push(("role", r.as_str().to_string()));
+        }
+        if let Some(a) = query.active {
+            q.push(("active", a.to_string()));
+        }
+        if let Some(p) = query.page {
+            q.push(("page", p.to_string()));
+        }
+        if let Some(p) = query.per_page {
+            q.push(("per_page", p.to_string()));
+        }
+        self.json(self.api(Method::GET, "/users").query(&q)).await
+    }
+
     /// `GET /users/by-username/{username}`.
     pub async fn user_by_username(&self, username: &str) -> Result<User> {
         let path = format!("/users/by-username/{}", seg(username));
@@ -180,6 +216,33 @@ impl Client {
     /// `DELETE /users/me/tokens/{id}`.
     pub async fn revoke_token(&self, token_id: Uuid) -> Result<()> {
         let path = format!("/users/me/tokens/{token_id}");
+        self.empty(self.api(Method::DELETE, &path)).await
+    }
+
+    /// `POST /users/{id}/tokens`: a token for another user (system admin).
+    pub async fn create_token_for(
+        &self,
+        user_id: Uuid,
+        name: &str,
+        expires_in_days: Option<u32>,
+    ) -> Result<CreatedToken> {
+        let req = CreateTokenRequest {
+            name: name.to_string(),
+            expires_in_days,
+        };
+        let path = format!("/users/{user_id}/tokens");
+        self.json(self.api(Method::POST, &path).json(&req)).await
+    }
+
+    /// `GET /users/{id}/tokens`: another user's tokens (system admin).
+    pub async fn tokens_of(&self, user_id: Uuid) -> Result<Vec<Session>> {
+        self.json(self.api(Method::GET, &format!("/users/{user_id}/tokens")))
+            .await
+    }
+
+    /// `DELETE /users/{id}/tokens/{token_id}` (system admin, or self).
+    pub async fn revoke_token_of(&self, user_id: Uuid, token_id: Uuid) -> Result<()> {
+        let path = format!("/users/{user_id}/tokens/{token_id}");
         self.empty(self.api(Method::DELETE, &path)).await
     }
 

@@ -132,7 +132,84 @@ pub fn require(actor: &Actor, action: Action, facts: &Facts) -> Result<()> {
     )))
 }
 
-fn action_name(a: Action) -> &'static str {
+/// Every action, in the order the matrix lists them.
+pub const ACTIONS: [Action; 16] = [
+    Action::CreateTeam,
+    Action::ViewTeam,
+    Action::ManageTeam,
+    Action::JoinOpenTeam,
+    Action::CreatePublicChannel,
+    Action::CreatePrivateChannel,
+    Action::ReadChannel,
+    Action::JoinChannel,
+    Action::Post,
+    Action::EditChannelInfo,
+    Action::ManageChannel,
+    Action::AddChannelMembers,
+    Action::RemoveOtherChannelMember,
+    Action::EditPost,
+    Action::DeletePost,
+    Action::ManageUsers,
+];
+
+/// The matrix of [`ACTIONS`] × system roles, evaluated by [`allowed`] in two
+/// contexts: as a plain member of the team and of a public channel (acting
+/// on one's own post), and as an outsider to both (on someone else's post).
+/// Team and channel admin rights come on top and are not shown.
+pub fn matrix() -> hearth_api::PermissionMatrix {
+    let me = Id::from_u128(1);
+    let someone_else = Id::from_u128(2);
+    let contexts = [
+        (
+            "member",
+            "plain member of the open team and of the public channel; the post is the actor's own",
+            Facts {
+                team_role: Some(MemberRole::Member),
+                team_open: true,
+                channel_kind: Some(ChannelKind::Public),
+                channel_role: Some(MemberRole::Member),
+                post_author: Some(me),
+                ..Facts::default()
+            },
+        ),
+        (
+            "outsider",
+            "neither in the open team nor in the public channel; the post is someone else's",
+            Facts {
+                team_open: true,
+                channel_kind: Some(ChannelKind::Public),
+                post_author: Some(someone_else),
+                ..Facts::default()
+            },
+        ),
+    ];
+    let actor = |role: Role| Actor { user_id: me, role };
+    let mut rows = Vec::new();
+    for action in ACTIONS {
+        for (name, _, facts) in &contexts {
+            rows.push(hearth_api::PermissionRow {
+                action: action_name(action).to_string(),
+                context: (*name).to_string(),
+                system_admin: allowed(&actor(Role::SystemAdmin), action, facts),
+                user: allowed(&actor(Role::User), action, facts),
+                guest: allowed(&actor(Role::Guest), action, facts),
+            });
+        }
+    }
+    hearth_api::PermissionMatrix {
+        contexts: contexts
+            .iter()
+            .map(|(name, description, _)| hearth_api::PermissionContext {
+                name: (*name).to_string(),
+                description: (*description).to_string(),
+            })
+            .collect(),
+        rows,
+    }
+}
+
+/// The action as people read it in messages and the matrix.
+pub fn action_name(a: Action) -> &'static str {
     match a {
         Action::CreateTeam => "create team",
         Action::ViewTeam => "view team",

@@ -110,7 +110,7 @@ impl SessionRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = teams)]
+#[diesel(table_name = teams, treat_none_as_null = true)]
 pub struct TeamRow {
     pub id: String,
     pub name: String,
@@ -120,6 +120,7 @@ pub struct TeamRow {
     pub invite_id: String,
     pub created_at: i64,
     pub updated_at: i64,
+    pub archived_at: Option<i64>,
 }
 
 impl TeamRow {
@@ -132,6 +133,7 @@ impl TeamRow {
             open: self.open,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            archived_at: self.archived_at,
         }
     }
 }

@@ -51,6 +51,7 @@ diesel::table! {
         invite_id -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
+        archived_at -> Nullable<BigInt>,
     }
 }
 

@@ -53,6 +53,7 @@ pub fn open_not_joined(conn: &mut DbConn, user_id: &str) -> StoreResult<Vec<Team
         .select(team_members::team_id);
     Ok(teams::table
         .filter(teams::open.eq(true))
+        .filter(teams::archived_at.is_null())
         .filter(teams::id.ne_all(mine))
         .order(teams::name.asc())
         .select(TeamRow::as_select())
@@ -124,4 +125,13 @@ pub fn by_name(conn: &mut DbConn, name: &str) -> StoreResult<Option<TeamRow>> {
         .select(TeamRow::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// Every channel of a team, of any kind, archived or not.
+pub fn channels(conn: &mut DbConn, team_id: &str) -> StoreResult<Vec<crate::models::ChannelRow>> {
+    use crate::schema::channels;
+    Ok(channels::table
+        .filter(channels::team_id.eq(team_id))
+        .select(crate::models::ChannelRow::as_select())
+        .load(conn)?)
 }

@@ -86,6 +86,10 @@ pub struct SearchScope<'a> {
     pub match_email: bool,
     /// Only users who share a channel with this user (guests' view).
     pub sharing_channels_with: Option<&'a str>,
+    /// Only users with this role (`system_admin`, `user`, `guest`).
+    pub role: Option<&'a str>,
+    /// Only active (`true`) or deactivated (`false`) accounts.
+    pub active: Option<bool>,
 }
 
 /// Users whose username or display name (or e-mail, when allowed) contains
@@ -128,6 +132,12 @@ pub fn search(
             .filter(channel_members::channel_id.eq_any(my_channels))
             .select(channel_members::user_id);
         query = query.filter(users::id.eq_any(co_members));
+    }
+    if let Some(role) = scope.role {
+        query = query.filter(users::role.eq(role.to_string()));
+    }
+    if let Some(active) = scope.active {
+        query = query.filter(users::is_active.eq(active));
     }
     Ok(query
         .order(users::username.asc())

@@ -101,6 +101,7 @@ pub fn team(
         invite_id: crate::auth::new_secret(),
         created_at: now,
         updated_at: now,
+        archived_at: None,
     };
     hearth_store::teams::insert(tx.conn, &row)?;
     let tid = parse_id(&row.id);

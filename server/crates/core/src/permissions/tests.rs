@@ -471,3 +471,24 @@ fn open_teams_admit_users_not_guests() {
         &Facts::default()
     ));
 }
+
+#[test]
+fn the_matrix_lists_every_action_in_both_contexts() {
+    let m = super::matrix();
+    assert_eq!(m.rows.len(), ACTIONS.len() * 2);
+    let row = |action: &str, context: &str| {
+        m.rows
+            .iter()
+            .find(|r| r.action == action && r.context == context)
+            .unwrap()
+            .clone()
+    };
+    let create = row("create team", "member");
+    assert!(create.system_admin && create.user && !create.guest);
+    let users = row("manage users", "outsider");
+    assert!(users.system_admin && !users.user && !users.guest);
+    let read = row("read channel", "outsider");
+    assert!(read.system_admin && !read.user && !read.guest);
+    let post = row("post", "member");
+    assert!(post.system_admin && post.user && post.guest);
+}

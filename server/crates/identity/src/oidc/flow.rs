@@ -105,9 +105,9 @@ struct Discovered {
     fetched: Instant,
 }
 
-struct Provider {
-    config: OidcProviderConfig,
-    http: reqwest::Client,
+pub(super) struct Provider {
+    pub(super) config: OidcProviderConfig,
+    pub(super) http: reqwest::Client,
     cache: RwLock<Option<Discovered>>,
 }
 
@@ -199,7 +199,7 @@ impl OidcProviders {
         self.providers.get(provider_id).map(|p| &p.config)
     }
 
-    fn provider(&self, id: &str) -> Result<&Arc<Provider>> {
+    pub(super) fn provider(&self, id: &str) -> Result<&Arc<Provider>> {
         self.providers
             .get(id)
             .ok_or_else(|| IdentityError::OidcUnknownProvider(id.to_string()))
@@ -518,7 +518,7 @@ impl Provider {
 
     /// Cached metadata, fetched when missing, stale or `force`d. A failed refresh keeps
     /// serving the stale copy so a provider hiccup does not block sign-ins.
-    async fn discover(&self, force: bool) -> Result<ProviderMetadataWithLogout> {
+    pub(super) async fn discover(&self, force: bool) -> Result<ProviderMetadataWithLogout> {
         let ttl = Duration::from_secs(self.config.discovery_ttl_secs);
         if !force
             && let Some(d) = self.cache.read().await.as_ref()
@@ -584,7 +584,7 @@ impl Provider {
     }
 }
 
-fn error_chain(e: &dyn std::error::Error) -> String {
+pub(super) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut src = e.source();
     while let Some(inner) = src {

@@ -1,0 +1,202 @@
+//! `hearthctl user …`: accounts.
+
+use hearth_api::{Role, SignupRequest, User};
+use hearth_client::UserQuery;
+use rand::Rng;
+use rand::distr::Alphanumeric;
+use serde::Serialize;
+
+use super::{Ctx, resolve};
+use crate::cli::UserCmd;
+use crate::exit::Result;
+use crate::output::{fields, table, time, yes_no};
+
+/// A password for `--password` left out: 20 letters and digits (about 119
+/// bits), shown once and never stored here.
+fn generate_password() -> String {
+    rand::rng()
+        .sample_iter(Alphanumeric)
+        .take(20)
+        .map(char::from)
+        .collect()
+}
+
+/// An account with the password chosen for it, when it was generated.
+#[derive(Serialize)]
+struct WithPassword<'a> {
+    user: &'a User,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password: Option<&'a str>,
+}
+
+pub async fn run(ctx: &Ctx, cmd: UserCmd) -> Result<()> {
+    let c = ctx.client()?;
+    match cmd {
+        UserCmd::Create {
+            username,
+            email,
+            display_name,
+            role,
+            password,
+        } => {
+            let generated = password.is_none();
+            let password = password.unwrap_or_else(generate_password);
+            let mut user = c
+                .create_user(&SignupRequest {
+                    username,
+                    email,
+                    password: password.clone(),
+                    display_name,
+                    ..Default::default()
+                })
+                .await?;
+            let role = Role::from(role);
+            if user.role != role {
+                user = c.set_role(user.id, role).await?;
+            }
+            let shown = generated.then_some(password.as_str());
+            ctx.out.emit(
+                &WithPassword {
+                    user: &user,
+                    password: shown,
+                },
+                || {
+                    let mut text = show(&user);
+                    if let Some(p) = shown {
+                        text.push_str(&format!("\nGenerated password (shown only now): {p}"));
+                    }
+                    text
+                },
+            )
+        }
+        UserCmd::List {
+            query,
+            role,
+            inactive,
+            active,
+            page,
+            per_page,
+        } => {
+            let users = c
+                .find_users(&UserQuery {
+                    q: query,
+                    role: role.map(Role::from),
+                    active: if inactive {
+                        Some(false)
+                    } else {
+                        active.then_some(true)
+                    },
+                    page: Some(page),
+                    per_page: Some(per_page),
+                })
+                .await?;
+            ctx.out.emit(&users, || list(&users))
+        }
+        UserCmd::Show { user } => {
+            let u = resolve::user(&c, &user).await?;
+            ctx.out.emit(&u, || show(&u))
+        }
+        UserCmd::Activate { user } => set_active(ctx, &c, &user, true).await,
+        UserCmd::Deactivate { user } => set_active(ctx, &c, &user, false).await,
+        UserCmd::Role { user, role } => {
+            let id = resolve::user_id(&c, &user).await?;
+            let u = c.set_role(id, role.into()).await?;
+            ctx.out.emit(&u, || show(&u))
+        }
+        UserCmd::ResetPassword { user, password } => {
+            let u = resolve::user(&c, &user).await?;
+            let generated = password.is_none();
+            let password = password.unwrap_or_else(generate_password);
+            c.reset_password(u.id, &password).await?;
+            let shown = generated.then_some(password.as_str());
+            ctx.out.emit(
+                &WithPassword {
+                    user: &u,
+                    password: shown,
+                },
+                || match shown {
+                    Some(p) => format!(
+                        "Password of {} reset; their sessions ended.\nNew password (shown only now): {p}",
+                        u.username
+                    ),
+                    None => format!("Password of {} reset; their sessions ended.", u.username),
+                },
+            )
+        }
+        UserCmd::ResetMfa { user } => {
+            let u = resolve::user(&c, &user).await?;
+            c.admin_reset_mfa(u.id).await?;
+            done(ctx, &u, "second factor removed")
+        }
+        UserCmd::RevokeSessions { user } => {
+            let u = resolve::user(&c, &user).await?;
+            c.revoke_all_sessions(u.id).await?;
+            done(ctx, &u, "all sessions and tokens revoked")
+        }
+    }
+}
+
+/// `role matrix`: the server's permission matrix.
+pub async fn matrix(ctx: &Ctx) -> Result<()> {
+    let m = ctx.client()?.permission_matrix().await?;
+    ctx.out.emit(&m, || {
+        let mut text = table(
+            &["action", "context", "system_admin", "user", "guest"],
+            m.rows.iter().map(|r| {
+                vec![
+                    r.action.clone(),
+                    r.context.clone(),
+                    yes_no(r.system_admin),
+                    yes_no(r.user),
+                    yes_no(r.guest),
+                ]
+            }),
+        );
+        for c in &m.contexts {
+            text.push_str(&format!("\n{}: {}", c.name, c.description));
+        }
+        text
+    })
+}
+
+async fn set_active(ctx: &Ctx, c: &hearth_client::Client, who: &str, active: bool) -> Result<()> {
+    let id = resolve::user_id(c, who).await?;
+    let u = c.set_active(id, active).await?;
+    ctx.out.emit(&u, || show(&u))
+}
+
+/// The outcome of an action that returns nothing: who it was done to.
+fn done(ctx: &Ctx, u: &User, what: &str) -> Result<()> {
+    let body = serde_json::json!({ "user_id": u.id, "username": u.username, "done": what });
+    ctx.out.emit(&body, || format!("{}: {what}", u.username))
+}
+
+pub fn show(u: &User) -> String {
+    fields(vec![
+        ("id", u.id.to_string()),
+        ("username", u.username.clone()),
+        ("email", u.email.clone().unwrap_or_default()),
+        ("display name", u.display_name.clone()),
+        ("role", u.role.as_str().to_string()),
+        ("active", yes_no(u.is_active)),
+        ("bot", yes_no(u.is_bot)),
+        ("created", time(u.created_at)),
+        ("updated", time(u.updated_at)),
+    ])
+}
+
+fn list(users: &[User]) -> String {
+    table(
+        &["username", "email", "display name", "role", "active", "id"],
+        users.iter().map(|u| {
+            vec![
+                u.username.clone(),
+                u.email.clone().unwrap_or_default(),
+                u.display_name.clone(),
+                u.role.as_str().to_string(),
+                yes_no(u.is_active),
+                u.id.to_string(),
+            ]
+        }),
+    )
+}

@@ -1,0 +1,10 @@
+//! `hearthctl` end to end: the real binary against real servers on SQLite
+//! and PostgreSQL, in table and `--json` output.
+
+mod harness;
+
+mod basics;
+mod directory;
+mod local;
+mod operations;
+mod system;
