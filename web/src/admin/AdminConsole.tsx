@@ -42,7 +42,7 @@ export default function AdminConsole() {
   if (!canUseConsole(me?.role)) return <NotAllowed />;
   const role = me?.role;
   // An officer at /admin lands on the first page they may open.
-  const shown = route && route.page === "dashboard" && path.split("?")[0].replace(/\/$/, "") === "/admin" ? { ...route, page: homePage(role) } : route;
+  const shown = route?.page === "dashboard" ? { ...route, page: homePage(role) } : route;
 
   return (
     <div className={"admin" + (navOpen ? " admin-nav-open" : "")}>

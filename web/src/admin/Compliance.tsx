@@ -478,7 +478,7 @@ function RetentionDialog(props: { policy: RetentionPolicy | null; name: string; 
                 </select>
               </label>
             ) : (
-              <ChannelPicker label="Channel" onPick={setChannel} />
+              <ChannelPicker label="Which channel" onPick={setChannel} />
             )}
           </>
         )}
