@@ -181,6 +181,7 @@ function ChannelPicker(props: { label: string; onPick: (c: Channel) => void; add
       <label>
         Team
         <select
+          aria-label="Team"
           value={teamId}
           onChange={(e) => {
             setTeamId(e.target.value);
@@ -197,7 +198,7 @@ function ChannelPicker(props: { label: string; onPick: (c: Channel) => void; add
       </label>
       <label>
         Channel
-        <select value={channelId} onChange={(e) => setChannelId(e.target.value)} disabled={!teamId}>
+        <select aria-label="Channel" value={channelId} onChange={(e) => setChannelId(e.target.value)} disabled={!teamId}>
           <option value="">Choose a channel</option>
           {channels.data?.map((c) => (
             <option key={c.id} value={c.id}>
@@ -306,7 +307,7 @@ function FormatSelect(props: { value: ExportFormat; onChange: (f: ExportFormat) 
   return (
     <label>
       {props.label ?? "Format"}
-      <select value={props.value} onChange={(e) => props.onChange(e.target.value as ExportFormat)}>
+      <select aria-label={props.label ?? "Format"} value={props.value} onChange={(e) => props.onChange(e.target.value as ExportFormat)}>
         {FORMATS.map((f) => (
           <option key={f.value} value={f.value}>
             {f.label}
@@ -468,7 +469,7 @@ function RetentionDialog(props: { policy: RetentionPolicy | null; name: string; 
             {scope === "team" ? (
               <label>
                 Team
-                <select value={teamId} onChange={(e) => setTeamId(e.target.value)}>
+                <select aria-label="Team" value={teamId} onChange={(e) => setTeamId(e.target.value)}>
                   <option value="">Choose a team</option>
                   {teams.data?.map((t) => (
                     <option key={t.id} value={t.id}>
