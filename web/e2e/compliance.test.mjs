@@ -88,6 +88,7 @@ test("retention, legal holds, exports and the audited search on the Compliance p
     const report = page.getByRole("region", { name: "Dry run report" });
     await report.getByRole("group", { name: "Posts to delete" }).waitFor();
     await report.getByRole("group", { name: "Held posts kept" }).waitFor();
+    await page.screenshot({ path: path.join(shots, "compliance-retention.png"), fullPage: true });
     log("dry run report shown");
 
     // ---- a legal hold on bob ----
@@ -105,6 +106,7 @@ test("retention, legal holds, exports and the audited search on the Compliance p
     const holdRow = row(page, "Case 42");
     await holdRow.filter({ hasText: "Active" }).filter({ hasText: "@bob" }).waitFor();
     await holdRow.getByRole("cell", { name: "2", exact: true }).waitFor();
+    await page.screenshot({ path: path.join(shots, "compliance-holds.png"), fullPage: true });
     log("hold on bob listed, covering 2 posts");
 
     // Deep link: a reload keeps the tab.

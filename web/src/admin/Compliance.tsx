@@ -138,7 +138,9 @@ function useChannelNames(ids: Id[]): Record<Id, string> {
     const missing = key ? key.split(",").filter((id) => !(id in names)) : [];
     if (missing.length === 0) return;
     let live = true;
-    void Promise.all(missing.map((id) => api.channel(id).then((c) => [id, channelLabel(c)] as const, () => [id, id] as const))).then(
+    void Promise.all(
+      missing.map((id) => api.channel(id).then((c) => [id, channelLabel(c)] as const, () => [id, hiddenChannel(id)] as const)),
+    ).then(
       (found) => live && setNames((prev) => ({ ...prev, ...Object.fromEntries(found) })),
     );
     return () => {
@@ -165,6 +167,9 @@ function useUserNames(ids: Id[]): Record<Id, string> {
   }, [key, names]);
   return names;
 }
+
+/** A channel the reader may not open (an officer outside a private channel): its id, shortened. */
+const hiddenChannel = (id: Id) => `channel ${id.slice(-8)} (not open to you)`;
 
 const channelLabel = (c: Channel) => (c.kind === "direct" || c.kind === "group" ? "Direct message" : "~" + c.name);
 
@@ -1086,7 +1091,7 @@ function SearchTab() {
             {posts.map((p) => (
               <li key={p.id} className="panel">
                 <div className="hint">
-                  <span>{channels[p.channel_id] ?? p.channel_id}</span> · <span>{users[p.user_id] ?? p.user_id}</span> ·{" "}
+                  <span title={p.channel_id}>{channels[p.channel_id] ?? p.channel_id}</span> · <span>{users[p.user_id] ?? p.user_id}</span> ·{" "}
                   <time dateTime={new Date(p.created_at).toISOString()}>{formatUtc(p.created_at)}</time>
                   {p.deleted_at !== null && " · deleted"}
                 </div>
