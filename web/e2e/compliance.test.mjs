@@ -124,6 +124,18 @@ test("retention, legal holds, exports and the audited search on the Compliance p
     await page.screenshot({ path: path.join(shots, "compliance-jobs-admin.png"), fullPage: true });
     log("CSV export succeeded; no download link for the admin");
 
+    // 375 px wide: the jobs table and the hold dialog fit.
+    await page.setViewportSize({ width: 375, height: 740 });
+    const wide = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok((await wide()) <= 0, "no sideways scrolling of the jobs at 375 px");
+    await openTab(page, "Legal holds");
+    await page.getByRole("button", { name: "Create hold" }).click();
+    await page.getByRole("dialog", { name: "Create a legal hold" }).waitFor();
+    assert.ok((await wide()) <= 0, "no sideways scrolling of the hold dialog at 375 px");
+    await page.screenshot({ path: path.join(shots, "compliance-hold-dialog-375.png") });
+    await page.keyboard.press("Escape");
+    await page.setViewportSize({ width: 1280, height: 900 });
+
     // ---- carol, compliance officer, in a second browser ----
     const ctx2 = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "dark" });
     const officer = await ctx2.newPage();
