@@ -1,11 +1,12 @@
 // The system console: a navigation list of pages and the page the address
-// names. Loaded on demand (its own chunk) when a system admin opens /admin.
+// names. Loaded on demand (its own chunk) when a system admin or a compliance
+// officer opens /admin; officers see the compliance pages and the audit log only.
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { goTo, useLocationPath } from "../state/appPath";
 import { useAppState } from "../state/store";
 import { resetLocationSync } from "../ui/nav/useLocationSync";
 import { Link } from "./common";
-import { PAGES, parseAdminRoute, type AdminRoute } from "./route";
+import { canOpenPage, canUseConsole, homePage, pagesFor, parseAdminRoute, type AdminRoute } from "./route";
 import "./admin.css";
 
 const Dashboard = lazy(() => import("./Dashboard"));
@@ -14,6 +15,7 @@ const Teams = lazy(() => import("./Teams"));
 const Authentication = lazy(() => import("./Authentication"));
 const AuditLog = lazy(() => import("./AuditLog"));
 const Configuration = lazy(() => import("./Configuration"));
+const Compliance = lazy(() => import("./Compliance"));
 
 export default function AdminConsole() {
   const path = useLocationPath();
@@ -37,7 +39,10 @@ export default function AdminConsole() {
     main.current?.focus();
   }, [page]);
 
-  if (me?.role !== "system_admin") return <NotAllowed />;
+  if (!canUseConsole(me?.role)) return <NotAllowed />;
+  const role = me?.role;
+  // An officer at /admin lands on the first page they may open.
+  const shown = route?.page === "dashboard" ? { ...route, page: homePage(role) } : route;
 
   return (
     <div className={"admin" + (navOpen ? " admin-nav-open" : "")}>
@@ -61,9 +66,9 @@ export default function AdminConsole() {
       </header>
       <nav id="admin-nav" className="admin-nav" aria-label="System console">
         <ul>
-          {PAGES.map((p) => (
+          {pagesFor(role).map((p) => (
             <li key={p.page}>
-              <Link to={p.path ? `/admin/${p.path}` : "/admin"} current={p.page === page}>
+              <Link to={p.path ? `/admin/${p.path}` : "/admin"} current={p.page === shown?.page}>
                 {p.title}
               </Link>
             </li>
@@ -71,7 +76,9 @@ export default function AdminConsole() {
         </ul>
       </nav>
       <main id="admin-main" className="admin-main" tabIndex={-1} ref={main}>
-        <Suspense fallback={<p role="status">Loading…</p>}>{route ? <Page route={route} /> : <NotFound />}</Suspense>
+        <Suspense fallback={<p role="status">Loading…</p>}>
+          {!shown ? <NotFound /> : canOpenPage(shown.page, role) ? <Page route={shown} /> : <PageNotAllowed />}
+        </Suspense>
       </main>
     </div>
   );
@@ -91,7 +98,22 @@ function Page({ route }: { route: AdminRoute }) {
       return <AuditLog route={route} />;
     case "config":
       return <Configuration />;
+    case "compliance":
+      return <Compliance route={route} />;
   }
+}
+
+/** A page of the console the signed-in compliance officer may not open. */
+function PageNotAllowed() {
+  return (
+    <section>
+      <h1>Not allowed</h1>
+      <p>This page is for system administrators. Compliance officers use the Compliance and Audit log pages.</p>
+      <button type="button" onClick={() => goTo("/admin/compliance")}>
+        Open Compliance
+      </button>
+    </section>
+  );
 }
 
 function NotFound() {

@@ -13,7 +13,12 @@ import { adminPath, type AdminRoute } from "./route";
 
 export const PER_PAGE = 25;
 
-const ROLE_NAMES: Record<Role, string> = { system_admin: "System admin", user: "User", guest: "Guest" };
+const ROLE_NAMES: Record<Role, string> = {
+  system_admin: "System admin",
+  compliance_officer: "Compliance officer",
+  user: "User",
+  guest: "Guest",
+};
 
 type Action =
   | { kind: "create" }

@@ -8,7 +8,7 @@ describe("console routes", () => {
     expect(parseAdminRoute("/admin/users?q=bo&page=2")).toEqual({ page: "users", query: { q: "bo", page: "2" } });
     expect(parseAdminRoute("/admin/teams/abc")).toEqual({ page: "teams", id: "abc", query: {} });
     expect(parseAdminRoute("/admin/audit/12?action=user.role")).toEqual({ page: "audit", id: "12", query: { action: "user.role" } });
-    expect(parseAdminRoute("/admin/compliance")).toBeNull();
+    expect(parseAdminRoute("/admin/nowhere")).toBeNull();
     expect(parseAdminRoute("/admin/users/x")).toBeNull();
     expect(parseAdminRoute("/team/channels/x")).toBeNull();
     expect(parseAdminRoute("/admin/teams/%E0%A4%A")).toBeNull();

@@ -1,7 +1,9 @@
 // The console's addresses: /admin/<page>[/<id>][?filters]. Pure parsing and
 // formatting, so pages can be deep-linked and back/forward restore filters.
 
-export type AdminPage = "dashboard" | "users" | "teams" | "authentication" | "audit" | "config";
+import type { Role } from "../api/types";
+
+export type AdminPage = "dashboard" | "users" | "teams" | "authentication" | "audit" | "compliance" | "config";
 
 export interface AdminRoute {
   page: AdminPage;
@@ -11,12 +13,14 @@ export interface AdminRoute {
   query: Record<string, string>;
 }
 
-export const PAGES: { page: AdminPage; path: string; title: string }[] = [
+/** `officer`: compliance officers open the page too (system admins open every page). */
+export const PAGES: { page: AdminPage; path: string; title: string; officer?: boolean }[] = [
   { page: "dashboard", path: "", title: "Dashboard" },
   { page: "users", path: "users", title: "Users" },
   { page: "teams", path: "teams", title: "Teams" },
   { page: "authentication", path: "authentication", title: "Authentication" },
-  { page: "audit", path: "audit", title: "Audit log" },
+  { page: "compliance", path: "compliance", title: "Compliance", officer: true },
+  { page: "audit", path: "audit", title: "Audit log", officer: true },
   { page: "config", path: "config", title: "Configuration" },
 ];
 
@@ -54,4 +58,21 @@ export function adminPath(page: AdminPage, query: Record<string, string | number
   const clean: Record<string, string> = {};
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "") clean[k] = String(v);
   return formatAdminRoute(id ? { page, id, query: clean } : { page, query: clean });
+}
+
+/** The console is open to system admins and compliance officers. */
+export const canUseConsole = (role: Role | undefined) => role === "system_admin" || role === "compliance_officer";
+
+/** Whether `role` may open `page`. */
+export function canOpenPage(page: AdminPage, role: Role | undefined): boolean {
+  if (role === "system_admin") return true;
+  return role === "compliance_officer" && !!PAGES.find((p) => p.page === page)?.officer;
+}
+
+/** The pages the navigation lists for `role`. */
+export const pagesFor = (role: Role | undefined) => PAGES.filter((p) => canOpenPage(p.page, role));
+
+/** Where /admin leads: the dashboard for admins, the first page an officer may open otherwise. */
+export function homePage(role: Role | undefined): AdminPage {
+  return canOpenPage("dashboard", role) ? "dashboard" : (pagesFor(role)[0]?.page ?? "dashboard");
 }

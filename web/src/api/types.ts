@@ -37,7 +37,7 @@ export interface ErrorBody {
 }
 
 // ---- models.rs ----
-export type Role = "system_admin" | "user" | "guest";
+export type Role = "system_admin" | "compliance_officer" | "user" | "guest";
 export type Presence = "online" | "away" | "dnd" | "offline";
 export type SessionKind = "session" | "access_token";
 export type MemberRole = "admin" | "member";

@@ -253,7 +253,7 @@ function SidebarHead({ onSignOut }: { onSignOut: () => void }) {
           { label: "Away", checked: myPresence === "away", onSelect: () => setPresence("away") },
           { label: "Do not disturb", checked: myPresence === "dnd", onSelect: () => setPresence("dnd") },
           { label: "Settings", onSelect: () => openDialog("settings") },
-          me?.role === "system_admin" && { label: "System Console", onSelect: () => goTo("/admin") },
+          (me?.role === "system_admin" || me?.role === "compliance_officer") && { label: "System Console", onSelect: () => goTo("/admin") },
           { label: "Keyboard shortcuts", onSelect: () => openDialog("shortcuts") },
           { label: "Sign out", danger: true, onSelect: onSignOut },
         ]}
