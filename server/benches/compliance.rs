@@ -17,7 +17,8 @@
 //! retention needs old content). Search indexing is off for the export part
 //! so that its memory is the exporter's alone.
 //!
-//! Run: `cargo bench -p hearth-server --bench compliance`.
+//! Run: `cargo bench -p hearth-server --bench compliance` (`BENCH_PARTS=export`
+//! or `purge` for one part).
 
 use std::io::Write as _;
 use std::sync::Arc;
@@ -473,8 +474,14 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    // `BENCH_PARTS=export` or `=purge` runs one part only.
+    let parts = std::env::var("BENCH_PARTS").unwrap_or_else(|_| "export,purge".into());
     rt.block_on(async {
-        export_part(n).await;
-        purge_part(n).await;
+        if parts.contains("export") {
+            export_part(n).await;
+        }
+        if parts.contains("purge") {
+            purge_part(n).await;
+        }
     });
 }

@@ -67,9 +67,10 @@ impl<'a> Checkpoint<'a> {
     pub fn flush(&mut self) -> Result<()> {
         self.last = Instant::now();
         let progress = serde_json::to_string(&self.progress).unwrap_or_default();
-        let status = self.ctx.store.read(|c| {
-            cstore::set_job_progress(c, &self.id, &progress)?;
-            Ok(cstore::job(c, &self.id)?.map(|j| j.status))
+        // A write, so it takes its turn with every other writer (SQLite).
+        let status = self.ctx.store.write(|tx| {
+            cstore::set_job_progress(tx.conn, &self.id, &progress)?;
+            Ok(cstore::job(tx.conn, &self.id)?.map(|j| j.status))
         })?;
         if status.as_deref() == Some(JobStatus::Cancelling.as_str()) {
             return Err(Error::Conflict(CANCELLED.into()));
