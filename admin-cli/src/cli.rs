@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use uuid::Uuid;
 
 use crate::exit;
 
@@ -90,6 +91,18 @@ pub enum Command {
     /// Server status, version and configuration.
     #[command(subcommand)]
     System(SystemCmd),
+    /// Retention policies and the purge.
+    #[command(subcommand)]
+    Retention(RetentionCmd),
+    /// Legal holds.
+    #[command(subcommand)]
+    Hold(HoldCmd),
+    /// Compliance exports (Actiance XML, GlobalRelay EML, CSV) and their jobs.
+    #[command(subcommand)]
+    Export(ExportCmd),
+    /// Import users from spreadsheets, Slack exports and Mattermost bulk files.
+    #[command(subcommand)]
+    Import(ImportCmd),
     /// Print a shell completion script.
     Completion {
         #[arg(value_enum)]
@@ -128,6 +141,7 @@ pub enum RoleArg {
     SystemAdmin,
     User,
     Guest,
+    ComplianceOfficer,
 }
 
 impl From<RoleArg> for hearth_api::Role {
@@ -136,6 +150,7 @@ impl From<RoleArg> for hearth_api::Role {
             RoleArg::SystemAdmin => hearth_api::Role::SystemAdmin,
             RoleArg::User => hearth_api::Role::User,
             RoleArg::Guest => hearth_api::Role::Guest,
+            RoleArg::ComplianceOfficer => hearth_api::Role::ComplianceOfficer,
         }
     }
 }
@@ -198,6 +213,24 @@ pub enum UserCmd {
     ResetMfa { user: String },
     /// End every session and token of the user.
     RevokeSessions { user: String },
+    /// Delete an account: profile anonymised, account deactivated and signed
+    /// out; content under a legal hold always stays.
+    Delete {
+        user: String,
+        /// Also delete the user's posts, except those a legal hold covers.
+        #[arg(long)]
+        erase_content: bool,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Export everything a user wrote, with files (data subject access request).
+    ExportData {
+        user: String,
+        /// Wait, then save the archive here (compliance officers).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -454,5 +487,232 @@ pub enum ConfigCmd {
     Set {
         #[arg(required = true, value_name = "KEY=VALUE")]
         pairs: Vec<String>,
+    },
+}
+
+/// A retention period: a number of days, `forever` or `inherit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Days(u32),
+    Forever,
+    Inherit,
+}
+
+impl std::str::FromStr for Period {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "forever" => Ok(Period::Forever),
+            "inherit" => Ok(Period::Inherit),
+            n => match n.trim_end_matches('d').parse::<u32>() {
+                Ok(0) => Ok(Period::Forever),
+                Ok(d) => Ok(Period::Days(d)),
+                Err(_) => Err(format!(
+                    "'{s}' is not a period: use a number of days (90 or 90d), forever or inherit"
+                )),
+            },
+        }
+    }
+}
+
+/// Which level a retention command is about; neither means the global default.
+#[derive(Debug, Args)]
+pub struct RetentionTarget {
+    /// A team's policy (name or id).
+    #[arg(long)]
+    pub team: Option<String>,
+    /// A channel's policy (id or TEAM:CHANNEL).
+    #[arg(long)]
+    pub channel: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionCmd {
+    /// Every level that sets a period, and when the daily purge runs.
+    Show,
+    /// Set the periods of the global default, a team or a channel.
+    Set {
+        #[command(flatten)]
+        target: RetentionTarget,
+        /// Messages: days (90), forever, or inherit from the less specific level.
+        #[arg(long)]
+        messages: Option<Period>,
+        /// Files: days, forever or inherit.
+        #[arg(long)]
+        files: Option<Period>,
+    },
+    /// Remove a level's policy so it follows the less specific one.
+    Remove {
+        #[command(flatten)]
+        target: RetentionTarget,
+    },
+    /// What a purge would delete now, per channel; deletes nothing.
+    DryRun,
+    /// Start a purge now (it also runs daily).
+    Run {
+        /// Wait until it finishes.
+        #[arg(long)]
+        wait: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ArchiveFormat {
+    /// Smarsh/Actiance Vantage XML.
+    Actiance,
+    /// RFC 5322 e-mails for GlobalRelay.
+    GlobalRelay,
+    Csv,
+}
+
+/// What a legal hold covers.
+#[derive(Debug, Args)]
+pub struct HoldDefinition {
+    /// A unique name, e.g. the matter number.
+    pub name: String,
+    #[arg(long)]
+    pub description: Option<String>,
+    /// A person whose posts are held (username, e-mail or id); repeat for more.
+    #[arg(long)]
+    pub custodian: Vec<String>,
+    /// Only these channels (id or TEAM:CHANNEL); repeat for more. None: every channel.
+    #[arg(long)]
+    pub channel: Vec<String>,
+    /// Hold everything in the listed channels, whoever wrote it.
+    #[arg(long)]
+    pub channel_context: bool,
+    /// Earliest creation time held: 2026-01-31, an RFC 3339 time or epoch milliseconds.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Latest creation time held.
+    #[arg(long)]
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HoldCmd {
+    /// Legal holds, newest first.
+    List {
+        /// Leave released holds out.
+        #[arg(long)]
+        active: bool,
+    },
+    /// One hold (by name or id) and how many posts it covers.
+    Show { hold: String },
+    /// Place a hold: what it covers survives retention, user deletes and account deletion.
+    Create {
+        #[command(flatten)]
+        def: HoldDefinition,
+    },
+    /// Replace an active hold's definition.
+    Update {
+        /// The hold to change (name or id).
+        #[arg(long = "hold", value_name = "HOLD")]
+        hold: String,
+        #[command(flatten)]
+        def: HoldDefinition,
+    },
+    /// Release a hold; its content follows retention again.
+    Release { hold: String },
+    /// Export everything a hold covers.
+    Export {
+        hold: String,
+        #[arg(long, value_enum)]
+        format: ArchiveFormat,
+        /// Wait until the archive is ready.
+        #[arg(long)]
+        wait: bool,
+        /// Wait, then save the archive here (compliance officers).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCmd {
+    /// Start an export of everything in scope.
+    Start {
+        #[arg(long, value_enum)]
+        format: ArchiveFormat,
+        /// Earliest event time: 2026-01-31, an RFC 3339 time or epoch milliseconds.
+        #[arg(long)]
+        from: Option<String>,
+        /// Events at or after this time are left out (default: now).
+        #[arg(long)]
+        until: Option<String>,
+        /// Only this channel (id or TEAM:CHANNEL); repeat for more.
+        #[arg(long)]
+        channel: Vec<String>,
+        /// Only events by or about this user; repeat for more.
+        #[arg(long)]
+        user: Vec<String>,
+        /// Wait until the archive is ready.
+        #[arg(long)]
+        wait: bool,
+        /// Wait, then save the archive here (compliance officers).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Run the daily incremental export of a format now.
+    Incremental {
+        #[arg(long, value_enum)]
+        format: ArchiveFormat,
+        #[arg(long)]
+        wait: bool,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Where the daily incremental exports stand.
+    Cursors,
+    /// Export, purge and user-export jobs, newest first.
+    Jobs {
+        /// Only this kind: export, purge or user_export.
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// One job's status and progress.
+    Status { job: Uuid },
+    /// Cancel a queued or running job.
+    Cancel { job: Uuid },
+    /// Save a finished job's archive (compliance officers).
+    Download {
+        job: Uuid,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCmd {
+    /// Users (and their teams and channels) from XLSX, XLS, ODS or CSV; all rows or none.
+    Users {
+        file: PathBuf,
+        /// xlsx, xls, ods or csv; detected from the content when left out.
+        #[arg(long)]
+        format: Option<String>,
+        /// Which header holds each field, as JSON: {"email":"E-mail address","username":"Login"}.
+        #[arg(long)]
+        mapping: Option<String>,
+        /// Report what would happen, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// A Slack export zip into a team; a rerun imports nothing twice.
+    Slack {
+        file: PathBuf,
+        /// The team to import channels into (name or id).
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// A Mattermost bulk-import JSONL file; a rerun imports nothing twice.
+    Mattermost {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
     },
 }

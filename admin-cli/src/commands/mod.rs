@@ -3,6 +3,8 @@
 
 mod audit;
 mod channel;
+mod compliance;
+mod import;
 mod ldap;
 mod meta;
 mod oidc;
@@ -56,6 +58,10 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Search(c) => search::run(&ctx, c).await,
         Command::Audit(c) => audit::run(&ctx, c).await,
         Command::System(c) => system::run(&ctx, c).await,
+        Command::Retention(c) => compliance::retention(&ctx, c).await,
+        Command::Hold(c) => compliance::hold(&ctx, c).await,
+        Command::Export(c) => compliance::export(&ctx, c).await,
+        Command::Import(c) => import::run(&ctx, c).await,
         Command::Completion { shell } => meta::completion(shell),
         Command::Man => meta::man(),
     }

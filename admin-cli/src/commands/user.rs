@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{Ctx, resolve};
 use crate::cli::UserCmd;
-use crate::exit::Result;
+use crate::exit::{CliError, Result};
 use crate::output::{fields, table, time, yes_no};
 
 /// A password for `--password` left out: 20 letters and digits (about 119
@@ -133,7 +133,61 @@ pub async fn run(ctx: &Ctx, cmd: UserCmd) -> Result<()> {
             c.revoke_all_sessions(u.id).await?;
             done(ctx, &u, "all sessions and tokens revoked")
         }
+        UserCmd::Delete {
+            user,
+            erase_content,
+            yes,
+        } => {
+            let u = resolve::user(&c, &user).await?;
+            if !yes {
+                confirm_delete(&u.username)?;
+            }
+            let out = c.delete_user(u.id, erase_content).await?;
+            ctx.out.emit(&out, || {
+                format!(
+                    "{} deleted (now {}): {} posts deleted, {} kept under legal hold{}.",
+                    u.username,
+                    out.username,
+                    out.posts_deleted,
+                    out.posts_held,
+                    if out.holds.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "; named in {} active hold(s), profile kept sealed",
+                            out.holds.len()
+                        )
+                    }
+                )
+            })
+        }
+        UserCmd::ExportData { user, output } => {
+            let u = resolve::user(&c, &user).await?;
+            let job = c.start_user_export(u.id).await?;
+            super::compliance::finish(ctx, &c, job, output.is_some(), output).await
+        }
     }
+}
+
+/// Deleting needs `--yes`, or the username typed back on a terminal.
+fn confirm_delete(username: &str) -> Result<()> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::Usage(
+            "deleting an account needs --yes when not run from a terminal".into(),
+        ));
+    }
+    eprint!("Type the username ({username}) to delete the account: ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::Other(e.to_string()))?;
+    if line.trim() != username {
+        return Err(CliError::Usage("not confirmed; nothing was deleted".into()));
+    }
+    Ok(())
 }
 
 /// `role matrix`: the server's permission matrix.

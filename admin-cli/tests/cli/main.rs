@@ -4,6 +4,7 @@
 mod harness;
 
 mod basics;
+mod compliance;
 mod directory;
 mod local;
 mod operations;
