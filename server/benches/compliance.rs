@@ -328,10 +328,14 @@ fn load_tool() -> Option<std::path::PathBuf> {
     p.exists().then_some(p)
 }
 
-fn summary(report: &serde_json::Value, key: &str) -> (f64, f64, f64) {
-    let s = &report[key];
-    let f = |k: &str| s[k].as_f64().unwrap_or(f64::NAN) / 1000.0;
-    (f("p50_us"), f("p99_us"), f("max_us"))
+/// (p50, p99, max) in ms of one latency summary of a `hearth-load --json` report.
+fn summary(report: &serde_json::Value, which: &str) -> (f64, f64, f64) {
+    let s = match which {
+        "http" => &report["posts"]["http"],
+        _ => &report["deliveries"]["latency"],
+    };
+    let f = |k: &str| s[k].as_f64().unwrap_or(f64::NAN);
+    (f("p50_ms"), f("p99_ms"), f("max_ms"))
 }
 
 async fn run_load(
@@ -451,19 +455,24 @@ async fn purge_part(n: usize) {
         (purge_secs / (duration as f64 + 8.0) * 100.0).min(100.0)
     );
     println!(
-        "| 100 posts/s, 200 users | HTTP post p50 / p99 / max | post→delivery p50 / p99 / max |"
+        "| 100 posts/s, 200 users | HTTP post p50 / p99 / max | post→delivery p50 / p99 / max | lost / duplicated |"
     );
-    println!("|---|---|---|");
+    println!("|---|---|---|---|");
     for (name, r) in [("baseline", &base), ("during the purge", &during)] {
-        let h = summary(r, "post_http");
+        let h = summary(r, "http");
         let d = summary(r, "delivery");
+        let lost = &r["deliveries"]["lost"];
+        let dup = &r["deliveries"]["duplicates"];
         println!(
-            "| {name} | {:.2} / {:.2} / {:.1} ms | {:.2} / {:.2} / {:.1} ms |",
+            "| {name} | {:.2} / {:.2} / {:.1} ms | {:.2} / {:.2} / {:.1} ms | {lost} / {dup} |",
             h.0, h.1, h.2, d.0, d.1, d.2
         );
     }
-    let ratio = summary(&during, "post_http").1 / summary(&base, "post_http").1;
-    println!("\nHTTP post p99 during the purge / baseline: {ratio:.2}× (goal ≤ 2×)");
+    let ratio = summary(&during, "http").1 / summary(&base, "http").1;
+    let dratio = summary(&during, "delivery").1 / summary(&base, "delivery").1;
+    println!(
+        "\np99 during the purge / baseline: HTTP post {ratio:.2}×, post→delivery {dratio:.2}× (goal ≤ 2×)"
+    );
     server.stop().await;
 }
 
