@@ -395,6 +395,10 @@ async fn purge_part(n: usize) {
     cfg.limits.logins_per_minute = 100_000;
     cfg.limits.posts_per_second = 100_000;
     cfg.compliance.purge_enabled = false;
+    let (batch, pause) = (
+        cfg.compliance.purge_batch_size,
+        cfg.compliance.purge_batch_pause_ms,
+    );
     let server = hearth_server::start(cfg, 2).await.expect("server starts");
     let url = server.url();
     let duration = env_num("BENCH_LOAD_SECS", 40) as u64;
@@ -447,8 +451,10 @@ async fn purge_part(n: usize) {
         .and_then(|r| r["posts"].as_u64())
         .unwrap_or(0);
     println!(
-        "purge: {deleted} posts in {purge_secs:.1} s ({:.0} posts/s, batches of 500 with 20 ms pauses)",
-        deleted as f64 / purge_secs
+        "purge: {deleted} posts in {purge_secs:.1} s ({:.0} posts/s, batches of {} with {} ms pauses)",
+        deleted as f64 / purge_secs,
+        batch,
+        pause
     );
     println!(
         "load during the purge: {duration} s of posting; the purge ran {:.0} % of it\n",

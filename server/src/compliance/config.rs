@@ -17,7 +17,8 @@ pub struct ComplianceConfig {
     /// Time of day (`HH:MM`, UTC) the daily purge starts.
     pub purge_time: String,
     /// Posts and files deleted per transaction: small batches keep each
-    /// write short so chat is never stalled behind a purge.
+    /// write short (a few milliseconds) so chat is never stalled behind a
+    /// purge; larger ones purge faster but hold up posting longer.
     pub purge_batch_size: usize,
     /// Milliseconds to pause between purge batches.
     pub purge_batch_pause_ms: u64,
@@ -42,7 +43,7 @@ impl Default for ComplianceConfig {
             daily_export_time: "01:00".into(),
             purge_enabled: true,
             purge_time: "02:00".into(),
-            purge_batch_size: 500,
+            purge_batch_size: 100,
             purge_batch_pause_ms: 20,
             export_batch_size: 1000,
             export_page_pause_ms: 0,

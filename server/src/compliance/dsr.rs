@@ -295,5 +295,10 @@ fn erase_posts(ctx: &Ctx, uid: &str) -> Result<(u64, u64)> {
             break;
         }
     }
+    if let Some(search) = &ctx.search
+        && let Err(e) = search.commit_purges()
+    {
+        tracing::warn!(error = %e, "erasing a user's posts: search index not committed");
+    }
     Ok((deleted, held))
 }

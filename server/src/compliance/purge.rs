@@ -214,6 +214,12 @@ pub fn execute(
             break;
         }
     }
+    if !dry_run
+        && let Some(search) = &ctx.search
+        && let Err(e) = search.commit_purges()
+    {
+        tracing::warn!(error = %e, "retention purge: search index not committed");
+    }
     Ok(totals.finish(dry_run))
 }
 

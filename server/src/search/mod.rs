@@ -87,16 +87,25 @@ impl SearchService {
         out
     }
 
-    /// Removes purged posts (with their files) and purged files at once and
-    /// commits, so retention takes effect in search immediately.
+    /// Stages the removal of purged posts (with their files) and purged
+    /// files. They leave search results at the next commit: the indexer's,
+    /// which follows new posts within a second, or [`SearchService::commit_purges`].
     pub fn purge(&self, posts: &[uuid::Uuid], files: &[uuid::Uuid]) -> Result<()> {
         let index = self.handle.current();
         let fail = |e: hearth_search::Error| Error::internal(format!("search purge: {e}"));
         index.purge_posts(posts).map_err(fail)?;
         index
             .apply(files.iter().map(|f| hearth_search::Change::DeleteFile(*f)))
-            .map_err(fail)?;
-        index.commit(index.cursor().unwrap_or(0)).map_err(fail)
+            .map_err(fail)
+    }
+
+    /// Commits staged purges at the index's current cursor. Once per purge
+    /// job, not per batch: a commit costs disk and CPU that chat needs.
+    pub fn commit_purges(&self) -> Result<()> {
+        let index = self.handle.current();
+        index
+            .commit(index.cursor().unwrap_or(0))
+            .map_err(|e| Error::internal(format!("search purge commit: {e}")))
     }
 
     fn set_error(&self, e: Option<String>) {
