@@ -92,7 +92,9 @@ impl OidcServer {
             .expect("start node (Node.js 20+ must be installed)");
         self.child = Some(child);
         let addr = format!("127.0.0.1:{}", self.port);
-        let up = wait_until(Duration::from_secs(15), || {
+        // Node takes seconds to load the provider on a busy two-core machine;
+        // the limit only bounds how long a broken start takes to report.
+        let up = wait_until(Duration::from_secs(60), || {
             std::net::TcpStream::connect(&addr).is_ok()
         });
         if !up {
