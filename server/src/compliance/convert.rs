@@ -4,10 +4,12 @@ use std::collections::HashMap;
 
 use hearth_api as api;
 use hearth_compliance::holds::{HoldStatus, LegalHold};
-use hearth_compliance::model::{Attachment, Channel, ChannelKind, Directory, Post, User};
+use hearth_compliance::model::{
+    Attachment, Channel, ChannelKind, Directory, Post, PostVersion, User,
+};
 use hearth_compliance::retention::{Keep, Periods, RetentionPolicies};
 use hearth_store::compliance::{HoldRow, JobRow, RetentionRow};
-use hearth_store::models::{ChannelRow, FileRow, PostRow, UserRow};
+use hearth_store::models::{ChannelRow, FileRow, PostHistoryRow, PostRow, UserRow};
 use hearth_store::{parse_id, parse_ids_json};
 
 const DAY_MS: i64 = 86_400_000;
@@ -66,6 +68,47 @@ pub fn post(p: &PostRow, team_of: &HashMap<String, Option<String>>, files: &[&Fi
         attachments: files.iter().map(|f| attachment(f)).collect(),
         history: Vec::new(),
     }
+}
+
+/// A page of stored posts with their attachments, found among `files`.
+pub fn posts(
+    rows: &[PostRow],
+    team_of: &HashMap<String, Option<String>>,
+    files: &[FileRow],
+) -> Vec<Post> {
+    let mut by_post: HashMap<&str, Vec<&FileRow>> = HashMap::new();
+    for f in files {
+        if let Some(p) = &f.post_id {
+            by_post.entry(p.as_str()).or_default().push(f);
+        }
+    }
+    rows.iter()
+        .map(|p| {
+            post(
+                p,
+                team_of,
+                by_post.get(p.id.as_str()).map_or(&[], Vec::as_slice),
+            )
+        })
+        .collect()
+}
+
+/// The post's earlier texts as the library wants them, each with when it
+/// was written; `hist` is stored versions oldest first (other posts' rows
+/// and deletion snapshots are skipped).
+pub fn versions(p: &PostRow, hist: &[PostHistoryRow]) -> Vec<PostVersion> {
+    let mut written = p.created_at;
+    hist.iter()
+        .filter(|h| h.post_id == p.id && h.change == "edit")
+        .map(|h| {
+            let v = PostVersion {
+                message: h.message.clone(),
+                at: written,
+            };
+            written = h.replaced_at;
+            v
+        })
+        .collect()
 }
 
 fn keep(ms: Option<i64>) -> Option<Keep> {

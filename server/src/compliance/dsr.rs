@@ -9,7 +9,6 @@ use hearth_compliance::holds::is_held;
 use hearth_compliance::model::Post;
 use hearth_core::{Error, Id, Result, now_millis};
 use hearth_store::compliance::{self as cstore, JobRow};
-use hearth_store::models::FileRow;
 use hearth_store::{Audience, Change, parse_id};
 
 use super::export::{StoredFiles, team_map};
@@ -60,36 +59,10 @@ impl AuthorPosts<'_> {
         })?;
         self.done = (rows.len() as i64) < PAGE;
         self.after = rows.last().map(|p| p.id.clone());
-        let mut by_post: HashMap<&str, Vec<&FileRow>> = HashMap::new();
-        for f in &files {
-            if let Some(p) = &f.post_id {
-                by_post.entry(p.as_str()).or_default().push(f);
-            }
+        let mut posts = convert::posts(&rows, &self.team_of, &files);
+        for (post, row) in posts.iter_mut().zip(&rows) {
+            post.history = convert::versions(row, &hist);
         }
-        let posts: Vec<Post> = rows
-            .iter()
-            .map(|p| {
-                let mut post = convert::post(
-                    p,
-                    &self.team_of,
-                    by_post.get(p.id.as_str()).map_or(&[], Vec::as_slice),
-                );
-                let mut written = p.created_at;
-                post.history = hist
-                    .iter()
-                    .filter(|h| h.post_id == p.id && h.change == "edit")
-                    .map(|h| {
-                        let v = hearth_compliance::model::PostVersion {
-                            message: h.message.clone(),
-                            at: written,
-                        };
-                        written = h.replaced_at;
-                        v
-                    })
-                    .collect();
-                post
-            })
-            .collect();
         self.buf = posts.into_iter();
         Ok(())
     }

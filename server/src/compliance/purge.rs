@@ -12,7 +12,6 @@ use hearth_compliance::model::Post;
 use hearth_compliance::retention::{ChannelPurgeStats, evaluate};
 use hearth_core::{Result, now_millis};
 use hearth_store::compliance::{self as cstore, JobRow};
-use hearth_store::models::FileRow;
 use hearth_store::parse_id;
 
 use super::jobs::{self, Checkpoint, Finished};
@@ -151,22 +150,7 @@ pub fn execute(
         })?;
         let Some(last) = page.last() else { break };
         after = Some((last.created_at, last.id.clone()));
-        let mut by_post: HashMap<&str, Vec<&FileRow>> = HashMap::new();
-        for f in &files {
-            if let Some(p) = &f.post_id {
-                by_post.entry(p.as_str()).or_default().push(f);
-            }
-        }
-        let posts: Vec<Post> = page
-            .iter()
-            .map(|p| {
-                convert::post(
-                    p,
-                    &team_of,
-                    by_post.get(p.id.as_str()).map_or(&[], Vec::as_slice),
-                )
-            })
-            .collect();
+        let posts: Vec<Post> = convert::posts(&page, &team_of, &files);
         let holds_now = ctx.store.read(holds::active)?;
         let plan = evaluate(&policies, &holds_now, now, &posts, batch_size);
         totals.add(&plan.report);

@@ -10,9 +10,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use hearth_compliance::model::{
-    Event, MembershipChange, MembershipEvent, Post, PostVersion, Record,
-};
+use hearth_compliance::model::{Event, MembershipChange, MembershipEvent, Post, Record};
 use hearth_core::Result;
 use hearth_store::Store;
 use hearth_store::compliance::{self as cstore, Key};
@@ -219,22 +217,6 @@ fn with_files(
     convert::post(p, team_of, &fs)
 }
 
-/// Versions as the library wants them: each text with when it was written.
-fn versions(p: &PostRow, hist: &[PostHistoryRow]) -> Vec<PostVersion> {
-    let mut written = p.created_at;
-    hist.iter()
-        .filter(|h| h.change == "edit")
-        .map(|h| {
-            let v = PostVersion {
-                message: h.message.clone(),
-                at: written,
-            };
-            written = h.replaced_at;
-            v
-        })
-        .collect()
-}
-
 /// Files and stored versions of a page of posts.
 type PageContext = (
     HashMap<String, Vec<FileRow>>,
@@ -282,7 +264,7 @@ fn deleted(
         .iter()
         .map(|p| {
             let mut post = with_files(p, team_of, &files);
-            post.history = versions(p, hist.get(&p.id).map_or(&[], Vec::as_slice));
+            post.history = convert::versions(p, hist.get(&p.id).map_or(&[], Vec::as_slice));
             Record {
                 at: p.deleted_at.unwrap_or(p.created_at),
                 id: format!("{}:d", p.id),
@@ -321,7 +303,7 @@ fn edited(
         post.message = new_text;
         post.edited_at = Some(h.replaced_at);
         post.deleted_at = None;
-        post.history = versions(p, &all[..=pos.min(all.len().saturating_sub(1))]);
+        post.history = convert::versions(p, &all[..=pos.min(all.len().saturating_sub(1))]);
         out.push(Record {
             at: h.replaced_at,
             id: format!("{}:e", h.id),
