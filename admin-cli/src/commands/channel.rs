@@ -109,16 +109,11 @@ async fn members(ctx: &Ctx, c: &Client, cmd: ChannelMembersCmd) -> Result<()> {
         ChannelMembersCmd::List { channel } => {
             let ch = resolve::channel(c, &channel).await?;
             let list = c.channel_members(ch.id).await?;
-            let text = if ctx.out.json {
-                String::new()
-            } else {
-                let rows: Vec<_> = list
-                    .iter()
-                    .map(|m| (m.user_id, m.role, m.created_at))
-                    .collect();
-                resolve::members_text(c, &rows).await
-            };
-            ctx.out.emit(&list, || text)
+            let rows: Vec<_> = list
+                .iter()
+                .map(|m| (m.user_id, m.role, m.created_at))
+                .collect();
+            resolve::emit_members(&ctx.out, c, &list, &rows).await
         }
         ChannelMembersCmd::Add { channel, user } => {
             let ch = resolve::channel(c, &channel).await?;

@@ -8,7 +8,7 @@ use hearth_client::{Client, UserQuery};
 use uuid::Uuid;
 
 use crate::exit::{CliError, Result};
-use crate::output::{table, time};
+use crate::output::{Out, table, time};
 
 pub async fn user(c: &Client, who: &str) -> Result<User> {
     if let Ok(id) = Uuid::parse_str(who) {
@@ -80,10 +80,25 @@ pub async fn channel(c: &Client, which: &str) -> Result<Channel> {
         .ok_or_else(|| CliError::NotFound(format!("no channel '{name}' in team '{team_name}'")))
 }
 
-/// A member table (team or channel) with usernames looked up; only tables
-/// need them, JSON carries the ids. A user that cannot be looked up shows
-/// only its id.
-pub async fn members_text(c: &Client, members: &[(Uuid, MemberRole, i64)]) -> String {
+/// Prints a member list (team or channel): JSON as given, or a table with
+/// usernames looked up, which only tables need.
+pub async fn emit_members<T: serde::Serialize>(
+    out: &Out,
+    c: &Client,
+    list: &[T],
+    members: &[(Uuid, MemberRole, i64)],
+) -> Result<()> {
+    let text = if out.json {
+        String::new()
+    } else {
+        members_text(c, members).await
+    };
+    out.emit(&list, || text)
+}
+
+/// A member table with usernames looked up; a user that cannot be looked
+/// up shows only its id.
+async fn members_text(c: &Client, members: &[(Uuid, MemberRole, i64)]) -> String {
     let mut names = HashMap::new();
     for (id, _, _) in members {
         if let Ok(u) = c.user(*id).await {

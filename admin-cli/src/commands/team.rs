@@ -92,16 +92,11 @@ async fn members(ctx: &Ctx, c: &Client, cmd: TeamMembersCmd) -> Result<()> {
         TeamMembersCmd::List { team } => {
             let t = resolve::team(c, &team).await?;
             let list = c.team_members(t.id).await?;
-            let text = if ctx.out.json {
-                String::new()
-            } else {
-                let rows: Vec<_> = list
-                    .iter()
-                    .map(|m| (m.user_id, m.role, m.created_at))
-                    .collect();
-                resolve::members_text(c, &rows).await
-            };
-            ctx.out.emit(&list, || text)
+            let rows: Vec<_> = list
+                .iter()
+                .map(|m| (m.user_id, m.role, m.created_at))
+                .collect();
+            resolve::emit_members(&ctx.out, c, &list, &rows).await
         }
         TeamMembersCmd::Add { team, user } => {
             let t = resolve::team(c, &team).await?;
