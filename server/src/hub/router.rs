@@ -84,7 +84,13 @@ async fn route(store: &Arc<Store>, hub: &Hub, members: &mut Members, row: Change
         tracing::warn!(seq = row.seq, kind = row.kind, "unknown change kind");
         return;
     };
-    let audience = row.audience();
+    let audience = match row.audience() {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::error!(seq = row.seq, kind = row.kind, error = %e, "change not delivered");
+            return;
+        }
+    };
     invalidate(members, kind, &audience);
     let Some(to) = resolve(store, members, &audience).await else {
         return;

@@ -6,7 +6,7 @@ use hearth_api::EventKind;
 use hearth_core::Id;
 
 use crate::conn::DbConn;
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::schema::change_log;
 
 /// Who may see a change.
@@ -31,17 +31,31 @@ pub struct Change {
     pub kind: EventKind,
     pub audience: Audience,
     pub payload: serde_json::Value,
+    /// Why the payload could not be serialised: [`append`] then fails the
+    /// mutation rather than log an event nobody can decode.
+    payload_error: Option<String>,
 }
 
 impl Change {
     pub fn new(kind: EventKind, audience: Audience, payload: impl serde::Serialize) -> Self {
+        let (payload, payload_error) = match serde_json::to_value(payload) {
+            Ok(v) => (v, None),
+            Err(e) => (serde_json::Value::Null, Some(e.to_string())),
+        };
         Change {
             kind,
             audience,
-            payload: serde_json::to_value(payload).unwrap_or(serde_json::Value::Null),
+            payload,
+            payload_error,
         }
     }
 }
+
+/// A change-log row whose audience column holds no known value. Such a row
+/// is delivered to nobody: an unknown audience must never widen to everyone.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown change-log audience '{0}'")]
+pub struct UnknownAudience(pub String);
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = change_log)]
@@ -57,10 +71,11 @@ pub struct ChangeRow {
 }
 
 impl ChangeRow {
-    /// Decodes the audience columns written by [`append`].
-    pub fn audience(&self) -> Audience {
+    /// Decodes the audience columns written by [`append`]; fails closed on a
+    /// value it does not know.
+    pub fn audience(&self) -> Result<Audience, UnknownAudience> {
         let id = |s: &Option<String>| s.as_deref().map(crate::parse_id);
-        match self.audience.as_str() {
+        Ok(match self.audience.as_str() {
             "channel" => Audience::Channel {
                 channel_id: id(&self.channel_id).unwrap_or_default(),
                 team_id: id(&self.team_id),
@@ -71,8 +86,9 @@ impl ChangeRow {
                 also: id(&self.user_id),
             },
             "user" => Audience::User(id(&self.user_id).unwrap_or_default()),
-            _ => Audience::All,
-        }
+            "all" => Audience::All,
+            other => return Err(UnknownAudience(other.to_owned())),
+        })
     }
 
     pub fn event_kind(&self) -> Option<EventKind> {
@@ -97,10 +113,13 @@ pub(crate) fn append(conn: &mut DbConn, c: &Change) -> StoreResult<()> {
         Audience::User(u) => ("user", None, None, s(*u)),
         Audience::All => ("all", None, None, None),
     };
-    let kind = serde_json::to_value(c.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
+    if let Some(reason) = &c.payload_error {
+        return Err(StoreError::Encode(format!(
+            "the {:?} event payload: {reason}",
+            c.kind
+        )));
+    }
+    let kind = kind_name(c.kind)?;
     diesel::insert_into(change_log::table)
         .values((
             change_log::created_at.eq(hearth_core::now_millis()),
@@ -113,6 +132,17 @@ pub(crate) fn append(conn: &mut DbConn, c: &Change) -> StoreResult<()> {
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// The wire name of an event kind, as the change log stores it.
+fn kind_name(kind: EventKind) -> StoreResult<String> {
+    match serde_json::to_value(kind) {
+        Ok(serde_json::Value::String(s)) if !s.is_empty() => Ok(s),
+        Ok(other) => Err(StoreError::Encode(format!(
+            "event kind {kind:?} serialises to {other}, not a name"
+        ))),
+        Err(e) => Err(StoreError::Encode(format!("event kind {kind:?}: {e}"))),
+    }
 }
 
 /// Changes after `seq`, oldest first.
@@ -131,4 +161,63 @@ pub fn last_seq(conn: &mut DbConn) -> StoreResult<i64> {
         .select(diesel::dsl::max(change_log::seq))
         .first::<Option<i64>>(conn)?
         .unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(audience: &str) -> ChangeRow {
+        ChangeRow {
+            seq: 1,
+            created_at: 0,
+            kind: "posted".into(),
+            audience: audience.into(),
+            team_id: None,
+            channel_id: None,
+            user_id: None,
+            payload: "{}".into(),
+        }
+    }
+
+    #[test]
+    fn an_unknown_audience_is_an_error_not_everyone() {
+        assert_eq!(row("all").audience(), Ok(Audience::All));
+        assert_eq!(
+            row("everyone").audience(),
+            Err(UnknownAudience("everyone".into()))
+        );
+        assert_eq!(row("").audience(), Err(UnknownAudience(String::new())));
+        assert_eq!(row("ALL").audience(), Err(UnknownAudience("ALL".into())));
+    }
+
+    /// A payload serde cannot represent (a map with non-string keys).
+    struct Unserialisable;
+
+    impl serde::Serialize for Unserialisable {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut m = s.serialize_map(Some(1))?;
+            m.serialize_entry(&[1u8, 2], &1)?;
+            m.end()
+        }
+    }
+
+    #[test]
+    fn a_payload_that_fails_to_serialise_is_kept_as_an_error() {
+        let c = Change::new(EventKind::Posted, Audience::All, Unserialisable);
+        assert!(c.payload_error.is_some(), "{c:?}");
+        let ok = Change::new(
+            EventKind::Posted,
+            Audience::All,
+            serde_json::json!({"a": 1}),
+        );
+        assert_eq!(ok.payload_error, None);
+        assert_eq!(ok.payload["a"], 1);
+    }
+
+    #[test]
+    fn every_kind_has_a_non_empty_name() {
+        assert_eq!(kind_name(EventKind::Posted).as_deref().ok(), Some("posted"));
+    }
 }

@@ -14,6 +14,10 @@ pub enum StoreError {
     Migrate(String),
     #[error("database url '{0}' must start with sqlite://, postgres:// or postgresql://")]
     BadUrl(String),
+    /// A change could not be encoded for the change log; the mutation fails
+    /// rather than write an event nobody can decode.
+    #[error("cannot encode a change-log event: {0}")]
+    Encode(String),
 }
 
 impl From<StoreError> for hearth_core::Error {
