@@ -12,6 +12,10 @@ pub enum ImportError {
     /// mapping naming a missing column, a missing required file…).
     #[error("{0}")]
     Invalid(String),
+    /// The file crosses a bound on cells or unpacked bytes: it is refused
+    /// whole rather than read in part.
+    #[error("{0}")]
+    TooLarge(String),
 }
 
 impl From<ImportError> for hearth_core::Error {

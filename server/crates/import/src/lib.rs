@@ -6,6 +6,7 @@
 //! accounts, what an earlier run imported) and writes. The heavy readers
 //! (calamine, zip) live here so the server crate does not rebuild for them.
 
+pub mod cells;
 pub mod error;
 pub mod markup;
 pub mod mattermost;

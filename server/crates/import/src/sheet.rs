@@ -1,10 +1,12 @@
 //! Reading a spreadsheet's first worksheet into plain rows of cells, whatever
 //! the format, so the user import sees one shape for XLSX, XLS, ODS and CSV.
 
-use std::io::Cursor;
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
-use calamine::{Data, Reader};
+use calamine::Data;
 
+use crate::cells::{self, SheetLimits, Sheets};
 use crate::error::{ImportError, Result};
 
 /// The formats a user spreadsheet may come in.
@@ -107,69 +109,53 @@ pub struct SheetRow {
     pub cells: Vec<Cell>,
 }
 
-/// Reads the first worksheet. Empty rows are dropped, but every kept row
-/// carries its real number, so reports point at the line the user sees.
+/// Reads the first worksheet with the default [`SheetLimits`].
 pub fn read(bytes: &[u8], format: SheetFormat) -> Result<Vec<SheetRow>> {
-    match format {
-        SheetFormat::Csv => read_csv(bytes),
-        _ => read_workbook(bytes, format),
-    }
+    read_with(bytes, format, &SheetLimits::default())
 }
 
-fn read_workbook(bytes: &[u8], format: SheetFormat) -> Result<Vec<SheetRow>> {
-    let cursor = Cursor::new(bytes);
-    let unreadable = |e: &dyn std::fmt::Display| {
-        ImportError::Unreadable(format!("not a readable {} file: {e}", format.as_str()))
-    };
-    let range = match format {
-        SheetFormat::Xlsx => first_sheet(
-            calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(cursor)
-                .map_err(|e| unreadable(&e))?,
-        ),
-        SheetFormat::Xls => first_sheet(
-            calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(cursor)
-                .map_err(|e| unreadable(&e))?,
-        ),
-        SheetFormat::Ods => first_sheet(
-            calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(cursor)
-                .map_err(|e| unreadable(&e))?,
-        ),
-        SheetFormat::Csv => return read_csv(bytes),
-    }?;
-    let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    let mut out = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let mut cells: Vec<Cell> = vec![Cell::Empty; first_col as usize];
-        cells.extend(row.iter().map(cell));
-        if cells.iter().all(Cell::is_empty) {
-            continue;
+/// Reads the first worksheet. Empty rows are dropped, but every kept row
+/// carries its real number, so reports point at the line the user sees.
+/// Cells are streamed (see [`crate::cells`]): a declared sheet size costs
+/// nothing, and the rows built, gaps included, stay within `limits.max_cells`.
+pub fn read_with(bytes: &[u8], format: SheetFormat, limits: &SheetLimits) -> Result<Vec<SheetRow>> {
+    if format == SheetFormat::Csv {
+        return read_csv(bytes, limits);
+    }
+    let mut by_row: BTreeMap<u32, Vec<(u32, Cell)>> = BTreeMap::new();
+    cells::for_each_cell(bytes, format, limits, Sheets::First, |_, row, col, cell| {
+        by_row.entry(row).or_default().push((col, cell));
+        ControlFlow::Continue(())
+    })?;
+    let mut left = limits.max_cells;
+    let mut out = Vec::with_capacity(by_row.len());
+    for (row, mut values) in by_row {
+        values.sort_by_key(|(col, _)| *col);
+        let width = values
+            .last()
+            .map(|(col, _)| u64::from(*col) + 1)
+            .unwrap_or(0);
+        // Gaps become empty cells: a value in column XFD costs 16 384.
+        left = left.checked_sub(width).ok_or_else(|| {
+            ImportError::TooLarge(format!(
+                "the first worksheet spans more than {} cells",
+                limits.max_cells
+            ))
+        })?;
+        let mut cells = Vec::with_capacity(usize::try_from(width).unwrap_or(0));
+        for (col, cell) in values {
+            cells.resize(usize::try_from(col).unwrap_or(usize::MAX), Cell::Empty);
+            cells.push(cell);
         }
-        let number = first_row
-            .saturating_add(u32::try_from(i).unwrap_or(u32::MAX))
-            .saturating_add(1);
-        out.push(SheetRow { number, cells });
+        out.push(SheetRow {
+            number: row.saturating_add(1),
+            cells,
+        });
     }
     Ok(out)
 }
 
-fn first_sheet<RS, R>(mut wb: R) -> Result<calamine::Range<Data>>
-where
-    RS: std::io::Read + std::io::Seek,
-    R: Reader<RS>,
-    R::Error: std::fmt::Display,
-{
-    match wb.worksheet_range_at(0) {
-        Some(Ok(r)) => Ok(r),
-        Some(Err(e)) => Err(ImportError::Unreadable(format!(
-            "the first worksheet cannot be read: {e}"
-        ))),
-        None => Err(ImportError::Unreadable(
-            "the workbook has no worksheet".into(),
-        )),
-    }
-}
-
-fn cell(d: &Data) -> Cell {
+pub(crate) fn cell(d: &Data) -> Cell {
     match d {
         Data::Empty | Data::Error(_) => Cell::Empty,
         Data::String(s) => Cell::Text(s.clone()),
@@ -183,26 +169,16 @@ fn cell(d: &Data) -> Cell {
     }
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Vec<SheetRow>> {
+fn read_csv(bytes: &[u8], limits: &SheetLimits) -> Result<Vec<SheetRow>> {
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
         .map_err(|_| ImportError::Unreadable("the CSV file is not UTF-8 text".into()))?;
-    let delimiter = sniff_delimiter(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
     let mut out = Vec::new();
+    let mut left = limits.max_cells;
     // Line numbers are counted from byte offsets: the reader's own line
     // count skips blank lines, which would shift every later row.
     let (mut counted_to, mut line) = (0usize, 1u32);
-    for record in reader.records() {
-        let record = record.map_err(|e| ImportError::Unreadable(format!("malformed CSV: {e}")))?;
-        let start = record
-            .position()
-            .map(|p| usize::try_from(p.byte()).unwrap_or(usize::MAX))
-            .unwrap_or(0)
-            .min(text.len());
+    cells::for_each_csv_record(text.as_bytes(), |start, record| {
+        let start = start.min(text.len());
         // A record's position is where reading began, before blank lines.
         let start = start
             + text.as_bytes()[start..]
@@ -217,7 +193,12 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<SheetRow>> {
             line = line.saturating_add(u32::try_from(skipped).unwrap_or(u32::MAX));
             counted_to = start;
         }
-        let number = line;
+        left = left.checked_sub(record.len() as u64).ok_or_else(|| {
+            ImportError::TooLarge(format!(
+                "the CSV file has more than {} cells",
+                limits.max_cells
+            ))
+        })?;
         let cells: Vec<Cell> = record
             .iter()
             .map(|s| {
@@ -228,17 +209,20 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<SheetRow>> {
                 }
             })
             .collect();
-        if cells.iter().all(Cell::is_empty) {
-            continue;
+        if !cells.iter().all(Cell::is_empty) {
+            out.push(SheetRow {
+                number: line,
+                cells,
+            });
         }
-        out.push(SheetRow { number, cells });
-    }
+        Ok(ControlFlow::Continue(()))
+    })?;
     Ok(out)
 }
 
 /// Spreadsheets in many locales save CSV with `;`; the first lines tell
 /// (several, since a title line above the header may have no delimiter).
-fn sniff_delimiter(text: &str) -> u8 {
+pub(crate) fn sniff_delimiter(text: &str) -> u8 {
     let head: Vec<&str> = text.lines().take(20).collect();
     let count = |c: char| head.iter().map(|l| l.matches(c).count()).sum::<usize>();
     if count(';') > count(',') && count(';') >= count('\t') {

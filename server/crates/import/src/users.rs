@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use hearth_api::{ImportColumn, ImportIssue, ImportIssueCode, Role};
 use hearth_core::validate;
 
+use crate::cells::SheetLimits;
 use crate::error::{ImportError, Result};
 use crate::sheet::{self, Cell, SheetFormat, SheetRow};
 
@@ -142,8 +143,18 @@ pub struct UserSheet {
 
 /// Reads and validates a user spreadsheet. `format` None sniffs the content.
 pub fn parse(bytes: &[u8], format: Option<SheetFormat>, mapping: &Mapping) -> Result<UserSheet> {
+    parse_with(bytes, format, mapping, &SheetLimits::default())
+}
+
+/// [`parse`] within explicit bounds on cells and unpacked bytes.
+pub fn parse_with(
+    bytes: &[u8],
+    format: Option<SheetFormat>,
+    mapping: &Mapping,
+    limits: &SheetLimits,
+) -> Result<UserSheet> {
     let format = format.unwrap_or_else(|| SheetFormat::sniff(bytes));
-    let rows = sheet::read(bytes, format)?;
+    let rows = sheet::read_with(bytes, format, limits)?;
     let (header_idx, columns) = find_header(&rows, mapping)?;
     let header = &rows[header_idx];
     let header_name = |col: usize| header.cells.get(col).map(Cell::text).unwrap_or_default();
