@@ -1,14 +1,17 @@
 //! Text extraction from attachments so their contents are searchable.
 //!
 //! Supported: plain-text formats (by MIME type or extension), CSV/TSV, and
-//! spreadsheets (XLSX, XLSM, XLSB, XLS, ODS) through calamine. PDF is not
-//! supported (see the crate documentation). Output is capped at
-//! [`MAX_EXTRACTED_BYTES`] so one huge upload cannot bloat the index.
+//! spreadsheets (XLSX, XLSM, XLSB, XLS, ODS), read as a bounded stream of
+//! cells by `hearth_import::cells`. PDF is not supported (see the crate
+//! documentation). Output is capped at [`MAX_EXTRACTED_BYTES`] so one huge
+//! upload cannot bloat the index; inputs are bounded by [`SheetLimits`].
 
-use std::io::Cursor;
+use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use calamine::{Reader, open_workbook_auto_from_rs};
+pub use hearth_import::cells::SheetLimits;
+use hearth_import::cells::{Sheets, for_each_cell};
+use hearth_import::sheet::SheetFormat;
 
 use crate::error::{Error, Result};
 
@@ -31,25 +34,59 @@ const SPREADSHEET_MIMES: &[&str] = &[
     "application/vnd.oasis.opendocument.spreadsheet",
 ];
 
-/// Extracts searchable text from an attachment.
-///
-/// Returns `Ok(None)` for formats without text support (images, archives,
-/// PDF, …), `Err` when a supported format fails to parse. Never panics.
-pub fn extract_text(file_name: &str, mime: &str, bytes: &[u8]) -> Result<Option<String>> {
-    let ext = file_name
+/// The spreadsheet format of an attachment, from its name or MIME type.
+pub fn spreadsheet_format(file_name: &str, mime: &str) -> Option<SheetFormat> {
+    let ext = extension(file_name);
+    let mime = base_mime(mime);
+    if ext == "xls" || mime == "application/vnd.ms-excel" {
+        return Some(SheetFormat::Xls);
+    }
+    if ext == "ods" || mime == "application/vnd.oasis.opendocument.spreadsheet" {
+        return Some(SheetFormat::Ods);
+    }
+    // XLSB is told from XLSX by its members when read.
+    (SPREADSHEET_EXTENSIONS.contains(&ext.as_str()) || SPREADSHEET_MIMES.contains(&mime.as_str()))
+        .then_some(SheetFormat::Xlsx)
+}
+
+fn extension(file_name: &str) -> String {
+    file_name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    let mime = mime
-        .split(';')
+        .unwrap_or_default()
+}
+
+fn base_mime(mime: &str) -> String {
+    mime.split(';')
         .next()
         .unwrap_or_default()
         .trim()
-        .to_ascii_lowercase();
-    if SPREADSHEET_EXTENSIONS.contains(&ext.as_str()) || SPREADSHEET_MIMES.contains(&mime.as_str())
-    {
-        return spreadsheet_text(file_name, bytes).map(Some);
+        .to_ascii_lowercase()
+}
+
+/// Extracts searchable text from an attachment within the default limits.
+pub fn extract_text(file_name: &str, mime: &str, bytes: &[u8]) -> Result<Option<String>> {
+    extract_text_with(file_name, mime, bytes, &SheetLimits::default())
+}
+
+/// Extracts searchable text from an attachment.
+///
+/// Returns `Ok(None)` for formats without text support (images, archives,
+/// PDF, …), `Err` when a supported format fails to parse or crosses one of
+/// `limits` (the caller then indexes the file by name only). Never panics.
+/// Spreadsheets are streamed cell by cell (see `hearth_import::cells`); the
+/// text is cut at [`MAX_EXTRACTED_BYTES`], which stops reading early.
+pub fn extract_text_with(
+    file_name: &str,
+    mime: &str,
+    bytes: &[u8],
+    limits: &SheetLimits,
+) -> Result<Option<String>> {
+    if let Some(format) = spreadsheet_format(file_name, mime) {
+        return spreadsheet_text(file_name, format, bytes, limits).map(Some);
     }
+    let ext = extension(file_name);
+    let mime = base_mime(mime);
     let textual = mime.starts_with("text/")
         || matches!(
             mime.as_str(),
@@ -62,7 +99,8 @@ pub fn extract_text(file_name: &str, mime: &str, bytes: &[u8]) -> Result<Option<
     Ok(None)
 }
 
-/// Decodes UTF-8 (lossily), rejecting content that is clearly binary.
+/// Decodes UTF-8 (lossily), rejecting content that is clearly binary. Only
+/// the first [`MAX_EXTRACTED_BYTES`] are decoded, whatever the file's size.
 fn plain_text(bytes: &[u8]) -> Option<String> {
     let head = &bytes[..bytes.len().min(8192)];
     if head.contains(&0) {
@@ -85,38 +123,39 @@ fn truncate_at_char(text: &mut String, max: usize) {
 }
 
 /// All sheets, one line per row, cells separated by tabs.
-fn spreadsheet_text(file_name: &str, bytes: &[u8]) -> Result<String> {
+fn spreadsheet_text(
+    file_name: &str,
+    format: SheetFormat,
+    bytes: &[u8],
+    limits: &SheetLimits,
+) -> Result<String> {
     let fail = |reason: String| Error::Extract {
         file_name: file_name.to_owned(),
         reason,
     };
-    // The parsers are defensive but handle untrusted uploads; a panic must
+    // The readers are defensive but handle untrusted uploads; a panic must
     // not take the indexing loop down.
     let result = catch_unwind(AssertUnwindSafe(|| -> Result<String, String> {
-        let mut workbook =
-            open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| e.to_string())?;
         let mut out = String::new();
-        'sheets: for name in workbook.sheet_names() {
-            let range = workbook.worksheet_range(&name).map_err(|e| e.to_string())?;
-            for row in range.rows() {
-                let mut line = String::new();
-                for cell in row {
-                    let value = cell.to_string();
-                    if !value.is_empty() {
-                        if !line.is_empty() {
-                            line.push('\t');
-                        }
-                        line.push_str(&value);
-                    }
-                }
-                if !line.is_empty() {
-                    out.push_str(&line);
-                    out.push('\n');
-                }
-                if out.len() >= MAX_EXTRACTED_BYTES {
-                    break 'sheets;
-                }
+        let mut at: Option<(usize, u32)> = None;
+        for_each_cell(bytes, format, limits, Sheets::All, |sheet, row, _, cell| {
+            let value = cell.text();
+            match at {
+                Some(prev) if prev == (sheet, row) => out.push('\t'),
+                Some(_) => out.push('\n'),
+                None => {}
             }
+            at = Some((sheet, row));
+            out.push_str(&value);
+            if out.len() >= MAX_EXTRACTED_BYTES {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .map_err(|e| e.to_string())?;
+        if !out.is_empty() {
+            out.push('\n');
         }
         truncate_at_char(&mut out, MAX_EXTRACTED_BYTES);
         Ok(out)

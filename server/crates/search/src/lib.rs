@@ -55,7 +55,9 @@ mod search;
 
 pub use document::{Change, DocKind, FileDoc, PostDoc};
 pub use error::{Error, Result};
-pub use extract::{MAX_EXTRACTED_BYTES, extract_text};
+pub use extract::{
+    MAX_EXTRACTED_BYTES, SheetLimits, extract_text, extract_text_with, spreadsheet_format,
+};
 pub use handle::{IndexHandle, RebuildReport};
 pub use index::{IndexOptions, IndexStats, SearchIndex};
 pub use query::Scope;
