@@ -124,6 +124,22 @@ pub struct LimitsConfig {
     pub logins_per_minute: u32,
     /// Posts a user may create per second (sustained); bursts of twice that pass.
     pub posts_per_second: u32,
+    /// Spreadsheets (attachments indexed for search, user import files):
+    /// most cells with a value read from one file. A file with more is
+    /// indexed by name only, or refused by the import.
+    pub sheet_max_cells: u64,
+    /// Spreadsheets: most bytes their zip members may unpack to, together
+    /// (XLSX, XLSB and ODS are zip archives; this stops zip bombs).
+    pub sheet_max_unpacked_bytes: u64,
+    /// Spreadsheets: milliseconds one file may take to read before its
+    /// reader process is killed.
+    pub sheet_timeout_ms: u64,
+    /// Spreadsheets: address space, in MiB, of the child process that reads
+    /// one file (it maps the `hearth` binary too, so leave room for that).
+    pub sheet_memory_mb: u64,
+    /// The executable re-run to read spreadsheets in a child process; empty
+    /// means this `hearth` binary.
+    pub sheet_reader_program: PathBuf,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -216,6 +232,11 @@ impl Default for LimitsConfig {
             max_json_bytes: 1024 * 1024,
             logins_per_minute: 20,
             posts_per_second: 10,
+            sheet_max_cells: 1_000_000,
+            sheet_max_unpacked_bytes: 64 * 1024 * 1024,
+            sheet_timeout_ms: 20_000,
+            sheet_memory_mb: 1024,
+            sheet_reader_program: PathBuf::new(),
         }
     }
 }
@@ -314,6 +335,15 @@ impl Config {
         if self.limits.max_json_bytes < 1024 {
             return Err(ConfigError(
                 "limits.max_json_bytes must be at least 1024".into(),
+            ));
+        }
+        if self.limits.sheet_max_cells == 0
+            || self.limits.sheet_max_unpacked_bytes < 1024 * 1024
+            || self.limits.sheet_timeout_ms < 100
+            || self.limits.sheet_memory_mb < 256
+        {
+            return Err(ConfigError(
+                "limits.sheet_max_cells must be positive, limits.sheet_max_unpacked_bytes at least 1048576, limits.sheet_timeout_ms at least 100 and limits.sheet_memory_mb at least 256".into(),
             ));
         }
         if self.files.max_file_size == 0 {

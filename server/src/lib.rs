@@ -15,6 +15,7 @@ pub mod routes;
 pub mod search;
 pub mod services;
 pub mod settings;
+pub mod sheet_reader;
 pub mod signin;
 pub mod state;
 pub(crate) mod telemetry;
@@ -145,9 +146,10 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
         let files = files.clone();
         let interval = config.search.commit_interval_ms;
         let public = config.search.include_public_channels;
+        let reader = sheet_reader::SheetReader::from_config(&config);
         Some(
             tokio::task::spawn_blocking(move || {
-                search::SearchService::start(&dir, store, files, interval, public)
+                search::SearchService::start(&dir, store, files, reader, interval, public)
             })
             .await
             .map_err(|e| StartError::Other(e.to_string()))?

@@ -46,6 +46,9 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Reads one spreadsheet from standard input for the server (internal).
+    #[command(name = "read-sheet", hide = true)]
+    ReadSheet { request: String },
 }
 
 #[derive(Subcommand)]
@@ -98,6 +101,7 @@ fn init_logging(cfg: &Config) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::ReadSheet { request } => return hearth_server::sheet_reader::child_main(&request),
         Command::Serve {
             config,
             data_dir,

@@ -3,12 +3,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use hearth_search::{Change, FileDoc, PostDoc, extract_text};
+use hearth_search::{Change, FileDoc, PostDoc};
 use hearth_store::models::{ChannelRow, FileRow, PostRow};
-use hearth_store::{DbConn, channels, files, parse_id, parse_ids_json, posts};
+use hearth_store::{DbConn, channels, file_text_failures, files, parse_id, parse_ids_json, posts};
 use uuid::Uuid;
 
-use crate::files::FileStore;
+use super::SearchService;
 
 /// Attachments larger than this are indexed by name only: extracting text
 /// from a huge spreadsheet would stall indexing for everyone.
@@ -18,7 +18,7 @@ const MAX_EXTRACT_BYTES: i64 = 20 * 1024 * 1024;
 /// their files, deletes for deleted ones. Missing ids (purged rows) are deleted.
 pub fn changes_for_posts(
     conn: &mut DbConn,
-    store: &FileStore,
+    s: &SearchService,
     ids: &[String],
 ) -> hearth_store::StoreResult<Vec<Change>> {
     let rows = posts::by_ids(conn, ids)?;
@@ -28,14 +28,14 @@ pub fn changes_for_posts(
         .filter(|id| !found.contains(id.as_str()))
         .map(|id| Change::DeletePost(parse_id(id)))
         .collect();
-    out.extend(documents(conn, store, &rows)?);
+    out.extend(documents(conn, s, &rows)?);
     Ok(out)
 }
 
 /// Documents for rows already loaded (also used by the full rebuild scan).
 pub fn documents(
     conn: &mut DbConn,
-    store: &FileStore,
+    s: &SearchService,
     rows: &[PostRow],
 ) -> hearth_store::StoreResult<Vec<Change>> {
     let root_ids: Vec<String> = rows
@@ -65,6 +65,7 @@ pub fn documents(
         .flat_map(|r| parse_ids_json(&r.file_ids))
         .map(|id| id.to_string())
         .collect();
+    let failed = file_text_failures::among(conn, &file_ids)?;
     let mut files_by_post: HashMap<String, Vec<FileRow>> = HashMap::new();
     for f in files::by_ids(conn, &file_ids)? {
         if f.deleted_at.is_none()
@@ -93,7 +94,7 @@ pub fn documents(
                 user_id: parse_id(&f.uploader_id),
                 name: f.name.clone(),
                 mime: f.mime_type.clone(),
-                text: file_text(store, f),
+                text: file_text(s, f, failed.contains(&f.id)),
                 created_at: f.created_at,
             });
         }
@@ -115,16 +116,26 @@ pub fn documents(
     Ok(out)
 }
 
-/// Text of a text-like attachment; failures only cost the file its content in search.
-fn file_text(store: &FileStore, f: &FileRow) -> Option<String> {
-    if f.size > MAX_EXTRACT_BYTES {
+/// Text of a text-like attachment; failures only cost the file its content
+/// in search. A failure is recorded, and a file with a recorded failure is
+/// never read again: one hostile upload costs one attempt, not one per
+/// restart, rebuild or edit of its post.
+fn file_text(s: &SearchService, f: &FileRow, failed_before: bool) -> Option<String> {
+    if f.size > MAX_EXTRACT_BYTES || failed_before {
         return None;
     }
-    let bytes = store.read(&f.sha256, None).ok()?;
-    match extract_text(&f.name, &f.mime_type, &bytes) {
+    let bytes = s.files.read(&f.sha256, None).ok()?;
+    match s.reader.text(&f.name, &f.mime_type, &bytes) {
         Ok(text) => text,
-        Err(e) => {
-            tracing::debug!(file = %f.id, error = %e, "no text extracted from attachment");
+        Err(reason) => {
+            tracing::warn!(file = %f.id, %reason, "attachment indexed by name only");
+            let at = hearth_core::now_millis();
+            if let Err(e) = s
+                .store
+                .write(|tx| Ok(file_text_failures::record(tx.conn, &f.id, &reason, at)?))
+            {
+                tracing::error!(file = %f.id, error = %e, "cannot record a failed text extraction");
+            }
             None
         }
     }

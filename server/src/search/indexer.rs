@@ -96,8 +96,7 @@ fn catch_up(s: &SearchService) -> Result<()> {
         let changes = if ids.is_empty() {
             Vec::new()
         } else {
-            s.store
-                .read(|c| Ok(changes_for_posts(c, &s.files, &ids)?))?
+            s.store.read(|c| Ok(changes_for_posts(c, s, &ids)?))?
         };
         index
             .apply(changes)
@@ -151,7 +150,7 @@ impl Iterator for ScanPages<'_> {
         let page = self.s.store.read(|c| {
             let rows = posts::scan(c, after.as_deref(), SCAN_PAGE)?;
             let last = rows.last().map(|r| r.id.clone());
-            let docs = documents(c, &self.s.files, &rows)?;
+            let docs = documents(c, self.s, &rows)?;
             Ok((docs, last, rows.len() as i64))
         });
         match page {

@@ -17,6 +17,7 @@ use hearth_search::{IndexHandle, IndexOptions};
 use hearth_store::Store;
 
 use crate::files::FileStore;
+use crate::sheet_reader::SheetReader;
 
 pub use query::{search_all_posts, search_files, search_posts};
 
@@ -24,6 +25,8 @@ pub struct SearchService {
     handle: IndexHandle,
     store: Arc<Store>,
     files: FileStore,
+    /// Reads attachment text, spreadsheets in a bounded child process.
+    reader: SheetReader,
     rebuilding: AtomicBool,
     last_error: Mutex<Option<String>>,
     include_public_channels: bool,
@@ -36,6 +39,7 @@ impl SearchService {
         dir: &Path,
         store: Arc<Store>,
         files: FileStore,
+        reader: SheetReader,
         commit_interval_ms: u64,
         include_public_channels: bool,
     ) -> Result<Arc<SearchService>> {
@@ -45,6 +49,7 @@ impl SearchService {
             handle,
             store,
             files,
+            reader,
             rebuilding: AtomicBool::new(false),
             last_error: Mutex::new(None),
             include_public_channels,

@@ -77,6 +77,8 @@ pub fn test_config(backend: Backend, dir: &std::path::Path, pg: Option<&PgDb>) -
     cfg.database.max_connections = 4;
     cfg.limits.logins_per_minute = 1000;
     cfg.limits.posts_per_second = 1000;
+    // The test binary is not `hearth`: spreadsheets are read by the real one.
+    cfg.limits.sheet_reader_program = env!("CARGO_BIN_EXE_hearth").into();
     cfg
 }
 

@@ -440,7 +440,8 @@ fn ods_cells(
                 }
             }
             Event::End(e) if e.name().as_ref() == "table:table-row" => {
-                if let Some(s) = sheet {
+                // An empty row repeated 2^31 times must not loop 2^31 times.
+                if let Some(s) = sheet.filter(|_| !row_cells.is_empty()) {
                     for r in 0..row_repeat {
                         for (c0, n, v) in &row_cells {
                             for c in 0..*n {

@@ -64,7 +64,7 @@ impl SheetFormat {
 }
 
 /// One cell's value, reduced to what the import needs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Cell {
     Empty,
     Text(String),
@@ -103,7 +103,7 @@ fn number_text(n: f64) -> String {
 }
 
 /// A row as the user sees it: its 1-based number and its cells from column A.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SheetRow {
     pub number: u32,
     pub cells: Vec<Cell>,

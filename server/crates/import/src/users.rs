@@ -155,7 +155,12 @@ pub fn parse_with(
 ) -> Result<UserSheet> {
     let format = format.unwrap_or_else(|| SheetFormat::sniff(bytes));
     let rows = sheet::read_with(bytes, format, limits)?;
-    let (header_idx, columns) = find_header(&rows, mapping)?;
+    parse_rows(&rows, format, mapping)
+}
+
+/// Validates rows already read (the server reads them in a child process).
+pub fn parse_rows(rows: &[SheetRow], format: SheetFormat, mapping: &Mapping) -> Result<UserSheet> {
+    let (header_idx, columns) = find_header(rows, mapping)?;
     let header = &rows[header_idx];
     let header_name = |col: usize| header.cells.get(col).map(Cell::text).unwrap_or_default();
     let mut seen_email: HashMap<String, u32> = HashMap::new();

@@ -8,6 +8,7 @@ pub mod channels;
 pub mod compliance;
 mod conn;
 mod error;
+pub mod file_text_failures;
 pub mod files;
 pub mod identity;
 pub mod import_map;

@@ -336,6 +336,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    file_text_failures (file_id) {
+        file_id -> Text,
+        reason -> Text,
+        failed_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,

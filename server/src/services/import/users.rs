@@ -43,7 +43,10 @@ struct Planned {
 /// caller's cue to answer 422.
 pub fn import(ctx: &Ctx, auth: &Auth, bytes: &[u8], opts: UserImport) -> Result<UserImportReport> {
     super::admin_only(auth)?;
-    let sheet = hearth_import::users::parse(bytes, opts.format, &opts.mapping)?;
+    // Read in a bounded child process; validation is pure and stays here.
+    let format = opts.format.unwrap_or_else(|| SheetFormat::sniff(bytes));
+    let rows = crate::sheet_reader::SheetReader::from_config(&ctx.config()).rows(bytes, format)?;
+    let sheet = hearth_import::users::parse_rows(&rows, format, &opts.mapping)?;
     let planned = ctx.store.read(|c| plan(c, &sheet))?;
     let report = summarise(&sheet, &planned, opts.dry_run);
     if opts.dry_run || report.errors > 0 {

@@ -1,0 +1,1 @@
+DROP TABLE file_text_failures;
