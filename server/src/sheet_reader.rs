@@ -196,7 +196,8 @@ impl SheetReader {
             .map_err(|e| format!("the spreadsheet reader's answer is unreadable: {e}"))
     }
 
-    /// Caps the child's address space and CPU seconds before it gets input.
+    /// Caps the child's address space and CPU seconds (and forbids a core
+    /// dump) before it gets input.
     fn confine(&self, pid: u32) -> Result<(), String> {
         use rustix::process::{Pid, Resource, Rlimit, prlimit};
         let pid = i32::try_from(pid)
@@ -210,6 +211,8 @@ impl SheetReader {
         let cpu_secs = self.limits.max_duration.as_secs().saturating_add(1);
         prlimit(Some(pid), Resource::As, limit(self.memory_bytes)).map_err(|e| e.to_string())?;
         prlimit(Some(pid), Resource::Cpu, limit(cpu_secs)).map_err(|e| e.to_string())?;
+        // A reader that dies of a hostile file leaves no core dump behind.
+        prlimit(Some(pid), Resource::Core, limit(0)).map_err(|e| e.to_string())?;
         Ok(())
     }
 }

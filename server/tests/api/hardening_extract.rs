@@ -1,5 +1,6 @@
-//! Hostile spreadsheets: a 1.5 KB XLSX that declares the whole grid, and a
-//! zip bomb, uploaded as attachments and as user import files. The server
+//! Hostile spreadsheets: a 1.5 KB XLSX that declares the whole grid, a zip
+//! bomb and an XLS whose grids exhaust memory, uploaded as attachments and
+//! as user import files. The server
 //! stays up, the files are found by name, a file that fails extraction is
 //! recorded and never read again (not after a restart, not in a rebuild),
 //! and the import refuses an oversized sheet as a whole.
@@ -39,10 +40,11 @@ on_both_backends!(
 );
 
 /// Small bounds, as an operator may configure them: 1 MiB unpacked (the
-/// smallest allowed), 10 000 cells.
+/// smallest allowed), 10 000 cells, 512 MiB for the reader process.
 fn bounds(c: &mut Config) {
     c.limits.sheet_max_unpacked_bytes = 1 << 20;
     c.limits.sheet_max_cells = 10_000;
+    c.limits.sheet_memory_mb = 512;
 }
 
 fn zip(members: &[(&str, &[u8])]) -> Vec<u8> {
@@ -93,6 +95,113 @@ fn zip_bomb(word: &str) -> Vec<u8> {
         ),
         &[("xl/media/image1.bin", &zeros)],
     )
+}
+
+/// An XLS (BIFF8 in a compound file) whose `sheets` worksheets all point at
+/// one 65 536 × 256 substream holding two numbers in opposite corners. XLS
+/// has no streaming reader: each sheet becomes a dense grid of 16.7 million
+/// cells (half a GiB), all kept at once. Only the memory cap of the reader
+/// process stands between this 5.5 KB file and the server.
+fn xls_bomb(sheets: usize) -> Vec<u8> {
+    fn record(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
+        out.extend_from_slice(&typ.to_le_bytes());
+        out.extend_from_slice(
+            &u16::try_from(data.len())
+                .expect("short record")
+                .to_le_bytes(),
+        );
+        out.extend_from_slice(data);
+    }
+    fn bof(kind: u16) -> Vec<u8> {
+        let mut d = Vec::new();
+        d.extend_from_slice(&0x0600u16.to_le_bytes());
+        d.extend_from_slice(&kind.to_le_bytes());
+        d.extend_from_slice(&[0; 12]);
+        d
+    }
+    fn number(row: u16, col: u16, v: f64) -> Vec<u8> {
+        let mut d = Vec::new();
+        d.extend_from_slice(&row.to_le_bytes());
+        d.extend_from_slice(&col.to_le_bytes());
+        d.extend_from_slice(&0u16.to_le_bytes());
+        d.extend_from_slice(&v.to_le_bytes());
+        d
+    }
+    // Workbook globals: BOF, one BoundSheet8 per sheet, EOF.
+    let bound_len = |name: &str| 4 + 8 + name.len();
+    let names: Vec<String> = (0..sheets).map(|i| format!("S{i}")).collect();
+    let globals_len = 4 + 16 + names.iter().map(|n| bound_len(n)).sum::<usize>() + 4;
+    let mut stream = Vec::new();
+    record(&mut stream, 0x0809, &bof(0x0005));
+    for name in &names {
+        let mut d = Vec::new();
+        d.extend_from_slice(&u32::try_from(globals_len).expect("small").to_le_bytes());
+        d.extend_from_slice(&[0, 0, u8::try_from(name.len()).expect("short"), 0]);
+        d.extend_from_slice(name.as_bytes());
+        record(&mut stream, 0x0085, &d);
+    }
+    record(&mut stream, 0x000A, &[]);
+    assert_eq!(stream.len(), globals_len);
+    // The one worksheet substream they all share.
+    record(&mut stream, 0x0809, &bof(0x0010));
+    let mut dims = Vec::new();
+    dims.extend_from_slice(&0u32.to_le_bytes());
+    dims.extend_from_slice(&65_536u32.to_le_bytes());
+    dims.extend_from_slice(&0u16.to_le_bytes());
+    dims.extend_from_slice(&256u16.to_le_bytes());
+    dims.extend_from_slice(&0u16.to_le_bytes());
+    record(&mut stream, 0x0200, &dims);
+    record(&mut stream, 0x0203, &number(0, 0, 1.0));
+    record(&mut stream, 0x0203, &number(65_535, 255, 2.0));
+    record(&mut stream, 0x000A, &[]);
+    // Streams under 4096 bytes live in the mini stream; stay above it.
+    stream.resize(4096, 0);
+
+    const END: u32 = 0xFFFF_FFFE;
+    const FREE: u32 = 0xFFFF_FFFF;
+    let mut out = Vec::new();
+    out.extend_from_slice(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+    out.extend_from_slice(&[0; 16]);
+    for v in [0x003Eu16, 3, 0xFFFE, 9, 6, 0, 0, 0] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    // Directory sectors, FAT sectors, first directory sector, transaction,
+    // mini stream cutoff, mini FAT start and length, DIFAT start and length.
+    for v in [0u32, 1, 1, 0, 4096, END, 0, END, 0] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&0u32.to_le_bytes()); // the FAT is sector 0
+    while out.len() < 512 {
+        out.extend_from_slice(&FREE.to_le_bytes());
+    }
+    // Sector 0: the FAT. 1: the directory. 2..10: the workbook stream.
+    let mut fat = vec![0xFFFF_FFFDu32, END];
+    fat.extend((3..10).map(|next: u32| next));
+    fat.push(END);
+    fat.resize(128, FREE);
+    for v in fat {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    let entry = |name: &str, kind: u8, child: u32, start: u32, len: u32| {
+        let mut e = vec![0u8; 128];
+        let utf16: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        e[..utf16.len()].copy_from_slice(&utf16);
+        let name_len = u16::try_from(utf16.len() + 2).expect("short name");
+        e[64..66].copy_from_slice(&name_len.to_le_bytes());
+        e[66] = kind;
+        e[68..72].copy_from_slice(&FREE.to_le_bytes());
+        e[72..76].copy_from_slice(&FREE.to_le_bytes());
+        e[76..80].copy_from_slice(&child.to_le_bytes());
+        e[116..120].copy_from_slice(&start.to_le_bytes());
+        e[120..124].copy_from_slice(&len.to_le_bytes());
+        e
+    };
+    out.extend(entry("Root Entry", 5, 1, END, 0));
+    out.extend(entry("Workbook", 2, FREE, 2, 4096));
+    out.extend(entry("", 0, FREE, 0, 0));
+    out.extend(entry("", 0, FREE, 0, 0));
+    out.extend(stream);
+    out
 }
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -162,15 +271,13 @@ async fn spreadsheet_bombs_are_contained_and_never_read_twice(mut s: TestServer)
             vec![
                 ("declared-grid.xlsx".into(), declared),
                 ("unpacks-too-far.xlsx".into(), zip_bomb("wombat")),
+                ("ledger-grid.xls".into(), xls_bomb(16)),
             ],
         )
         .await
         .expect("upload");
-    let bomb_id = files
-        .iter()
-        .find(|f| f.name == "unpacks-too-far.xlsx")
-        .expect("uploaded")
-        .id;
+    let id = |name: &str| files.iter().find(|f| f.name == name).expect("uploaded").id;
+    let (bomb_id, xls_id) = (id("unpacks-too-far.xlsx"), id("ledger-grid.xls"));
     alice
         .create_post(&CreatePostRequest {
             channel_id: town,
@@ -189,6 +296,10 @@ async fn spreadsheet_bombs_are_contained_and_never_read_twice(mut s: TestServer)
     wait_files(&alice, "wombat", &[]).await;
     let (reason, first_failure) = failure(&s, bomb_id).expect("the failure is recorded");
     assert!(reason.contains("unpacks to more than"), "{reason}");
+    // The XLS grids exhaust the reader process's memory, not the server's.
+    wait_files(&alice, "ledger", &["ledger-grid.xls"]).await;
+    let (reason, xls_failure) = failure(&s, xls_id).expect("the failure is recorded");
+    assert!(reason.contains("reader stopped"), "{reason}");
     wait_caught_up(&alice).await;
 
     // A restart and a full rebuild index it by name again without reading it.
@@ -209,6 +320,12 @@ async fn spreadsheet_bombs_are_contained_and_never_read_twice(mut s: TestServer)
         Some(first_failure),
         "the file was read again"
     );
+    assert_eq!(
+        failure(&s, xls_id).map(|(_, at)| at),
+        Some(xls_failure),
+        "the XLS file was read again"
+    );
+    wait_files(&alice, "ledger", &["ledger-grid.xls"]).await;
     assert_eq!(
         alice.search_status().await.expect("status").last_error,
         None
