@@ -53,6 +53,17 @@ enum Job {
     Rows { format: String },
 }
 
+/// Why no text or rows came out of a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadFailure {
+    /// The file failed: unreadable, over a bound, or it made the reader die
+    /// or overrun its time. Reading it again would fail again.
+    File(String),
+    /// The reader could not run (it would not start, or could not be
+    /// confined); the file is not to blame and may be read later.
+    Reader(String),
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 enum Answer {
     Text(Option<String>),
@@ -82,16 +93,16 @@ impl SheetReader {
     }
 
     /// Searchable text of an attachment: `Ok(None)` for formats without
-    /// text, `Err(reason)` when reading failed or crossed a bound.
+    /// text, `Err` when reading failed or crossed a bound.
     pub fn text(
         &self,
         file_name: &str,
         mime: &str,
         bytes: &[u8],
-    ) -> Result<Option<String>, String> {
+    ) -> Result<Option<String>, ReadFailure> {
         if hearth_search::spreadsheet_format(file_name, mime).is_none() {
             return hearth_search::extract_text_with(file_name, mime, bytes, &self.limits)
-                .map_err(|e| e.to_string());
+                .map_err(|e| ReadFailure::File(e.to_string()));
         }
         let job = Job::Text {
             file_name: file_name.to_owned(),
@@ -99,42 +110,52 @@ impl SheetReader {
         };
         match self.run(job, bytes)? {
             Answer::Text(t) => Ok(t),
-            Answer::TooLarge(m) | Answer::Unreadable(m) => Err(m),
-            Answer::Rows(_) => Err("the spreadsheet reader answered out of turn".into()),
+            Answer::TooLarge(m) | Answer::Unreadable(m) => Err(ReadFailure::File(m)),
+            Answer::Rows(_) => Err(ReadFailure::File(
+                "the spreadsheet reader answered out of turn".into(),
+            )),
         }
     }
 
-    /// The first worksheet's rows, for the user import.
-    pub fn rows(&self, bytes: &[u8], format: SheetFormat) -> Result<Vec<SheetRow>, ImportError> {
+    /// The first worksheet's rows, for the user import. A file that fails
+    /// is invalid input; a reader that cannot run is an internal error.
+    pub fn rows(&self, bytes: &[u8], format: SheetFormat) -> hearth_core::Result<Vec<SheetRow>> {
         if format == SheetFormat::Csv {
-            return hearth_import::sheet::read_with(bytes, format, &self.limits);
+            return Ok(hearth_import::sheet::read_with(
+                bytes,
+                format,
+                &self.limits,
+            )?);
         }
         let job = Job::Rows {
             format: format.as_str().to_owned(),
         };
-        match self.run(job, bytes) {
-            Ok(Answer::Rows(rows)) => Ok(rows),
-            Ok(Answer::TooLarge(m)) => Err(ImportError::TooLarge(m)),
-            Ok(Answer::Unreadable(m)) => Err(ImportError::Unreadable(m)),
-            Ok(Answer::Text(_)) => Err(ImportError::Unreadable(
-                "the spreadsheet reader answered out of turn".into(),
-            )),
-            Err(reason) => Err(ImportError::Unreadable(format!(
+        let failed = match self.run(job, bytes) {
+            Ok(Answer::Rows(rows)) => return Ok(rows),
+            Ok(Answer::TooLarge(m)) => ImportError::TooLarge(m),
+            Ok(Answer::Unreadable(m)) => ImportError::Unreadable(m),
+            Ok(Answer::Text(_)) => {
+                ImportError::Unreadable("the spreadsheet reader answered out of turn".into())
+            }
+            Err(ReadFailure::File(reason)) => ImportError::Unreadable(format!(
                 "the {} file cannot be read: {reason}",
                 format.as_str()
-            ))),
-        }
+            )),
+            Err(ReadFailure::Reader(reason)) => return Err(hearth_core::Error::internal(reason)),
+        };
+        Err(failed.into())
     }
 
     /// Runs one child to completion or to the deadline.
-    fn run(&self, job: Job, bytes: &[u8]) -> Result<Answer, String> {
+    fn run(&self, job: Job, bytes: &[u8]) -> Result<Answer, ReadFailure> {
         let request = Request {
             job,
             max_cells: self.limits.max_cells,
             max_unpacked_bytes: self.limits.max_unpacked_bytes,
             max_millis: u64::try_from(self.limits.max_duration.as_millis()).unwrap_or(u64::MAX),
         };
-        let request = serde_json::to_string(&request).map_err(|e| e.to_string())?;
+        let request =
+            serde_json::to_string(&request).map_err(|e| ReadFailure::Reader(e.to_string()))?;
         let mut child = Command::new(&self.program)
             .arg(COMMAND)
             .arg(request)
@@ -142,17 +163,23 @@ impl SheetReader {
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .map_err(|e| format!("cannot start the spreadsheet reader: {e}"))?;
+            .map_err(|e| {
+                ReadFailure::Reader(format!("cannot start the spreadsheet reader: {e}"))
+            })?;
         if let Err(e) = self.confine(child.id()) {
             let _ = child.kill();
             let _ = child.wait();
             tracing::warn!(error = %e, "cannot limit the spreadsheet reader's resources");
-            return Err(format!("cannot limit the spreadsheet reader: {e}"));
+            return Err(ReadFailure::Reader(format!(
+                "cannot limit the spreadsheet reader: {e}"
+            )));
         }
         let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
             let _ = child.kill();
             let _ = child.wait();
-            return Err("the spreadsheet reader has no pipes".into());
+            return Err(ReadFailure::Reader(
+                "the spreadsheet reader has no pipes".into(),
+            ));
         };
         let input = bytes.to_vec();
         // A child that stops reading (or dies) ends the write with an error.
@@ -171,16 +198,18 @@ impl SheetReader {
                 Ok(None) if Instant::now() >= deadline => {
                     let _ = child.kill();
                     let _ = child.wait();
-                    break Err(format!(
+                    break Err(ReadFailure::File(format!(
                         "reading took longer than {} ms",
                         self.limits.max_duration.as_millis()
-                    ));
+                    )));
                 }
                 Ok(None) => std::thread::sleep(Duration::from_millis(5)),
                 Err(e) => {
                     let _ = child.kill();
                     let _ = child.wait();
-                    break Err(format!("waiting for the spreadsheet reader: {e}"));
+                    break Err(ReadFailure::Reader(format!(
+                        "waiting for the spreadsheet reader: {e}"
+                    )));
                 }
             }
         };
@@ -188,12 +217,15 @@ impl SheetReader {
         let answer = reader.join().unwrap_or_default();
         let status = status?;
         if !status.success() {
-            return Err(format!(
+            return Err(ReadFailure::File(format!(
                 "the spreadsheet reader stopped ({status}): out of memory or time, or a parser failure"
-            ));
+            )));
         }
-        serde_json::from_slice(&answer)
-            .map_err(|e| format!("the spreadsheet reader's answer is unreadable: {e}"))
+        serde_json::from_slice(&answer).map_err(|e| {
+            ReadFailure::File(format!(
+                "the spreadsheet reader's answer is unreadable: {e}"
+            ))
+        })
     }
 
     /// Caps the child's address space and CPU seconds (and forbids a core

@@ -9,6 +9,7 @@ use hearth_store::{DbConn, channels, file_text_failures, files, parse_id, parse_
 use uuid::Uuid;
 
 use super::SearchService;
+use crate::sheet_reader::ReadFailure;
 
 /// Attachments larger than this are indexed by name only: extracting text
 /// from a huge spreadsheet would stall indexing for everyone.
@@ -127,7 +128,12 @@ fn file_text(s: &SearchService, f: &FileRow, failed_before: bool) -> Option<Stri
     let bytes = s.files.read(&f.sha256, None).ok()?;
     match s.reader.text(&f.name, &f.mime_type, &bytes) {
         Ok(text) => text,
-        Err(reason) => {
+        Err(ReadFailure::Reader(reason)) => {
+            // Not the file's fault: it is read again at the next change or rebuild.
+            tracing::error!(file = %f.id, %reason, "attachment text not read");
+            None
+        }
+        Err(ReadFailure::File(reason)) => {
             tracing::warn!(file = %f.id, %reason, "attachment indexed by name only");
             let at = hearth_core::now_millis();
             if let Err(e) = s
