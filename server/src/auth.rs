@@ -118,7 +118,7 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn bearer(req: &HttpRequest) -> Option<String> {
+pub(crate) fn bearer(req: &HttpRequest) -> Option<String> {
     let v = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)?
@@ -191,6 +191,7 @@ impl FromRequest for Auth {
             let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
             let is_ws = req.path().ends_with("/websocket");
             let (session, user) = ctx.run(move |ctx: &Ctx| authenticate(ctx, &token)).await?;
+            ctx.limits.request(hearth_store::parse_id(&user.id))?;
             if via_cookie
                 && writes
                 && !is_ws
@@ -210,9 +211,15 @@ impl FromRequest for Auth {
     }
 }
 
-/// The client address for rate limiting (the peer; proxies are not trusted by default).
+/// The client address for rate limiting: the peer, or the client a trusted
+/// proxy (`server.trusted_proxies`) names; see [`crate::net::client_addr`].
 pub fn client_ip(req: &HttpRequest) -> std::net::IpAddr {
-    req.peer_addr()
+    let peer = req
+        .peer_addr()
         .map(|a| a.ip())
-        .unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]))
+        .unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]));
+    match req.app_data::<web::Data<Ctx>>() {
+        Some(ctx) => crate::net::client_addr(peer, req, &ctx.limits.trusted_proxies),
+        None => peer,
+    }
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod files;
 pub mod hub;
 pub mod metrics;
+pub mod net;
 pub mod openapi;
 pub mod routes;
 pub mod search;
@@ -161,10 +162,9 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
         .map_err(|e| StartError::Config(config::ConfigError(e)))?;
     let ctx = Arc::new(Ctx {
         signin,
-        limits: Limits::new(
-            config.limits.logins_per_minute,
-            config.limits.posts_per_second,
-        ),
+        limits: Limits::new(&config),
+        ws_slots: hub::ConnectionSlots::default(),
+        images: files::ImageGate::new(config.files.image_decodes, &metrics),
         settings: settings::Settings::new(config),
         store,
         hub,

@@ -293,10 +293,19 @@ async fn set_avatar(ctx: Ctx, auth: Auth, body: web::Payload) -> ApiResult<HttpR
     let u = ctx
         .into_inner()
         .run(move |c| {
-            let Some((_, _, thumb, _)) = file_svc::image_variants(&bytes) else {
-                return Err(Error::invalid(
-                    "the avatar must be a PNG, JPEG, GIF or WebP image",
-                ));
+            let thumb = match file_svc::image_variants(c, std::io::Cursor::new(&bytes[..])) {
+                Ok((_, _, thumb, _)) => thumb,
+                Err(file_svc::NoVariants::TooLarge) => {
+                    return Err(Error::invalid(format!(
+                        "the avatar image has more than {} pixels",
+                        c.config().files.max_image_pixels
+                    )));
+                }
+                Err(file_svc::NoVariants::NotAnImage) => {
+                    return Err(Error::invalid(
+                        "the avatar must be a PNG, JPEG, GIF or WebP image",
+                    ));
+                }
             };
             let sha = c.files.put(&bytes)?;
             c.files.put_variant(&sha, "thumb.jpg", &thumb)?;

@@ -77,6 +77,7 @@ pub fn test_config(backend: Backend, dir: &std::path::Path, pg: Option<&PgDb>) -
     cfg.database.max_connections = 4;
     cfg.limits.logins_per_minute = 1000;
     cfg.limits.posts_per_second = 1000;
+    cfg.limits.account_requests_per_minute = 1_000_000;
     cfg
 }
 
