@@ -52,9 +52,12 @@ pub const DEFAULT_FILE_NAME: &str = "hearth.toml";
 pub struct ServerConfig {
     /// Address and port to listen on.
     pub listen: String,
-    /// Where the SQLite database, uploaded files and the search index live.
+    /// Where the SQLite database, uploaded files and the search index live;
+    /// made mode 0700 at start (the SQLite files 0600).
     pub data_dir: PathBuf,
-    /// The URL users reach the server at; `https://…` turns on Secure cookies.
+    /// The URL users reach the server at. `https://…` turns on HSTS and
+    /// `Secure` cookies with the `__Host-` prefix; anything else logs a
+    /// warning at start.
     pub public_url: String,
     /// Seconds to let requests finish on shutdown.
     pub shutdown_grace_secs: u64,

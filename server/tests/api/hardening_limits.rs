@@ -436,6 +436,151 @@ async fn requests_are_limited_per_account(s: TestServer) {
     let _ = admin;
 }
 
+fn assert_secure_headers(what: &str, r: &reqwest::Response, tls: bool) {
+    let h = r.headers();
+    let csp = h
+        .get("content-security-policy")
+        .unwrap_or_else(|| panic!("{what}: no Content-Security-Policy"))
+        .to_str()
+        .unwrap();
+    for part in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(part), "{what}: {csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{what}: {csp}");
+    assert_eq!(h["x-content-type-options"], "nosniff", "{what}");
+    assert_eq!(h["x-frame-options"], "DENY", "{what}");
+    match h.get("strict-transport-security") {
+        Some(v) => {
+            assert!(tls, "{what}: HSTS over plain http");
+            assert!(v.to_str().unwrap().starts_with("max-age="), "{what}");
+        }
+        None => assert!(!tls, "{what}: no HSTS over TLS"),
+    }
+}
+
+/// Every kind of answer carries the headers: the web client, a static
+/// asset, API answers (success and error), health and metrics.
+async fn security_headers_on_every_answer(s: TestServer, tls: bool) {
+    let http = reqwest::Client::new();
+    let get = |path: String| http.get(format!("{}{path}", s.url)).send();
+    let root = get("/".into()).await.unwrap();
+    assert_secure_headers("/", &root, tls);
+    let html = root.text().await.unwrap();
+    if hearth_server::webclient::available() {
+        assert!(
+            !html.contains("<script>") && !html.contains("<style"),
+            "no inline script or style: {html}"
+        );
+        let asset = html
+            .split('"')
+            .find(|p| p.starts_with("/assets/"))
+            .expect("index.html references its assets")
+            .to_string();
+        let r = get(asset.clone()).await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_secure_headers(&asset, &r, tls);
+    }
+    for path in [
+        "/api/v1/system/info",
+        "/api/v1/no-such-route",
+        "/api/v1/users/me",
+        "/healthz",
+        "/metrics",
+        "/some/client/route",
+    ] {
+        let r = get(path.into()).await.unwrap();
+        assert_secure_headers(path, &r, tls);
+    }
+}
+
+async fn security_headers_over_http(s: TestServer) {
+    security_headers_on_every_answer(s, false).await;
+}
+
+/// With an https public URL: HSTS, and the session cookie is
+/// `__Host-HEARTH_SESSION` with Secure and Path=/, the only name accepted.
+async fn tls_servers_send_hsts_and_host_cookies(backend: Backend) {
+    let s = TestServer::boot_with(backend, |c| {
+        c.server.public_url = "https://chat.example.com".into()
+    })
+    .await;
+    let _ = s.admin().await;
+    let http = reqwest::Client::new();
+    let login = http
+        .post(format!("{}/api/v1/users/login", s.url))
+        .json(&serde_json::json!({ "login": "admin", "password": "admin-password" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    assert_secure_headers("login", &login, true);
+    let cookie = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.contains("HEARTH_SESSION="))
+        .expect("a session cookie");
+    assert!(cookie.starts_with("__Host-HEARTH_SESSION="), "{cookie}");
+    for attr in ["Secure", "HttpOnly", "Path=/"] {
+        assert!(cookie.split("; ").any(|a| a == attr), "{attr}: {cookie}");
+    }
+    assert!(!cookie.contains("Domain="), "{cookie}");
+    let token = cookie
+        .split(';')
+        .next()
+        .and_then(|kv| kv.split_once('='))
+        .map(|(_, v)| v.to_string())
+        .unwrap();
+    let me = |name: &str| {
+        http.get(format!("{}/api/v1/users/me", s.url))
+            .header("cookie", format!("{name}={token}"))
+            .send()
+    };
+    assert_eq!(me("__Host-HEARTH_SESSION").await.unwrap().status(), 200);
+    assert_eq!(me("HEARTH_SESSION").await.unwrap().status(), 401);
+    security_headers_on_every_answer(s, true).await;
+}
+
+/// The data directory is 0700; the database, the administration socket and
+/// a configuration file the console writes are 0600.
+async fn data_files_are_private(backend: Backend) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| {
+        std::fs::metadata(p)
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let mut data = std::path::PathBuf::new();
+    let s = TestServer::boot_with(backend, |c| {
+        data = c.server.data_dir.join("data");
+        c.server.data_dir = data.clone();
+        if backend == Backend::Sqlite {
+            c.database.url = format!("sqlite://{}", data.join("hearth.db").display());
+        }
+    })
+    .await;
+    let (admin, _) = s.admin().await;
+    assert_eq!(mode(&data), 0o700, "data directory");
+    if backend == Backend::Sqlite {
+        assert_eq!(mode(&data.join("hearth.db")), 0o600, "database");
+    }
+    assert_eq!(mode(&data.join("hearth.sock")), 0o600, "socket");
+    assert_eq!(mode(&data.join("files")), 0o700, "files");
+    let mut set = serde_json::Map::new();
+    set.insert("login.lockout_threshold".into(), serde_json::json!(7));
+    admin.patch_config(set).await.unwrap();
+    assert_eq!(mode(&data.join("hearth.toml")), 0o600, "configuration");
+}
+
 mod boots {
     use super::*;
 
@@ -516,9 +661,12 @@ both_booted!(
     image_decoding_is_bounded_by_pixels_and_concurrency => super::boots::images,
     authenticated_requests_are_limited_per_account => super::boots::per_account,
     forwarded_headers_are_honoured_only_from_trusted_proxies => super::forwarded_for_counts_only_from_trusted_proxies,
+    tls_servers_send_hsts_and_host_cookies => super::tls_servers_send_hsts_and_host_cookies,
+    data_directory_database_socket_and_config_are_private => super::data_files_are_private,
 );
 
 both_backends!(
     made_up_methods_add_no_series,
-    large_uploads_are_spooled_intact
+    large_uploads_are_spooled_intact,
+    security_headers_over_http,
 );
