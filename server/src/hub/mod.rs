@@ -272,3 +272,49 @@ impl Hub {
         let _ = rx.await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hub whose task never runs, so its queue only fills.
+    fn stalled() -> (Hub, mpsc::Receiver<Cmd>, crate::metrics::Metrics) {
+        let (cmds, rx) = mpsc::channel(COMMAND_QUEUE);
+        let (ephemeral, _) = mpsc::channel(1);
+        let metrics = crate::metrics::Metrics::new();
+        let hub = Hub {
+            cmds,
+            ephemeral,
+            next_conn: Arc::new(AtomicU64::new(1)),
+            epoch: Arc::from("test"),
+            metrics: metrics.clone(),
+        };
+        (hub, rx, metrics)
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_drops_activity_and_makes_other_commands_wait() {
+        let (hub, mut rx, metrics) = stalled();
+        let user = hearth_core::new_id();
+        for _ in 0..COMMAND_QUEUE {
+            hub.activity(user);
+        }
+        assert_eq!(metrics.hub_commands_dropped.get(), 0);
+        hub.activity(user);
+        assert_eq!(metrics.hub_commands_dropped.get(), 1, "dropped and counted");
+        // A disconnect is never dropped: it waits until the hub takes one.
+        let h = hub.clone();
+        let disconnect = tokio::spawn(async move { h.disconnect(7, user).await });
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        assert!(!disconnect.is_finished(), "waits while the queue is full");
+        assert!(matches!(rx.recv().await, Some(Cmd::Activity { .. })));
+        disconnect.await.unwrap();
+        let mut last = None;
+        while let Ok(cmd) = rx.try_recv() {
+            last = Some(cmd);
+        }
+        assert!(matches!(last, Some(Cmd::Disconnect { conn_id: 7, .. })));
+    }
+}
