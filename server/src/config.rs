@@ -125,7 +125,7 @@ pub struct FilesConfig {
     pub max_upload_bytes: u64,
     /// Images decoded at once for thumbnails, previews and avatars; further
     /// uploads wait their turn. Each decode holds up to `max_image_pixels`
-    /// × 4 bytes.
+    /// × 4 bytes. Needs a restart.
     pub image_decodes: usize,
     /// Images with more pixels than this (read from the header, before
     /// decoding) are stored without thumbnail or preview; avatars are refused.

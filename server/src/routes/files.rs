@@ -122,9 +122,9 @@ fn malformed(e: actix_multipart::MultipartError) -> Error {
     Error::invalid(format!("malformed multipart body: {e}"))
 }
 
-/// Writes a file part to a spool; refused with `file_too_large` once it grows
-/// past `max` bytes or past what is left of the request's total (the rest
-/// is not read).
+/// Writes a file part to a spool; refused once it grows past `max` bytes
+/// (`file_too_large`) or past what is left of the request's total
+/// (`invalid_input`); the rest is not read.
 async fn spool_part(
     ctx: &std::sync::Arc<crate::state::Ctx>,
     field: &mut Field,

@@ -16,6 +16,7 @@ pub const RESTART_KEYS: &[&str] = &[
     "server",
     "database",
     "files.dir",
+    "files.image_decodes",
     "limits",
     "realtime",
     "search",
