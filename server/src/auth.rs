@@ -22,6 +22,33 @@ use crate::error::ApiError;
 use crate::state::Ctx;
 
 pub const SESSION_COOKIE: &str = "HEARTH_SESSION";
+
+/// The name a cookie has on this server: `base`, or `__Host-base` when it is
+/// served over TLS (`server.public_url` is https).
+pub fn cookie_name(config: &crate::Config, base: &'static str) -> String {
+    if config.secure_cookies() {
+        format!("__Host-{base}")
+    } else {
+        base.to_string()
+    }
+}
+
+/// An HttpOnly cookie named after [`cookie_name`]. Over TLS it is `Secure`
+/// with `Path=/` and the `__Host-` prefix, which browsers accept only from
+/// this host and never let another host, subdomain or path shadow; over
+/// plain http (development) it keeps `base` and `path`.
+pub fn cookie(
+    config: &crate::Config,
+    base: &'static str,
+    value: String,
+    path: &'static str,
+) -> actix_web::cookie::CookieBuilder<'static> {
+    let secure = config.secure_cookies();
+    actix_web::cookie::Cookie::build(cookie_name(config, base), value)
+        .path(if secure { "/" } else { path })
+        .secure(secure)
+        .http_only(true)
+}
 pub const CSRF_HEADER: &str = "X-CSRF-Token";
 
 /// An authenticated caller.
@@ -118,7 +145,7 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn bearer(req: &HttpRequest) -> Option<String> {
+pub(crate) fn bearer(req: &HttpRequest) -> Option<String> {
     let v = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)?
@@ -178,7 +205,7 @@ impl FromRequest for Auth {
             }
             let (token, via_cookie) = match bearer(&req) {
                 Some(t) => (t, false),
-                None => match req.cookie(SESSION_COOKIE) {
+                None => match req.cookie(&cookie_name(&ctx.config(), SESSION_COOKIE)) {
                     Some(c) => (c.value().to_string(), true),
                     None => return Err(ApiError(Error::Unauthenticated)),
                 },
@@ -191,6 +218,7 @@ impl FromRequest for Auth {
             let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
             let is_ws = req.path().ends_with("/websocket");
             let (session, user) = ctx.run(move |ctx: &Ctx| authenticate(ctx, &token)).await?;
+            ctx.limits.request(hearth_store::parse_id(&user.id))?;
             if via_cookie
                 && writes
                 && !is_ws
@@ -210,9 +238,15 @@ impl FromRequest for Auth {
     }
 }
 
-/// The client address for rate limiting (the peer; proxies are not trusted by default).
+/// The client address for rate limiting: the peer, or the client a trusted
+/// proxy (`server.trusted_proxies`) names; see [`crate::net::client_addr`].
 pub fn client_ip(req: &HttpRequest) -> std::net::IpAddr {
-    req.peer_addr()
+    let peer = req
+        .peer_addr()
         .map(|a| a.ip())
-        .unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]))
+        .unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]));
+    match req.app_data::<web::Data<Ctx>>() {
+        Some(ctx) => crate::net::client_addr(peer, req, &ctx.limits.trusted_proxies),
+        None => peer,
+    }
 }

@@ -21,6 +21,7 @@ pub struct Config {
     pub limits: LimitsConfig,
     pub realtime: RealtimeConfig,
     pub search: SearchConfig,
+    pub metrics: MetricsConfig,
     pub log: LogConfig,
     pub sessions: crate::signin::config::SessionsConfig,
     pub login: crate::signin::config::LoginConfig,
@@ -51,9 +52,12 @@ pub const DEFAULT_FILE_NAME: &str = "hearth.toml";
 pub struct ServerConfig {
     /// Address and port to listen on.
     pub listen: String,
-    /// Where the SQLite database, uploaded files and the search index live.
+    /// Where the SQLite database, uploaded files and the search index live;
+    /// made mode 0700 at start (the SQLite files 0600).
     pub data_dir: PathBuf,
-    /// The URL users reach the server at; `https://…` turns on Secure cookies.
+    /// The URL users reach the server at. `https://…` turns on HSTS and
+    /// `Secure` cookies with the `__Host-` prefix; anything else logs a
+    /// warning at start.
     pub public_url: String,
     /// Seconds to let requests finish on shutdown.
     pub shutdown_grace_secs: u64,
@@ -62,6 +66,11 @@ pub struct ServerConfig {
     /// so it is created with mode 0600 and only serves the API. Empty means
     /// `<data_dir>/hearth.sock`; `"off"` switches it off.
     pub admin_socket: String,
+    /// Reverse proxies (IP addresses or CIDR ranges such as `10.0.0.0/8`)
+    /// whose `Forwarded` / `X-Forwarded-For` headers name the real client
+    /// for rate limits. Requests from any other address are keyed by their
+    /// own address and those headers are ignored.
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -111,6 +120,16 @@ pub struct AccountsConfig {
 pub struct FilesConfig {
     /// Largest accepted upload, in bytes.
     pub max_file_size: u64,
+    /// Largest total of all files in one upload request, in bytes. Uploads
+    /// are spooled to disk under the files directory, not kept in memory.
+    pub max_upload_bytes: u64,
+    /// Images decoded at once for thumbnails, previews and avatars; further
+    /// uploads wait their turn. Each decode holds up to `max_image_pixels`
+    /// × 4 bytes. Needs a restart.
+    pub image_decodes: usize,
+    /// Images with more pixels than this (read from the header, before
+    /// decoding) are stored without thumbnail or preview; avatars are refused.
+    pub max_image_pixels: u64,
     /// Where file contents are stored; empty means `<data_dir>/files`.
     pub dir: PathBuf,
 }
@@ -140,6 +159,9 @@ pub struct LimitsConfig {
     /// The executable re-run to read spreadsheets in a child process; empty
     /// means this `hearth` binary.
     pub sheet_reader_program: PathBuf,
+    /// Authenticated API requests one account may make per minute, whatever
+    /// address they come from; bursts of as many pass.
+    pub account_requests_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -151,6 +173,20 @@ pub struct RealtimeConfig {
     pub replay_events: usize,
     /// Seconds a disconnected user's replay buffer is kept.
     pub replay_keep_secs: u64,
+    /// Open WebSocket connections one account may hold (tabs, devices);
+    /// another is refused with `too_many_connections`.
+    pub max_connections_per_user: usize,
+}
+
+/// Who may read `/metrics`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// A token for scrapers: `/metrics` answers requests carrying
+    /// `Authorization: Bearer <token>` (Prometheus `authorization.credentials`).
+    /// System administrators' own sessions and tokens are accepted too;
+    /// anyone else is refused. Empty: administrators only.
+    pub bearer_token: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -193,6 +229,7 @@ impl Default for ServerConfig {
             public_url: String::new(),
             shutdown_grace_secs: 10,
             admin_socket: String::new(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -221,6 +258,9 @@ impl Default for FilesConfig {
     fn default() -> Self {
         FilesConfig {
             max_file_size: 50 * 1024 * 1024,
+            max_upload_bytes: 200 * 1024 * 1024,
+            image_decodes: 2,
+            max_image_pixels: 25_000_000,
             dir: PathBuf::new(),
         }
     }
@@ -237,6 +277,7 @@ impl Default for LimitsConfig {
             sheet_timeout_ms: 20_000,
             sheet_memory_mb: 1024,
             sheet_reader_program: PathBuf::new(),
+            account_requests_per_minute: 1200,
         }
     }
 }
@@ -247,6 +288,7 @@ impl Default for RealtimeConfig {
             queue_size: 1024,
             replay_events: 512,
             replay_keep_secs: 600,
+            max_connections_per_user: 16,
         }
     }
 }
@@ -349,6 +391,20 @@ impl Config {
         if self.files.max_file_size == 0 {
             return Err(ConfigError("files.max_file_size must be positive".into()));
         }
+        if self.files.max_upload_bytes < self.files.max_file_size {
+            return Err(ConfigError(
+                "files.max_upload_bytes must be at least files.max_file_size".into(),
+            ));
+        }
+        if self.files.image_decodes == 0 {
+            return Err(ConfigError("files.image_decodes must be at least 1".into()));
+        }
+        if self.realtime.max_connections_per_user == 0 {
+            return Err(ConfigError(
+                "realtime.max_connections_per_user must be at least 1".into(),
+            ));
+        }
+        crate::net::parse_proxies(&self.server.trusted_proxies).map_err(ConfigError)?;
         if self.accounts.session_days == 0 {
             return Err(ConfigError(
                 "accounts.session_days must be at least 1".into(),

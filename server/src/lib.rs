@@ -8,8 +8,10 @@ pub mod compliance;
 pub mod config;
 pub mod error;
 pub mod files;
+pub mod headers;
 pub mod hub;
 pub mod metrics;
+pub mod net;
 pub mod openapi;
 pub mod routes;
 pub mod search;
@@ -107,11 +109,19 @@ impl RunningServer {
 /// Opens storage, starts the hub and binds the HTTP server.
 pub async fn start(config: Config, workers: usize) -> Result<RunningServer, StartError> {
     config.validate()?;
+    if !config.secure_cookies() {
+        tracing::warn!(
+            public_url = %config.server.public_url,
+            "server.public_url is not an https:// URL: session cookies are sent without \
+             Secure and HSTS is off; serve Hearth over TLS and set public_url to its https address"
+        );
+    }
     let data_dir = config.server.data_dir.clone();
     std::fs::create_dir_all(&data_dir).map_err(|source| StartError::DataDir {
         path: data_dir.display().to_string(),
         source,
     })?;
+    private(&data_dir, 0o700);
     let opts = DbOptions {
         url: config.database_url(),
         max_connections: config.database.max_connections,
@@ -121,11 +131,20 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
         .await
         .map_err(|e| StartError::Other(e.to_string()))??;
     let store = Arc::new(store);
+    if let Some(db) = config.database_url().strip_prefix("sqlite://") {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let p = PathBuf::from(format!("{db}{suffix}"));
+            if p.exists() {
+                private(&p, 0o600);
+            }
+        }
+    }
     let files_dir = config.files_dir();
     let files = FileStore::open(&files_dir).map_err(|source| StartError::DataDir {
         path: files_dir.display().to_string(),
         source,
     })?;
+    private(&files_dir, 0o700);
     let metrics = Metrics::new();
     let hub = Hub::start(
         store.clone(),
@@ -163,10 +182,9 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
         .map_err(|e| StartError::Config(config::ConfigError(e)))?;
     let ctx = Arc::new(Ctx {
         signin,
-        limits: Limits::new(
-            config.limits.logins_per_minute,
-            config.limits.posts_per_second,
-        ),
+        limits: Limits::new(&config),
+        ws_slots: hub::ConnectionSlots::default(),
+        images: files::ImageGate::new(config.files.image_decodes, &metrics),
         settings: settings::Settings::new(config),
         store,
         hub,
@@ -228,6 +246,7 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
             .app_data(routes::path_config())
             .app_data(routes::query_config())
             .app_data(web::PayloadConfig::new(json_limit))
+            .wrap(actix_web::middleware::from_fn(headers::secure))
             .wrap(actix_web::middleware::from_fn(telemetry::observe))
             .configure(routes::system::configure_root)
             .configure(routes::configure)
@@ -254,6 +273,20 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
         task,
         local,
     })
+}
+
+/// Narrows the mode of a file or directory the server made (the data
+/// directory 0700, the SQLite files 0600) whatever the umask was when it was
+/// created; a failure (say, a directory owned by another user) is logged.
+fn private(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    let current = std::fs::metadata(path).map(|m| m.permissions().mode() & 0o777);
+    if current.as_ref().is_ok_and(|m| m & !mode == 0) {
+        return;
+    }
+    if let Err(error) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)) {
+        tracing::warn!(path = %path.display(), %error, "cannot make this private to the server's user (mode {mode:o})");
+    }
 }
 
 /// Serves the API on the local administration socket; its app carries the

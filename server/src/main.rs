@@ -99,6 +99,10 @@ fn init_logging(cfg: &Config) {
 }
 
 fn main() -> ExitCode {
+    // Everything the server creates (data directory, database, configuration,
+    // uploads, the administration socket) is for its own user only; set
+    // before any file or socket exists.
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     let cli = Cli::parse();
     let result = match cli.command {
         Command::ReadSheet { request } => return hearth_server::sheet_reader::child_main(&request),

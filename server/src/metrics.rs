@@ -17,6 +17,13 @@ pub struct Metrics {
     pub db_connections: IntGauge,
     pub db_idle: IntGauge,
     pub posts_created: IntCounter,
+    /// Images being decoded now, and the most at once since start.
+    pub image_decodes: IntGauge,
+    pub image_decodes_peak: IntGauge,
+    pub images_too_large: IntCounter,
+    pub presence_watched: IntGauge,
+    pub presence_subscriptions: IntGauge,
+    pub hub_commands_dropped: IntCounter,
 }
 
 impl Metrics {
@@ -60,6 +67,27 @@ impl Metrics {
             db_connections: gauge("db_pool_connections", "Database connections in the pool"),
             db_idle: gauge("db_pool_idle", "Idle database connections in the pool"),
             posts_created: counter("posts_created_total", "Posts created"),
+            image_decodes: gauge("image_decodes", "Images being decoded now"),
+            image_decodes_peak: gauge(
+                "image_decodes_peak",
+                "Most images decoded at once since start (bounded by files.image_decodes)",
+            ),
+            images_too_large: counter(
+                "images_too_large_total",
+                "Images not decoded because they have more than files.max_image_pixels pixels",
+            ),
+            presence_watched: gauge(
+                "presence_watched_users",
+                "Users whose presence open connections watch",
+            ),
+            presence_subscriptions: gauge(
+                "presence_subscriptions",
+                "Presence subscriptions held by open connections",
+            ),
+            hub_commands_dropped: counter(
+                "hub_commands_dropped_total",
+                "Activity signals dropped because the hub's queue was full",
+            ),
             registry,
         };
         let collectors: Vec<Box<dyn prometheus::core::Collector>> = vec![
@@ -72,6 +100,12 @@ impl Metrics {
             Box::new(m.db_connections.clone()),
             Box::new(m.db_idle.clone()),
             Box::new(m.posts_created.clone()),
+            Box::new(m.image_decodes.clone()),
+            Box::new(m.image_decodes_peak.clone()),
+            Box::new(m.images_too_large.clone()),
+            Box::new(m.presence_watched.clone()),
+            Box::new(m.presence_subscriptions.clone()),
+            Box::new(m.hub_commands_dropped.clone()),
         ];
         for c in collectors {
             if let Err(e) = m.registry.register(c) {
@@ -79,6 +113,22 @@ impl Metrics {
             }
         }
         m
+    }
+
+    /// The `method` label: one of a closed set, so made-up methods cannot
+    /// add series.
+    pub fn method_label(method: &actix_web::http::Method) -> &'static str {
+        use actix_web::http::Method;
+        match *method {
+            Method::GET => "GET",
+            Method::HEAD => "HEAD",
+            Method::POST => "POST",
+            Method::PUT => "PUT",
+            Method::PATCH => "PATCH",
+            Method::DELETE => "DELETE",
+            Method::OPTIONS => "OPTIONS",
+            _ => "other",
+        }
     }
 
     pub fn render(&self) -> String {

@@ -23,6 +23,10 @@ pub struct Ctx {
     pub files: FileStore,
     pub metrics: Metrics,
     pub limits: Limits,
+    /// Open WebSocket connections per user, for `realtime.max_connections_per_user`.
+    pub ws_slots: crate::hub::ConnectionSlots,
+    /// Bounds concurrent image decoding (see [`crate::services::files`]).
+    pub images: crate::files::ImageGate,
     /// A hash to verify against when the login names no account, so that
     /// unknown accounts cost the same time as wrong passwords.
     pub dummy_hash: String,
@@ -76,29 +80,54 @@ impl PasswordGate {
     }
 }
 
-/// Rate limits: logins per client address, posts per user.
+/// Rate limits: logins per client address (see [`crate::net`] for how the
+/// address is found), requests and posts per account.
 pub struct Limits {
     logins: DefaultKeyedRateLimiter<IpAddr>,
     posts: DefaultKeyedRateLimiter<Id>,
+    requests: DefaultKeyedRateLimiter<Id>,
+    /// `server.trusted_proxies`, parsed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Limits {
-    pub fn new(logins_per_minute: u32, posts_per_second: u32) -> Limits {
+    pub fn new(config: &Config) -> Limits {
+        let l = &config.limits;
         let nz = |n: u32| NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN);
         Limits {
             logins: RateLimiter::keyed(
-                Quota::per_minute(nz(logins_per_minute)).allow_burst(nz(logins_per_minute)),
+                Quota::per_minute(nz(l.logins_per_minute)).allow_burst(nz(l.logins_per_minute)),
             ),
             posts: RateLimiter::keyed(
-                Quota::per_second(nz(posts_per_second)).allow_burst(nz(posts_per_second * 2)),
+                Quota::per_second(nz(l.posts_per_second))
+                    .allow_burst(nz(l.posts_per_second.saturating_mul(2))),
             ),
+            requests: RateLimiter::keyed(
+                Quota::per_minute(nz(l.account_requests_per_minute))
+                    .allow_burst(nz(l.account_requests_per_minute)),
+            ),
+            // Validated with the configuration; an invalid entry cannot reach here.
+            trusted_proxies: crate::net::parse_proxies(&config.server.trusted_proxies)
+                .unwrap_or_default(),
         }
     }
 
+    /// One login attempt from `ip` (IPv6 counted per /64).
     pub fn login(&self, ip: IpAddr) -> Result<(), Error> {
-        self.logins.check_key(&ip).map_err(|_| Error::RateLimited {
-            retry_after_secs: 60,
-        })
+        self.logins
+            .check_key(&crate::net::rate_key(ip))
+            .map_err(|_| Error::RateLimited {
+                retry_after_secs: 60,
+            })
+    }
+
+    /// One authenticated request by `user`, from wherever it comes.
+    pub fn request(&self, user: Id) -> Result<(), Error> {
+        self.requests
+            .check_key(&user)
+            .map_err(|_| Error::RateLimited {
+                retry_after_secs: 60,
+            })
     }
 
     pub fn post(&self, user: Id) -> Result<(), Error> {

@@ -19,6 +19,7 @@ pub async fn observe(
     let start = Instant::now();
     let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
     let method = req.method().to_string();
+    let method_label = crate::metrics::Metrics::method_label(req.method());
     let metrics = req.app_data::<web::Data<Ctx>>().map(|c| c.metrics.clone());
     let request_id = hearth_core::new_id().simple().to_string();
     let span = tracing::info_span!("request", id = %request_id, %method, route = %route);
@@ -27,7 +28,7 @@ pub async fn observe(
     let elapsed = start.elapsed();
     if let Some(m) = metrics {
         m.http_requests
-            .with_label_values(&[method.as_str(), route.as_str(), &status.to_string()])
+            .with_label_values(&[method_label, route.as_str(), &status.to_string()])
             .inc();
         m.http_latency
             .with_label_values(&[route.as_str()])

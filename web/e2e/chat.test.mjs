@@ -31,6 +31,13 @@ test("two users chat live through the web client", { timeout: 150_000 }, async (
     const alice = await (await browser.newContext({ viewport })).newPage();
     const bob = await (await browser.newContext({ viewport })).newPage();
     for (const p of [alice, bob]) p.setDefaultTimeout(WAIT);
+    // The server's Content-Security-Policy must not block anything the client does.
+    const cspViolations = [];
+    for (const p of [alice, bob]) {
+      p.on("console", (m) => {
+        if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+      });
+    }
     await Promise.all([signIn(alice, base, "alice"), signIn(bob, base, "bob")]);
     log("both signed in, live sockets up");
 
@@ -188,6 +195,7 @@ test("two users chat live through the web client", { timeout: 150_000 }, async (
       await shoot(phone, `${scheme}-channel-phone`);
       await phone.context().close();
     }
+    assert.deepEqual(cspViolations, [], "the Content-Security-Policy blocked part of the client");
     log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${shots}`);
   } finally {
     if (browser) await browser.close().catch((e) => log("browser close failed:", e));

@@ -29,7 +29,7 @@ export const log = (...a) => console.error("[e2e]", ...a);
  */
 function serverEnv() {
   const { HEARTH_BIN: _bin, ...env } = process.env;
-  return { ...env, HEARTH_LIMITS__LOGINS_PER_MINUTE: "1000", HEARTH_LIMITS__POSTS_PER_SECOND: "100000" };
+  return { ...env, HEARTH_LIMITS__LOGINS_PER_MINUTE: "1000", HEARTH_LIMITS__POSTS_PER_SECOND: "100000", HEARTH_LIMITS__ACCOUNT_REQUESTS_PER_MINUTE: "1000000" };
 }
 
 /** `firstStart`: wait for the one-time setup token too (only a new data dir prints one). */

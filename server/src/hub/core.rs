@@ -12,12 +12,63 @@ use tokio::sync::mpsc;
 use super::{Cmd, EventBody, HubOptions, Outbound, Recipients};
 use crate::metrics::Metrics;
 
+/// Presence subscriptions one connection may hold; ids past this are ignored.
+pub const MAX_PRESENCE_SUBSCRIPTIONS: usize = 1000;
+
 /// Figures for `/metrics` and the admin status page.
 #[derive(Debug, Clone, Default)]
 pub struct HubStats {
     pub connections: usize,
     pub users_online: usize,
     pub users_tracked: usize,
+    /// Users whose presence at least one open connection watches.
+    pub presence_watched: usize,
+    /// (watched user, watching connection) pairs.
+    pub presence_subscriptions: usize,
+}
+
+/// Who watches whose presence: watched user → (watching user, connection).
+/// Entries live exactly as long as the subscribing connection and its
+/// subscription; a user nobody watches has no entry.
+#[derive(Default)]
+struct Watchers(HashMap<Id, HashSet<(Id, u64)>>);
+
+impl Watchers {
+    fn add(&mut self, watched: Id, user_id: Id, conn_id: u64) {
+        self.0
+            .entry(watched)
+            .or_default()
+            .insert((user_id, conn_id));
+    }
+
+    /// Drops the connection's subscriptions to `watched`.
+    fn remove_all<'a>(
+        &mut self,
+        watched: impl IntoIterator<Item = &'a Id>,
+        user_id: Id,
+        conn_id: u64,
+    ) {
+        for w in watched {
+            if let Some(set) = self.0.get_mut(w) {
+                set.remove(&(user_id, conn_id));
+                if set.is_empty() {
+                    self.0.remove(w);
+                }
+            }
+        }
+    }
+
+    /// Distinct users watching `watched`.
+    fn users_watching(&self, watched: Id) -> Vec<Id> {
+        let mut users: Vec<Id> = self
+            .0
+            .get(&watched)
+            .map(|set| set.iter().map(|(u, _)| *u).collect())
+            .unwrap_or_default();
+        users.sort_unstable();
+        users.dedup();
+        users
+    }
 }
 
 struct Conn {
@@ -57,14 +108,13 @@ struct HubCore {
     opts: HubOptions,
     metrics: Metrics,
     users: HashMap<Id, UserState>,
-    /// Who watches whose presence: watched user → watching users.
-    watchers: HashMap<Id, HashSet<Id>>,
+    watchers: Watchers,
     /// Manual presence of users who are not tracked (set over HTTP only).
     started: Instant,
 }
 
 pub(super) async fn run(
-    mut rx: mpsc::UnboundedReceiver<Cmd>,
+    mut rx: mpsc::Receiver<Cmd>,
     epoch: Arc<str>,
     opts: HubOptions,
     metrics: Metrics,
@@ -74,7 +124,7 @@ pub(super) async fn run(
         opts,
         metrics,
         users: HashMap::new(),
-        watchers: HashMap::new(),
+        watchers: Watchers::default(),
         started: Instant::now(),
     };
     // Sweeps often enough that "away" shows within half the idle limit.
@@ -130,7 +180,15 @@ impl HubCore {
             } => self.connect(conn_id, user_id, session_id, resume, tx),
             Cmd::Disconnect { conn_id, user_id } => {
                 if let Some(s) = self.users.get_mut(&user_id) {
-                    s.conns.retain(|c| c.id != conn_id);
+                    let watchers = &mut self.watchers;
+                    s.conns.retain(|c| {
+                        if c.id == conn_id {
+                            watchers.remove_all(&c.presence_subs, user_id, c.id);
+                            false
+                        } else {
+                            true
+                        }
+                    });
                     if s.conns.is_empty() {
                         s.disconnected_at = Some(Instant::now());
                     }
@@ -183,6 +241,8 @@ impl HubCore {
                     connections,
                     users_online,
                     users_tracked: self.users.len(),
+                    presence_watched: self.watchers.0.len(),
+                    presence_subscriptions: self.watchers.0.values().map(HashSet::len).sum(),
                 });
             }
             Cmd::Shutdown { .. } => {}
@@ -247,15 +307,15 @@ impl HubCore {
         let Some(c) = s.conns.iter_mut().find(|c| c.id == conn_id) else {
             return;
         };
-        for old in c.presence_subs.drain() {
-            if let Some(w) = self.watchers.get_mut(&old) {
-                w.remove(&user_id);
-            }
-        }
-        c.presence_subs = user_ids.iter().copied().take(1000).collect();
+        self.watchers.remove_all(&c.presence_subs, user_id, conn_id);
+        c.presence_subs = user_ids
+            .iter()
+            .copied()
+            .take(MAX_PRESENCE_SUBSCRIPTIONS)
+            .collect();
         let subs: Vec<Id> = c.presence_subs.iter().copied().collect();
         for u in &subs {
-            self.watchers.entry(*u).or_default().insert(user_id);
+            self.watchers.add(*u, user_id, conn_id);
         }
         // Current statuses of the new subscriptions come first.
         let frames: Vec<Arc<EventBody>> = subs.iter().map(|u| self.status_body(*u)).collect();
@@ -301,11 +361,7 @@ impl HubCore {
         }
         s.shown = now;
         let body = self.status_body(user_id);
-        let mut watchers: Vec<Id> = self
-            .watchers
-            .get(&user_id)
-            .map(|w| w.iter().copied().collect())
-            .unwrap_or_default();
+        let mut watchers = self.watchers.users_watching(user_id);
         // The user's own clients are told too, once.
         if !watchers.contains(&user_id) {
             watchers.push(user_id);
@@ -340,10 +396,12 @@ impl HubCore {
             }
         }
         if let Some(sid) = close_session {
-            for s in self.users.values_mut() {
+            let watchers = &mut self.watchers;
+            for (user_id, s) in self.users.iter_mut() {
                 s.conns.retain(|c| {
                     if c.session_id == sid {
                         let _ = c.tx.try_send(Outbound::Close(4001, "session revoked"));
+                        watchers.remove_all(&c.presence_subs, *user_id, c.id);
                         false
                     } else {
                         true
@@ -371,6 +429,7 @@ impl HubCore {
         }
         let frame = body.frame(seq);
         let metrics = &self.metrics;
+        let watchers = &mut self.watchers;
         s.conns.retain(|c| match c.tx.try_send(Outbound::Text(frame.clone())) {
             Ok(()) => {
                 metrics.events_delivered.inc();
@@ -379,6 +438,7 @@ impl HubCore {
             Err(_) => {
                 metrics.slow_disconnects.inc();
                 tracing::warn!(user_id = %user_id, conn = c.id, "dropping slow websocket connection");
+                watchers.remove_all(&c.presence_subs, user_id, c.id);
                 false
             }
         });
@@ -407,6 +467,7 @@ impl HubCore {
                 let _ = c.tx.try_send(Outbound::Close(1001, "server shutting down"));
             }
         }
+        self.watchers.0.clear();
     }
 }
 

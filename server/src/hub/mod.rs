@@ -6,9 +6,15 @@
 //! per-user state (sequence numbers, replay buffers, connections, presence),
 //! so none of it needs a lock. Each connection has a bounded queue; a full
 //! queue drops that connection instead of delaying anyone else.
+//!
+//! The hub's own command queue is bounded too ([`COMMAND_QUEUE`]): when it is
+//! full, activity signals (which the next one repeats) are dropped and
+//! counted, and every other command waits for room, which slows the senders
+//! (the router, connecting clients) instead of growing memory.
 
 mod core;
 pub mod router;
+mod slots;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,7 +25,12 @@ use hearth_core::Id;
 use hearth_store::{Audience, Store};
 use tokio::sync::{mpsc, oneshot};
 
-pub use self::core::HubStats;
+pub use self::core::{HubStats, MAX_PRESENCE_SUBSCRIPTIONS};
+pub use self::slots::{ConnectionSlot, ConnectionSlots};
+
+/// Commands waiting for the hub task before senders wait (or activity
+/// signals are dropped).
+pub const COMMAND_QUEUE: usize = 8192;
 
 /// What a connection task receives from the hub.
 #[derive(Debug)]
@@ -124,10 +135,11 @@ pub(crate) struct Ephemeral {
 /// Cheap handle to the hub, cloned into every request.
 #[derive(Clone)]
 pub struct Hub {
-    cmds: mpsc::UnboundedSender<Cmd>,
+    cmds: mpsc::Sender<Cmd>,
     ephemeral: mpsc::Sender<Ephemeral>,
     next_conn: Arc<AtomicU64>,
     epoch: Arc<str>,
+    metrics: crate::metrics::Metrics,
 }
 
 /// Tunables of the hub, from the `realtime` and `accounts` configuration.
@@ -142,13 +154,14 @@ impl Hub {
     /// Starts the router and the hub tasks on the current runtime.
     pub fn start(store: Arc<Store>, opts: HubOptions, metrics: crate::metrics::Metrics) -> Hub {
         let epoch: Arc<str> = Arc::from(hearth_core::new_id().simple().to_string());
-        let (cmds, cmd_rx) = mpsc::unbounded_channel();
+        let (cmds, cmd_rx) = mpsc::channel(COMMAND_QUEUE);
         let (eph_tx, eph_rx) = mpsc::channel(4096);
         let hub = Hub {
             cmds,
             ephemeral: eph_tx,
             next_conn: Arc::new(AtomicU64::new(1)),
             epoch: epoch.clone(),
+            metrics: metrics.clone(),
         };
         tokio::spawn(core::run(cmd_rx, epoch, opts, metrics));
         tokio::spawn(router::run(store, hub.clone(), eph_rx));
@@ -164,12 +177,13 @@ impl Hub {
         self.next_conn.fetch_add(1, Ordering::Relaxed)
     }
 
-    pub(crate) fn send(&self, cmd: Cmd) {
+    /// Queues a command, waiting while the queue is full.
+    pub(crate) async fn send(&self, cmd: Cmd) {
         // The hub task lives as long as the server; a send after shutdown is moot.
-        let _ = self.cmds.send(cmd);
+        let _ = self.cmds.send(cmd).await;
     }
 
-    pub fn connect(
+    pub async fn connect(
         &self,
         conn_id: u64,
         user_id: Id,
@@ -183,23 +197,32 @@ impl Hub {
             session_id,
             resume,
             tx,
-        });
+        })
+        .await;
     }
 
-    pub fn disconnect(&self, conn_id: u64, user_id: Id) {
-        self.send(Cmd::Disconnect { conn_id, user_id });
+    /// Forgets the connection and every presence subscription it held.
+    pub async fn disconnect(&self, conn_id: u64, user_id: Id) {
+        self.send(Cmd::Disconnect { conn_id, user_id }).await;
     }
 
+    /// Marks the user active; dropped (and counted) when the hub is overloaded,
+    /// as the next activity signal says the same.
     pub fn activity(&self, user_id: Id) {
-        self.send(Cmd::Activity { user_id });
+        if self.cmds.try_send(Cmd::Activity { user_id }).is_err() {
+            self.metrics.hub_commands_dropped.inc();
+        }
     }
 
-    pub fn subscribe_presence(&self, conn_id: u64, user_id: Id, user_ids: Vec<Id>) {
+    /// Replaces the connection's presence subscriptions (at most
+    /// [`MAX_PRESENCE_SUBSCRIPTIONS`] ids are kept).
+    pub async fn subscribe_presence(&self, conn_id: u64, user_id: Id, user_ids: Vec<Id>) {
         self.send(Cmd::Subscribe {
             conn_id,
             user_id,
             user_ids,
-        });
+        })
+        .await;
     }
 
     /// Sends a signal that is not stored (typing); dropped when the hub is overloaded.
@@ -225,26 +248,73 @@ impl Hub {
             user_id,
             presence,
             reply,
-        });
+        })
+        .await;
         rx.await.ok()
     }
 
     pub async fn statuses(&self, user_ids: Vec<Id>) -> Vec<UserStatus> {
         let (reply, rx) = oneshot::channel();
-        self.send(Cmd::Statuses { user_ids, reply });
+        self.send(Cmd::Statuses { user_ids, reply }).await;
         rx.await.unwrap_or_default()
     }
 
     pub async fn stats(&self) -> HubStats {
         let (reply, rx) = oneshot::channel();
-        self.send(Cmd::Stats { reply });
+        self.send(Cmd::Stats { reply }).await;
         rx.await.unwrap_or_default()
     }
 
     /// Closes every connection with 1001 (going away).
     pub async fn shutdown(&self) {
         let (reply, rx) = oneshot::channel();
-        self.send(Cmd::Shutdown { reply });
+        self.send(Cmd::Shutdown { reply }).await;
         let _ = rx.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hub whose task never runs, so its queue only fills.
+    fn stalled() -> (Hub, mpsc::Receiver<Cmd>, crate::metrics::Metrics) {
+        let (cmds, rx) = mpsc::channel(COMMAND_QUEUE);
+        let (ephemeral, _) = mpsc::channel(1);
+        let metrics = crate::metrics::Metrics::new();
+        let hub = Hub {
+            cmds,
+            ephemeral,
+            next_conn: Arc::new(AtomicU64::new(1)),
+            epoch: Arc::from("test"),
+            metrics: metrics.clone(),
+        };
+        (hub, rx, metrics)
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_drops_activity_and_makes_other_commands_wait() {
+        let (hub, mut rx, metrics) = stalled();
+        let user = hearth_core::new_id();
+        for _ in 0..COMMAND_QUEUE {
+            hub.activity(user);
+        }
+        assert_eq!(metrics.hub_commands_dropped.get(), 0);
+        hub.activity(user);
+        assert_eq!(metrics.hub_commands_dropped.get(), 1, "dropped and counted");
+        // A disconnect is never dropped: it waits until the hub takes one.
+        let h = hub.clone();
+        let disconnect = tokio::spawn(async move { h.disconnect(7, user).await });
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        assert!(!disconnect.is_finished(), "waits while the queue is full");
+        assert!(matches!(rx.recv().await, Some(Cmd::Activity { .. })));
+        disconnect.await.unwrap();
+        let mut last = None;
+        while let Ok(cmd) = rx.try_recv() {
+            last = Some(cmd);
+        }
+        assert!(matches!(last, Some(Cmd::Disconnect { conn_id: 7, .. })));
     }
 }

@@ -48,7 +48,7 @@ pub(super) async fn run(store: Arc<Store>, hub: Hub, mut ephemeral: mpsc::Receiv
             e = ephemeral.recv() => {
                 let Some(e) = e else { break };
                 if let Some(to) = resolve(&store, &mut members, &e.audience).await {
-                    hub.send(Cmd::Deliver { to, body: e.body, except: e.except, close_session: None });
+                    hub.send(Cmd::Deliver { to, body: e.body, except: e.except, close_session: None }).await;
                 }
                 continue;
             }
@@ -118,7 +118,8 @@ async fn route(store: &Arc<Store>, hub: &Hub, members: &mut Members, row: Change
         body,
         except: None,
         close_session,
-    });
+    })
+    .await;
 }
 
 fn invalidate(members: &mut Members, kind: EventKind, audience: &Audience) {

@@ -12,6 +12,7 @@ use hearth_core::{Error, Id};
 use super::{Ctx, IdPath};
 use crate::auth::Auth;
 use crate::error::ApiResult;
+use crate::files::Spooled;
 use crate::openapi::{BadRequest, FileUpload, Forbidden, NotFound, PayloadTooLarge, Unauthorized};
 use crate::services::files;
 
@@ -28,10 +29,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// Multipart: a text part `channel_id` first, then up to ten parts `files`.
 /// The caller's right to post in the channel is checked as soon as
 /// `channel_id` has been read, before any file part is, so `channel_id` must
-/// come before the files (a file part before it is refused). Each part is read
-/// with the size limit enforced while streaming, so an oversized upload is
-/// refused without being buffered whole. The upload is all or nothing: every
-/// part is checked (name, size, count) before any is stored.
+/// come before the files (a file part before it is refused). Each part is
+/// spooled to a temporary file under the files directory while it is hashed,
+/// with `files.max_file_size` per part and `files.max_upload_bytes` for the
+/// whole request enforced while streaming, so no upload is held in memory.
+/// The upload is all or nothing: every part is checked (name, size, count)
+/// before any is stored.
 #[utoipa::path(
     post,
     path = "/api/v1/files",
@@ -53,8 +56,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 async fn upload(ctx: Ctx, auth: Auth, mut form: Multipart) -> ApiResult<HttpResponse> {
     let ctx = ctx.into_inner();
     let max = ctx.config().files.max_file_size;
+    let max_total = ctx.config().files.max_upload_bytes;
+    let mut total: u64 = 0;
     let mut channel_id: Option<Id> = None;
-    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut parts: Vec<(String, Spooled)> = Vec::new();
     while let Some(field) = form.next().await {
         let mut field = field.map_err(malformed)?;
         let name = field.name().unwrap_or("").to_string();
@@ -94,11 +99,9 @@ async fn upload(ctx: Ctx, auth: Auth, mut form: Multipart) -> ApiResult<HttpResp
                 let file_name = part_file_name(&field)
                     .ok_or_else(|| Error::invalid("each file part needs a file name"))?;
                 let file_name = files::check_name(&file_name)?;
-                let limit = usize::try_from(max).unwrap_or(usize::MAX);
-                let buf = read_part(&mut field, limit)
-                    .await?
-                    .ok_or(Error::FileTooLarge(max))?;
-                parts.push((file_name, buf));
+                let spooled = spool_part(&ctx, &mut field, max, max_total - total).await?;
+                total += spooled.size;
+                parts.push((file_name, spooled));
             }
             other => {
                 return Err(Error::invalid(format!("unexpected multipart part '{other}'")).into());
@@ -117,6 +120,33 @@ async fn upload(ctx: Ctx, auth: Auth, mut form: Multipart) -> ApiResult<HttpResp
 
 fn malformed(e: actix_multipart::MultipartError) -> Error {
     Error::invalid(format!("malformed multipart body: {e}"))
+}
+
+/// Writes a file part to a spool; refused once it grows past `max` bytes
+/// (`file_too_large`) or past what is left of the request's total
+/// (`invalid_input`); the rest is not read.
+async fn spool_part(
+    ctx: &std::sync::Arc<crate::state::Ctx>,
+    field: &mut Field,
+    max: u64,
+    left: u64,
+) -> Result<Spooled, Error> {
+    let mut spool = ctx.files.spool()?;
+    while let Some(chunk) = field.next().await {
+        let chunk = chunk.map_err(malformed)?;
+        let size = spool.size() + chunk.len() as u64;
+        if size > max {
+            return Err(Error::FileTooLarge(max));
+        }
+        if size > left {
+            return Err(Error::invalid(format!(
+                "the files of one upload may total at most {} bytes",
+                ctx.config().files.max_upload_bytes
+            )));
+        }
+        spool.write(&chunk).await?;
+    }
+    spool.finish().await
 }
 
 /// A part's content, or None once it grows past `limit` bytes (the rest is

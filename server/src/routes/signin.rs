@@ -51,11 +51,8 @@ fn user_agent(req: &HttpRequest) -> String {
 
 /// The HttpOnly session cookie every login path sets.
 pub fn session_cookie(ctx: &state::Ctx, token: &str) -> Cookie<'static> {
-    Cookie::build(SESSION_COOKIE, token.to_string())
-        .path("/")
-        .http_only(true)
+    crate::auth::cookie(&ctx.config(), SESSION_COOKIE, token.to_string(), "/")
         .same_site(SameSite::Lax)
-        .secure(ctx.config().secure_cookies())
         .max_age(CookieDuration::days(i64::from(
             ctx.config().accounts.session_days,
         )))
@@ -359,11 +356,9 @@ struct LoginQuery {
 }
 
 /// Where the web client shows a failed single sign-on.
-fn sso_error_redirect(code: &str) -> HttpResponse {
-    let mut gone = Cookie::build(oidc::STATE_COOKIE, "")
-        .path("/api/v1/oauth")
-        .http_only(true)
-        .finish();
+fn sso_error_redirect(config: &crate::Config, code: &str) -> HttpResponse {
+    let mut gone =
+        crate::auth::cookie(config, oidc::STATE_COOKIE, String::new(), "/api/v1/oauth").finish();
     gone.make_removal();
     HttpResponse::Found()
         .insert_header((header::LOCATION, format!("/?sso_error={}", urlencode(code))))
@@ -409,11 +404,8 @@ async fn oauth_login(
     let ctx = ctx.into_inner();
     let (url, state, ttl) =
         oidc::start(ctx.clone(), path.into_inner(), q.into_inner().return_to).await?;
-    let cookie = Cookie::build(oidc::STATE_COOKIE, state)
-        .path("/api/v1/oauth")
-        .http_only(true)
+    let cookie = crate::auth::cookie(&ctx.config(), oidc::STATE_COOKIE, state, "/api/v1/oauth")
         .same_site(SameSite::Lax)
-        .secure(ctx.config().secure_cookies())
         .max_age(CookieDuration::seconds(ttl as i64))
         .finish();
     Ok(HttpResponse::Found()
@@ -453,7 +445,7 @@ async fn oauth_callback(
     ctx.limits.login(client_ip(&req))?;
     let ctx = ctx.into_inner();
     let state = req
-        .cookie(oidc::STATE_COOKIE)
+        .cookie(&crate::auth::cookie_name(&ctx.config(), oidc::STATE_COOKIE))
         .map(|c| c.value().to_string());
     let finished = oidc::callback(
         ctx.clone(),
@@ -465,10 +457,13 @@ async fn oauth_callback(
     .await?;
     match finished {
         oidc::Finished::SignedIn { session, return_to } => {
-            let mut gone = Cookie::build(oidc::STATE_COOKIE, "")
-                .path("/api/v1/oauth")
-                .http_only(true)
-                .finish();
+            let mut gone = crate::auth::cookie(
+                &ctx.config(),
+                oidc::STATE_COOKIE,
+                String::new(),
+                "/api/v1/oauth",
+            )
+            .finish();
             gone.make_removal();
             Ok(HttpResponse::Found()
                 .insert_header((header::LOCATION, return_to.unwrap_or_else(|| "/".into())))
@@ -477,7 +472,7 @@ async fn oauth_callback(
                 .cookie(gone)
                 .finish())
         }
-        oidc::Finished::Failed(code) => Ok(sso_error_redirect(&code)),
+        oidc::Finished::Failed(code) => Ok(sso_error_redirect(&ctx.config(), &code)),
     }
 }
 

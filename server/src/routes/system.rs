@@ -1,7 +1,8 @@
 //! Health, readiness, metrics and server facts.
 
-use actix_web::{HttpResponse, get, web};
-use hearth_api::{ErrorCode, ServerInfo};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, get, web};
+use hearth_api::{ErrorCode, Role, ServerInfo};
+use hearth_core::Error;
 
 use super::Ctx;
 use crate::error::{ApiResult, error_response};
@@ -92,29 +93,58 @@ async fn readyz(ctx: Ctx) -> HttpResponse {
     }
 }
 
+/// Whether the request carries the configured `metrics.bearer_token`.
+/// Hashes are compared, so the time taken says nothing about the token.
+fn scraper(ctx: &crate::state::Ctx, req: &HttpRequest) -> bool {
+    let token = ctx.config().metrics.bearer_token.clone();
+    !token.is_empty()
+        && crate::auth::bearer(req)
+            .is_some_and(|t| crate::auth::token_hash(&t) == crate::auth::token_hash(&token))
+}
+
 /// GET /metrics
 #[utoipa::path(
     get,
     path = "/metrics",
     operation_id = "metrics",
     tag = "system",
-    summary = "Prometheus metrics (no prefix, no authentication)",
-    responses((
-        status = 200,
-        description = "Prometheus text exposition format 0.0.4",
-        body = String,
-        content_type = "text/plain; version=0.0.4"
-    ))
+    summary = "Prometheus metrics (no prefix): `Authorization: Bearer` with `metrics.bearer_token`, or a system administrator",
+    responses(
+        (
+            status = 200,
+            description = "Prometheus text exposition format 0.0.4",
+            body = String,
+            content_type = "text/plain; version=0.0.4"
+        ),
+        (status = 401, response = crate::openapi::Unauthorized),
+        (status = 403, response = crate::openapi::Forbidden),
+    ),
+    security(("bearer" = []), ("session_cookie" = []))
 )]
 #[get("/metrics")]
-async fn metrics(ctx: Ctx) -> HttpResponse {
+async fn metrics(ctx: Ctx, req: HttpRequest) -> ApiResult<HttpResponse> {
+    if !scraper(&ctx, &req) {
+        let auth = crate::auth::Auth::extract(&req).await?;
+        if auth.actor.role != Role::SystemAdmin {
+            return Err(Error::forbidden(
+                "metrics are for system administrators and the configured metrics.bearer_token",
+            )
+            .into());
+        }
+    }
     let stats = ctx.hub.stats().await;
     ctx.metrics.ws_connections.set(stats.connections as i64);
     ctx.metrics.users_online.set(stats.users_online as i64);
+    ctx.metrics
+        .presence_watched
+        .set(stats.presence_watched as i64);
+    ctx.metrics
+        .presence_subscriptions
+        .set(stats.presence_subscriptions as i64);
     let (conns, idle) = ctx.store.pool_state();
     ctx.metrics.db_connections.set(i64::from(conns));
     ctx.metrics.db_idle.set(i64::from(idle));
-    HttpResponse::Ok()
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(ctx.metrics.render())
+        .body(ctx.metrics.render()))
 }

@@ -1,6 +1,5 @@
 //! Accounts, profiles, sessions, tokens and status.
 
-use actix_web::cookie::Cookie;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use hearth_api::{
@@ -117,7 +116,7 @@ async fn signup(ctx: Ctx, body: web::Json<SignupRequest>) -> ApiResult<HttpRespo
         `login.lockout_secs` (`429`), whether or not the account exists.",
     request_body = LoginRequest,
     responses(
-        (status = 200, description = "A session (`LoginResponse`: the user, bearer token and CSRF token; the token is also set as the HttpOnly `HEARTH_SESSION` cookie) or an `MfaChallenge` (`mfa_required: true`, no cookie)", body = LoginOutcome, headers(("Set-Cookie" = String, description = "`HEARTH_SESSION=<token>; Path=/; HttpOnly; SameSite=Lax`"))),
+        (status = 200, description = "A session (`LoginResponse`: the user, bearer token and CSRF token; the token is also set as the HttpOnly `HEARTH_SESSION` cookie) or an `MfaChallenge` (`mfa_required: true`, no cookie)", body = LoginOutcome, headers(("Set-Cookie" = String, description = "`HEARTH_SESSION=<token>; Path=/; HttpOnly; SameSite=Lax`; when `server.public_url` is https, `__Host-HEARTH_SESSION=<token>; Path=/; Secure; HttpOnly; SameSite=Lax`"))),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -172,10 +171,7 @@ async fn logout(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
     let provider_logout =
         crate::signin::oidc::logout_url(ctx.clone(), auth.session_id.clone()).await;
     ctx.run(move |c| sessions::logout(c, &auth)).await?;
-    let mut gone = Cookie::build(SESSION_COOKIE, "")
-        .path("/")
-        .http_only(true)
-        .finish();
+    let mut gone = crate::auth::cookie(&ctx.config(), SESSION_COOKIE, String::new(), "/").finish();
     gone.make_removal();
     Ok(match provider_logout {
         Some(url) => HttpResponse::Ok().cookie(gone).json(LogoutResponse {
@@ -293,10 +289,19 @@ async fn set_avatar(ctx: Ctx, auth: Auth, body: web::Payload) -> ApiResult<HttpR
     let u = ctx
         .into_inner()
         .run(move |c| {
-            let Some((_, _, thumb, _)) = file_svc::image_variants(&bytes) else {
-                return Err(Error::invalid(
-                    "the avatar must be a PNG, JPEG, GIF or WebP image",
-                ));
+            let thumb = match file_svc::image_variants(c, std::io::Cursor::new(&bytes[..])) {
+                Ok((_, _, thumb, _)) => thumb,
+                Err(file_svc::NoVariants::TooLarge) => {
+                    return Err(Error::invalid(format!(
+                        "the avatar image has more than {} pixels",
+                        c.config().files.max_image_pixels
+                    )));
+                }
+                Err(file_svc::NoVariants::NotAnImage) => {
+                    return Err(Error::invalid(
+                        "the avatar must be a PNG, JPEG, GIF or WebP image",
+                    ));
+                }
             };
             let sha = c.files.put(&bytes)?;
             c.files.put_variant(&sha, "thumb.jpg", &thumb)?;

@@ -16,7 +16,7 @@ use super::Ctx;
 use crate::auth::Auth;
 use crate::error::ApiResult;
 use crate::hub::Outbound;
-use crate::openapi::{BadRequest, Forbidden, Unauthorized};
+use crate::openapi::{BadRequest, Forbidden, TooManyRequests, Unauthorized};
 
 const PING_EVERY: Duration = Duration::from_secs(20);
 const SILENCE_LIMIT: Duration = Duration::from_secs(60);
@@ -62,6 +62,7 @@ fn same_origin(req: &HttpRequest) -> bool {
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
+        (status = 429, response = TooManyRequests),
     ),
     security(("bearer" = []), ("session_cookie" = []))
 )]
@@ -78,6 +79,8 @@ async fn websocket(
             Error::forbidden("cross-origin WebSocket connections need a bearer token").into(),
         );
     }
+    let max = ctx.config().realtime.max_connections_per_user;
+    let slot = ctx.ws_slots.acquire(auth.user_id(), max)?;
     let resume = match (q.epoch.clone(), q.seq) {
         (Some(e), Some(s)) => Some((e, s)),
         (None, None) => None,
@@ -93,8 +96,12 @@ async fn websocket(
     let (tx, rx) = mpsc::channel(ctx.config().realtime.queue_size);
     let conn_id = ctx.hub.next_conn_id();
     ctx.hub
-        .connect(conn_id, auth.user_id(), auth.session_id.clone(), resume, tx);
-    actix_web::rt::spawn(run(ctx, auth, conn_id, session, stream, rx));
+        .connect(conn_id, auth.user_id(), auth.session_id.clone(), resume, tx)
+        .await;
+    actix_web::rt::spawn(async move {
+        run(ctx, auth, conn_id, session, stream, rx).await;
+        drop(slot);
+    });
     Ok(resp)
 }
 
@@ -153,7 +160,7 @@ async fn run(
             }
         }
     };
-    ctx.hub.disconnect(conn_id, user_id);
+    ctx.hub.disconnect(conn_id, user_id).await;
     let _ = session.close(close).await;
 }
 
@@ -178,7 +185,7 @@ async fn on_frame(
         }
         ClientFrame::Activity => ctx.hub.activity(user_id),
         ClientFrame::SubscribePresence { user_ids } => {
-            ctx.hub.subscribe_presence(conn_id, user_id, user_ids)
+            ctx.hub.subscribe_presence(conn_id, user_id, user_ids).await
         }
         ClientFrame::Typing {
             channel_id,

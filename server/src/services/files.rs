@@ -1,7 +1,7 @@
 //! Attachments: upload with limits, image thumbnails and previews, and
 //! downloads only for people who may read the channel.
 
-use std::io::Cursor;
+use std::io::{BufRead, Cursor, Seek};
 
 use hearth_api::FileInfo;
 use hearth_core::permissions::{Action, require};
@@ -10,31 +10,60 @@ use hearth_store::models::FileRow;
 use hearth_store::{DbConn, parse_id};
 
 use crate::auth::Auth;
+use crate::files::Spooled;
 use crate::services::channels;
 use crate::state::Ctx;
 
 pub const THUMB: (u32, u32) = (120, 100);
 pub const PREVIEW: (u32, u32) = (1920, 1080);
-/// Decoding limits, so a tiny file cannot expand into gigabytes of pixels.
-const MAX_PIXELS: u64 = 50_000_000;
 
-/// Thumbnail and preview of an image, as JPEG; None when not a decodable image.
-pub fn image_variants(bytes: &[u8]) -> Option<(u32, u32, Vec<u8>, Vec<u8>)> {
-    let reader = image::ImageReader::new(Cursor::new(bytes))
+/// Why an image got no variants.
+#[derive(Debug, PartialEq, Eq)]
+pub enum NoVariants {
+    /// Not an image this server decodes (or a damaged one).
+    NotAnImage,
+    /// More pixels than `files.max_image_pixels`, seen in the header.
+    TooLarge,
+}
+
+/// Thumbnail and preview of an image, as JPEG, with its size. The pixel
+/// count is read from the header and checked against
+/// `files.max_image_pixels` before anything is decoded, and at most
+/// `files.image_decodes` images are decoded at once (see [`crate::files::ImageGate`]).
+pub fn image_variants<R: BufRead + Seek>(
+    ctx: &Ctx,
+    source: R,
+) -> std::result::Result<(u32, u32, Vec<u8>, Vec<u8>), NoVariants> {
+    let max_pixels = ctx.config().files.max_image_pixels;
+    let mut reader = image::ImageReader::new(source)
         .with_guessed_format()
-        .ok()?;
-    reader.format()?;
-    let (w, h) = reader.into_dimensions().ok()?;
-    if u64::from(w) * u64::from(h) > MAX_PIXELS {
-        return None;
-    }
-    let mut reader = image::ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .ok()?;
+        .map_err(|_| NoVariants::NotAnImage)?;
+    reader.format().ok_or(NoVariants::NotAnImage)?;
     let mut limits = image::Limits::default();
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    // Up to 16 bytes a pixel (RGBA, 32-bit float) for the largest accepted image.
+    limits.max_alloc = Some(max_pixels.saturating_mul(16).max(64 * 1024 * 1024));
     reader.limits(limits);
-    let img = reader.decode().ok()?;
+    let decoder = reader.into_decoder().map_err(|e| match e {
+        image::ImageError::Limits(_) => NoVariants::TooLarge,
+        _ => NoVariants::NotAnImage,
+    })?;
+    let (w, h) = image::ImageDecoder::dimensions(&decoder);
+    if u64::from(w) * u64::from(h) > max_pixels {
+        ctx.metrics.images_too_large.inc();
+        return Err(NoVariants::TooLarge);
+    }
+    ctx.images.run(|| {
+        let img = image::DynamicImage::from_decoder(decoder).map_err(|e| match e {
+            image::ImageError::Limits(_) => NoVariants::TooLarge,
+            _ => NoVariants::NotAnImage,
+        })?;
+        encode_variants(&img)
+            .map(|(t, p)| (w, h, t, p))
+            .ok_or(NoVariants::NotAnImage)
+    })
+}
+
+fn encode_variants(img: &image::DynamicImage) -> Option<(Vec<u8>, Vec<u8>)> {
     let encode = |(mw, mh): (u32, u32)| -> Option<Vec<u8>> {
         let small = if img.width() > mw || img.height() > mh {
             img.thumbnail(mw, mh)
@@ -48,7 +77,7 @@ pub fn image_variants(bytes: &[u8]) -> Option<(u32, u32, Vec<u8>, Vec<u8>)> {
             .ok()?;
         Some(out)
     };
-    Some((w, h, encode(THUMB)?, encode(PREVIEW)?))
+    Some((encode(THUMB)?, encode(PREVIEW)?))
 }
 
 /// At most this many files in one upload.
@@ -71,16 +100,17 @@ fn may_post(c: &mut DbConn, auth: &Auth, channel_id: Id) -> Result<()> {
     require(&auth.actor, Action::Post, &f)
 }
 
-/// Stores one upload of `(file name, content)` parts, all or nothing: every
-/// part is checked (names, sizes, count) before any is stored, and the rows
-/// for all of them are inserted in one transaction. Blobs are written before
-/// that transaction; storage is content-addressed, so a blob left by a failed
-/// insert is harmless and reused by the next upload of the same bytes.
+/// Stores one upload of `(file name, spooled content)` parts, all or
+/// nothing: every part is checked (names, sizes, count) before any is stored,
+/// and the rows for all of them are inserted in one transaction. Blobs are
+/// moved into place before that transaction; storage is content-addressed, so
+/// a blob left by a failed insert is harmless and reused by the next upload
+/// of the same bytes.
 pub fn upload(
     ctx: &Ctx,
     auth: &Auth,
     channel_id: Id,
-    parts: Vec<(String, Vec<u8>)>,
+    parts: Vec<(String, Spooled)>,
 ) -> Result<Vec<FileInfo>> {
     if parts.is_empty() {
         return Err(Error::invalid("no files part in the upload"));
@@ -93,28 +123,41 @@ pub fn upload(
     let max = ctx.config().files.max_file_size;
     let parts = parts
         .into_iter()
-        .map(|(name, bytes)| {
+        .map(|(name, spooled)| {
             let name = check_name(&name)?;
-            if bytes.len() as u64 > max {
+            if spooled.size > max {
                 return Err(Error::FileTooLarge(max));
             }
-            Ok((name, bytes))
+            Ok((name, spooled))
         })
         .collect::<Result<Vec<_>>>()?;
     check_upload(ctx, auth, channel_id)?;
 
     let now = now_millis();
     let mut rows = Vec::with_capacity(parts.len());
-    for (name, bytes) in parts {
-        let sha = ctx.files.put(&bytes)?;
-        let variants = image_variants(&bytes);
+    for (name, spooled) in parts {
+        let size = spooled.size;
+        let open = || -> Result<std::io::BufReader<std::fs::File>> {
+            let f = spooled
+                .file
+                .reopen()
+                .map_err(|e| Error::internal(format!("reopening an upload: {e}")))?;
+            Ok(std::io::BufReader::new(f))
+        };
+        let variants = image_variants(ctx, open()?).ok();
+        let format = match &variants {
+            Some(_) => image::ImageReader::new(open()?)
+                .with_guessed_format()
+                .ok()
+                .and_then(|r| r.format()),
+            None => None,
+        };
+        let sha = ctx.files.put_spooled(spooled)?;
         if let Some((_, _, thumb, preview)) = &variants {
             ctx.files.put_variant(&sha, "thumb.jpg", thumb)?;
             ctx.files.put_variant(&sha, "preview.jpg", preview)?;
         }
-        let mime = variants
-            .as_ref()
-            .and_then(|_| image::guess_format(&bytes).ok())
+        let mime = format
             .map(|f| f.to_mime_type().to_string())
             .filter(|m| !m.is_empty())
             .unwrap_or_else(|| {
@@ -130,7 +173,7 @@ pub fn upload(
             post_id: None,
             name,
             mime_type: mime,
-            size: bytes.len() as i64,
+            size: i64::try_from(size).unwrap_or(i64::MAX),
             sha256: sha,
             width: variants.as_ref().map(|v| v.0 as i32),
             height: variants.as_ref().map(|v| v.1 as i32),

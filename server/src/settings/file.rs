@@ -110,8 +110,20 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
             .and_then(|n| n.to_str())
             .unwrap_or("hearth.toml")
     ));
-    std::fs::write(&tmp, text)?;
-    // Keep the permissions of the file being replaced (it may hold secrets).
+    {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        // Created 0600 (it may hold secrets), whatever the umask.
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+    }
+    // Keep the permissions of the file being replaced, if it had any.
     if let Ok(meta) = std::fs::metadata(path) {
         std::fs::set_permissions(&tmp, meta.permissions())?;
     }

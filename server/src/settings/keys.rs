@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 pub const MASK: &str = "********";
 
 /// Object keys whose values are secrets wherever they appear.
-const SECRET_NAMES: &[&str] = &["bind_password", "client_secret"];
+const SECRET_NAMES: &[&str] = &["bind_password", "client_secret", "bearer_token"];
 
 /// Keys (or whole sections) read only at start. Everything else applies at
 /// once: sign-up mode, session length, upload limit, idle timeout, lockout,
@@ -16,6 +16,7 @@ pub const RESTART_KEYS: &[&str] = &[
     "server",
     "database",
     "files.dir",
+    "files.image_decodes",
     "limits",
     "realtime",
     "search",

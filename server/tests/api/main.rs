@@ -12,6 +12,7 @@ mod compliance;
 mod compliance_exports;
 mod files;
 mod hardening_extract;
+mod hardening_limits;
 mod import_mattermost;
 mod import_slack;
 mod import_users;

@@ -22,6 +22,7 @@ export type ErrorCode =
   | "signup_disabled"
   | "setup_token_invalid"
   | "rate_limited"
+  | "too_many_connections"
   | "file_too_large"
   | "unavailable"
   | "invalid_config"

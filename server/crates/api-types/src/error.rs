@@ -37,6 +37,8 @@ pub enum ErrorCode {
     SetupTokenInvalid,
     /// Too many requests; retry after the time in `Retry-After`.
     RateLimited,
+    /// The account already holds the most WebSocket connections the server allows.
+    TooManyConnections,
     /// The uploaded file exceeds the configured size limit.
     FileTooLarge,
     /// The server is starting or shutting down.
@@ -69,6 +71,7 @@ impl ErrorCode {
             Self::SignupDisabled => "signup_disabled",
             Self::SetupTokenInvalid => "setup_token_invalid",
             Self::RateLimited => "rate_limited",
+            Self::TooManyConnections => "too_many_connections",
             Self::FileTooLarge => "file_too_large",
             Self::Unavailable => "unavailable",
             Self::InvalidConfig => "invalid_config",

@@ -35,6 +35,11 @@ pub enum Error {
     FileTooLarge(u64),
     #[error("too many requests")]
     RateLimited { retry_after_secs: u64 },
+    /// The user already holds the most WebSocket connections allowed.
+    #[error(
+        "too many open WebSocket connections for this account (the limit is {0}); close another tab or client"
+    )]
+    TooManyConnections(usize),
     /// A feature switched off or not ready (e.g. search disabled).
     #[error("{0}")]
     Unavailable(String),
@@ -68,6 +73,7 @@ impl Error {
             Error::SetupTokenInvalid => ErrorCode::SetupTokenInvalid,
             Error::FileTooLarge(_) => ErrorCode::FileTooLarge,
             Error::RateLimited { .. } => ErrorCode::RateLimited,
+            Error::TooManyConnections(_) => ErrorCode::TooManyConnections,
             Error::Unavailable(_) => ErrorCode::Unavailable,
             Error::Internal(_) => ErrorCode::Internal,
         }
