@@ -124,6 +124,9 @@ pub struct LimitsConfig {
     pub logins_per_minute: u32,
     /// Posts a user may create per second (sustained); bursts of twice that pass.
     pub posts_per_second: u32,
+    /// Signup attempts allowed per hour from one client address (checked
+    /// before anything else, whatever the answer).
+    pub signups_per_hour: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -194,7 +197,7 @@ impl Default for DatabaseConfig {
 impl Default for AccountsConfig {
     fn default() -> Self {
         AccountsConfig {
-            signup: SignupMode::Open,
+            signup: SignupMode::InviteOnly,
             session_days: 30,
             away_after_secs: 300,
         }
@@ -216,6 +219,7 @@ impl Default for LimitsConfig {
             max_json_bytes: 1024 * 1024,
             logins_per_minute: 20,
             posts_per_second: 10,
+            signups_per_hour: 10,
         }
     }
 }
@@ -265,7 +269,11 @@ impl Config {
     /// Defaults, then `toml` (the text of a configuration file), then the
     /// environment; validated.
     pub fn from_toml(toml: Option<&str>) -> Result<Config, ConfigError> {
-        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        // The defaults pass through serialisation: keep their secrets real.
+        let defaults = hearth_identity::Secret::revealing(|| {
+            serde_json::to_value(Config::default()).map_err(|e| ConfigError(e.to_string()))
+        })?;
+        let mut fig = Figment::from(Serialized::defaults(defaults));
         if let Some(text) = toml {
             fig = fig.merge(Toml::string(text));
         }

@@ -164,6 +164,7 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
         limits: Limits::new(
             config.limits.logins_per_minute,
             config.limits.posts_per_second,
+            config.limits.signups_per_hour,
         ),
         settings: settings::Settings::new(config),
         store,
@@ -186,6 +187,18 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
             .await
             .map_err(|e| StartError::Other(e.to_string()))?
             .map_err(|e| StartError::Other(e.to_string()))?;
+
+    let seal_ctx = ctx.clone();
+    let sealed = tokio::task::spawn_blocking(move || signin::mfa::seal_stored_secrets(&seal_ctx))
+        .await
+        .map_err(|e| StartError::Other(e.to_string()))?
+        .map_err(|e| StartError::Other(e.to_string()))?;
+    if sealed > 0 {
+        tracing::info!(
+            accounts = sealed,
+            "TOTP secrets stored in plain text are now encrypted"
+        );
+    }
 
     signin::directory::spawn_scheduler(&ctx);
     let recover_ctx = ctx.clone();

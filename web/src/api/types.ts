@@ -21,6 +21,7 @@ export type ErrorCode =
   | "account_inactive"
   | "signup_disabled"
   | "setup_token_invalid"
+  | "reauthentication_required"
   | "rate_limited"
   | "file_too_large"
   | "unavailable"
@@ -58,6 +59,8 @@ export interface User {
   is_bot: boolean;
   created_at: Millis;
   updated_at: Millis;
+  /** Whether the e-mail address is verified; present with `email`. */
+  email_verified?: boolean;
 }
 
 export interface LoginResponse {
@@ -120,6 +123,8 @@ export interface Session {
   last_active_at: Millis;
   expires_at: Millis | null;
   current: boolean;
+  /** Integration tokens survive password and MFA changes. */
+  integration?: boolean;
 }
 
 export interface CreatedToken {
@@ -303,7 +308,12 @@ export interface SetActiveRequest {
 }
 export interface CreateTokenRequest {
   name: string;
+  /** Days until expiry; omitted means the server's default. */
   expires_in_days?: number | null;
+  /** The caller's password; needed unless they signed in a few minutes ago. */
+  password?: string;
+  /** Integration tokens survive password and MFA changes. */
+  integration?: boolean;
 }
 export interface CreateTeamRequest {
   name: string;

@@ -35,6 +35,8 @@ pub enum ErrorCode {
     SignupDisabled,
     /// The one-time setup token is missing or wrong.
     SetupTokenInvalid,
+    /// The action needs the caller's password (or a sign-in a few minutes old).
+    ReauthenticationRequired,
     /// Too many requests; retry after the time in `Retry-After`.
     RateLimited,
     /// The uploaded file exceeds the configured size limit.
@@ -68,6 +70,7 @@ impl ErrorCode {
             Self::AccountInactive => "account_inactive",
             Self::SignupDisabled => "signup_disabled",
             Self::SetupTokenInvalid => "setup_token_invalid",
+            Self::ReauthenticationRequired => "reauthentication_required",
             Self::RateLimited => "rate_limited",
             Self::FileTooLarge => "file_too_large",
             Self::Unavailable => "unavailable",
