@@ -196,6 +196,13 @@ pub enum UserCmd {
     Activate { user: String },
     /// Deactivate an account: it can no longer sign in, its sessions end.
     Deactivate { user: String },
+    /// Vouch for the account's e-mail address (single sign-on links only
+    /// to verified addresses); --undo withdraws it.
+    VerifyEmail {
+        user: String,
+        #[arg(long)]
+        undo: bool,
+    },
     /// Set the system role.
     Role {
         user: String,

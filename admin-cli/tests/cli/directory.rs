@@ -59,6 +59,21 @@ async fn user_commands(mut s: TestServer) {
         "{t:?}"
     );
 
+    // An admin created bob: the admin's word verifies the address; it can
+    // be withdrawn and given again.
+    let u = s.ctl(&["--json", "user", "show", "bob"]).await.json();
+    assert_eq!(u["email_verified"], true);
+    let u = s
+        .ctl(&["--json", "user", "verify-email", "bob", "--undo"])
+        .await
+        .json();
+    assert_eq!(u["email_verified"], false);
+    let u = s
+        .ctl(&["--json", "user", "verify-email", "bob"])
+        .await
+        .json();
+    assert_eq!(u["email_verified"], true);
+
     // Role, deactivation and the --inactive filter.
     let u = s
         .ctl(&["--json", "user", "role", "bob", "user"])
