@@ -196,6 +196,13 @@ pub enum UserCmd {
     Activate { user: String },
     /// Deactivate an account: it can no longer sign in, its sessions end.
     Deactivate { user: String },
+    /// Vouch for the account's e-mail address (single sign-on links only
+    /// to verified addresses); --undo withdraws it.
+    VerifyEmail {
+        user: String,
+        #[arg(long)]
+        undo: bool,
+    },
     /// Set the system role.
     Role {
         user: String,
@@ -346,12 +353,22 @@ pub enum ChannelMembersCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum TokenCmd {
-    /// Create a personal access token; the secret is printed once.
+    /// Create a personal access token; the secret is printed once. The
+    /// server asks for your password (--password-file) unless you signed in
+    /// minutes ago; over the local socket it does not.
     Create {
         #[arg(long)]
         name: String,
+        /// Days until expiry (default: the server's sessions.token_default_days).
         #[arg(long)]
         expires_in_days: Option<u32>,
+        /// A file (mode 0600) holding your password, to confirm it is you.
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+        /// An integration token (for a script or bot): it survives password
+        /// and MFA changes of its owner.
+        #[arg(long)]
+        integration: bool,
         /// For this user instead of yourself (system admins), e.g. a service account.
         #[arg(long)]
         user: Option<String>,

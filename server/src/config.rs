@@ -162,6 +162,9 @@ pub struct LimitsConfig {
     /// Authenticated API requests one account may make per minute, whatever
     /// address they come from; bursts of as many pass.
     pub account_requests_per_minute: u32,
+    /// Signup attempts allowed per hour from one client address (checked
+    /// before anything else, whatever the answer).
+    pub signups_per_hour: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -247,7 +250,7 @@ impl Default for DatabaseConfig {
 impl Default for AccountsConfig {
     fn default() -> Self {
         AccountsConfig {
-            signup: SignupMode::Open,
+            signup: SignupMode::InviteOnly,
             session_days: 30,
             away_after_secs: 300,
         }
@@ -278,6 +281,7 @@ impl Default for LimitsConfig {
             sheet_memory_mb: 1024,
             sheet_reader_program: PathBuf::new(),
             account_requests_per_minute: 1200,
+            signups_per_hour: 10,
         }
     }
 }
@@ -328,7 +332,11 @@ impl Config {
     /// Defaults, then `toml` (the text of a configuration file), then the
     /// environment; validated.
     pub fn from_toml(toml: Option<&str>) -> Result<Config, ConfigError> {
-        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        // The defaults pass through serialisation: keep their secrets real.
+        let defaults = hearth_identity::Secret::revealing(|| {
+            serde_json::to_value(Config::default()).map_err(|e| ConfigError(e.to_string()))
+        })?;
+        let mut fig = Figment::from(Serialized::defaults(defaults));
         if let Some(text) = toml {
             fig = fig.merge(Toml::string(text));
         }

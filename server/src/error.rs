@@ -38,6 +38,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::AccountInactive
         | ErrorCode::SignupDisabled
         | ErrorCode::SetupTokenInvalid
+        | ErrorCode::ReauthenticationRequired
         | ErrorCode::ChannelArchived => StatusCode::FORBIDDEN,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
         ErrorCode::Conflict | ErrorCode::ConfigLocked => StatusCode::CONFLICT,

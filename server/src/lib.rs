@@ -207,6 +207,18 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
             .map_err(|e| StartError::Other(e.to_string()))?
             .map_err(|e| StartError::Other(e.to_string()))?;
 
+    let seal_ctx = ctx.clone();
+    let sealed = tokio::task::spawn_blocking(move || signin::mfa::seal_stored_secrets(&seal_ctx))
+        .await
+        .map_err(|e| StartError::Other(e.to_string()))?
+        .map_err(|e| StartError::Other(e.to_string()))?;
+    if sealed > 0 {
+        tracing::info!(
+            accounts = sealed,
+            "TOTP secrets stored in plain text are now encrypted"
+        );
+    }
+
     signin::directory::spawn_scheduler(&ctx);
     let recover_ctx = ctx.clone();
     let requeued = tokio::task::spawn_blocking(move || compliance::jobs::recover(&recover_ctx))

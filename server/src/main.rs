@@ -160,6 +160,7 @@ fn main() -> ExitCode {
     }
 }
 
+/// The effective configuration; secrets print as `[redacted]`.
 fn effective_json(cfg: &Config) -> Result<String, String> {
     serde_json::to_string_pretty(cfg).map_err(|e| e.to_string())
 }

@@ -42,48 +42,135 @@ pub struct Ctx {
     pub started_at: i64,
 }
 
-/// Lets at most `n` argon2 computations run at once. Each takes 19 MiB and
-/// most of a core, so an unbounded burst of logins would exhaust memory and
-/// starve everything else; excess callers wait their turn.
-pub struct PasswordGate {
+/// What a password hash or check is for. Each purpose has its own budget of
+/// concurrent argon2 computations, so a flood of one kind (say, signups)
+/// cannot make the others wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HashPurpose {
+    /// `POST /users/login`: waits its turn (logins are rate-limited per client).
+    Login,
+    /// Signups and accounts made by admins: refused with `rate_limited` when busy.
+    Signup,
+    /// Password changes and resets, access token minting: refused when busy.
+    Account,
+}
+
+impl HashPurpose {
+    fn index(self) -> usize {
+        match self {
+            HashPurpose::Login => 0,
+            HashPurpose::Signup => 1,
+            HashPurpose::Account => 2,
+        }
+    }
+}
+
+/// One purpose's permits and how many computations it has run.
+struct Budget {
     free: std::sync::Mutex<usize>,
     freed: std::sync::Condvar,
+    computed: std::sync::atomic::AtomicU64,
+}
+
+/// Bounds concurrent password hashing. Each argon2 computation takes 19 MiB
+/// and most of a core, so an unbounded burst would exhaust memory and starve
+/// everything else. Logins have `n` permits and wait for one; signups and
+/// the other account operations have their own, smaller budgets and are
+/// refused at once (`rate_limited`) when those are in use.
+pub struct PasswordGate {
+    budgets: [Budget; 3],
+}
+
+/// Returns the permit even if the computation panics.
+struct Permit<'a>(&'a Budget);
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        *self.0.free.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+        self.0.freed.notify_one();
+    }
 }
 
 impl PasswordGate {
     pub fn new(n: usize) -> PasswordGate {
-        PasswordGate {
-            free: std::sync::Mutex::new(n.max(1)),
+        let n = n.max(1);
+        let budget = |permits: usize| Budget {
+            free: std::sync::Mutex::new(permits.max(1)),
             freed: std::sync::Condvar::new(),
+            computed: std::sync::atomic::AtomicU64::new(0),
+        };
+        PasswordGate {
+            budgets: [budget(n), budget(n.div_ceil(2)), budget(n.div_ceil(2))],
         }
     }
 
-    fn run<T>(&self, f: impl FnOnce() -> T) -> T {
-        let mut free = self.free.lock().unwrap_or_else(|p| p.into_inner());
+    fn budget(&self, purpose: HashPurpose) -> &Budget {
+        &self.budgets[purpose.index()]
+    }
+
+    /// A permit for `purpose`: logins wait, the others fail fast.
+    fn permit(&self, purpose: HashPurpose) -> hearth_core::Result<Permit<'_>> {
+        let b = self.budget(purpose);
+        let mut free = b.free.lock().unwrap_or_else(|p| p.into_inner());
         while *free == 0 {
-            free = self.freed.wait(free).unwrap_or_else(|p| p.into_inner());
+            if purpose != HashPurpose::Login {
+                return Err(Error::RateLimited {
+                    retry_after_secs: 1,
+                });
+            }
+            free = b.freed.wait(free).unwrap_or_else(|p| p.into_inner());
         }
         *free -= 1;
-        drop(free);
-        let out = f();
-        *self.free.lock().unwrap_or_else(|p| p.into_inner()) += 1;
-        self.freed.notify_one();
-        out
+        b.computed
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(Permit(b))
     }
 
-    pub fn hash(&self, password: &str) -> hearth_core::Result<String> {
-        self.run(|| crate::auth::hash_password(password))
+    pub fn hash(&self, purpose: HashPurpose, password: &str) -> hearth_core::Result<String> {
+        let _permit = self.permit(purpose)?;
+        crate::auth::hash_password(password)
     }
 
-    pub fn verify(&self, password: &str, hash: &str) -> bool {
-        self.run(|| crate::auth::verify_password(password, hash))
+    /// Whether `password` matches `hash`; `Err` only when a non-login
+    /// budget is exhausted.
+    pub fn verify(
+        &self,
+        purpose: HashPurpose,
+        password: &str,
+        hash: &str,
+    ) -> hearth_core::Result<bool> {
+        let _permit = self.permit(purpose)?;
+        Ok(crate::auth::verify_password(password, hash))
+    }
+
+    /// A login's check; waits for a permit, never refused.
+    pub fn verify_login(&self, password: &str, hash: &str) -> bool {
+        self.verify(HashPurpose::Login, password, hash)
+            .unwrap_or(false)
+    }
+
+    /// Argon2 computations run for `purpose` since start (for metrics and tests).
+    pub fn computed(&self, purpose: HashPurpose) -> u64 {
+        self.budget(purpose)
+            .computed
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Permits of `purpose` free now.
+    pub fn free(&self, purpose: HashPurpose) -> usize {
+        *self
+            .budget(purpose)
+            .free
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
     }
 }
 
-/// Rate limits: logins per client address (see [`crate::net`] for how the
-/// address is found), requests and posts per account.
+/// Rate limits: logins and signups per client address (see [`crate::net`]
+/// for how the address is found), requests and posts per account.
 pub struct Limits {
     logins: DefaultKeyedRateLimiter<IpAddr>,
+    signups: DefaultKeyedRateLimiter<IpAddr>,
     posts: DefaultKeyedRateLimiter<Id>,
     requests: DefaultKeyedRateLimiter<Id>,
     /// `server.trusted_proxies`, parsed.
@@ -93,8 +180,12 @@ pub struct Limits {
 impl Limits {
     pub fn new(config: &Config) -> Limits {
         let l = &config.limits;
+        let signups_per_hour = l.signups_per_hour;
         let nz = |n: u32| NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN);
         Limits {
+            signups: RateLimiter::keyed(
+                Quota::per_hour(nz(signups_per_hour)).allow_burst(nz(signups_per_hour)),
+            ),
             logins: RateLimiter::keyed(
                 Quota::per_minute(nz(l.logins_per_minute)).allow_burst(nz(l.logins_per_minute)),
             ),
@@ -130,6 +221,13 @@ impl Limits {
             })
     }
 
+    /// Signup attempts, counted before any other check.
+    pub fn signup(&self, ip: IpAddr) -> Result<(), Error> {
+        self.signups.check_key(&crate::net::rate_key(ip)).map_err(|_| Error::RateLimited {
+            retry_after_secs: 60,
+        })
+    }
+
     pub fn post(&self, user: Id) -> Result<(), Error> {
         self.posts.check_key(&user).map_err(|_| Error::RateLimited {
             retry_after_secs: 1,
@@ -158,5 +256,29 @@ impl Ctx {
                 "blocking task failed: {e}"
             )))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_purpose_fails_fast_and_leaves_logins_alone() {
+        let gate = PasswordGate::new(2);
+        let held = gate.permit(HashPurpose::Signup).unwrap();
+        assert_eq!(gate.free(HashPurpose::Signup), 0);
+        let e = gate.hash(HashPurpose::Signup, "pw").unwrap_err();
+        assert!(matches!(e, Error::RateLimited { .. }), "{e:?}");
+        // Logins and the other account operations have their own permits.
+        assert_eq!(gate.free(HashPurpose::Login), 2);
+        assert_eq!(gate.free(HashPurpose::Account), 1);
+        let h = gate.hash(HashPurpose::Account, "pw").unwrap();
+        assert!(gate.verify_login("pw", &h));
+        drop(held);
+        assert_eq!(gate.free(HashPurpose::Signup), 1);
+        assert!(gate.hash(HashPurpose::Signup, "pw").is_ok());
+        assert_eq!(gate.computed(HashPurpose::Signup), 2);
+        assert_eq!(gate.computed(HashPurpose::Login), 1);
     }
 }

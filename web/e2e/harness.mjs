@@ -25,11 +25,20 @@ export const log = (...a) => console.error("[e2e]", ...a);
 /** Starts `hearth serve` on a free port with a fresh data dir; resolves once the URL and setup token are read. */
 /**
  * The server's environment: ours without the test's own HEARTH_BIN (the server
- * rejects unknown HEARTH_* settings), with rate limits the tests would hit raised.
+ * rejects unknown HEARTH_* settings), with rate limits the tests would hit raised
+ * and open signup.
  */
 function serverEnv() {
   const { HEARTH_BIN: _bin, ...env } = process.env;
-  return { ...env, HEARTH_LIMITS__LOGINS_PER_MINUTE: "1000", HEARTH_LIMITS__POSTS_PER_SECOND: "100000", HEARTH_LIMITS__ACCOUNT_REQUESTS_PER_MINUTE: "1000000" };
+  return {
+    ...env,
+    HEARTH_LIMITS__LOGINS_PER_MINUTE: "1000",
+    HEARTH_LIMITS__POSTS_PER_SECOND: "100000",
+    HEARTH_LIMITS__SIGNUPS_PER_HOUR: "1000",
+    HEARTH_LIMITS__ACCOUNT_REQUESTS_PER_MINUTE: "1000000",
+    // The tests sign their users up themselves; the default is invite-only.
+    HEARTH_ACCOUNTS__SIGNUP: "open",
+  };
 }
 
 /** `firstStart`: wait for the one-time setup token too (only a new data dir prints one). */

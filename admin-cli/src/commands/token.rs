@@ -1,6 +1,6 @@
 //! `hearthctl token …`: the caller's personal access tokens.
 
-use hearth_api::Session;
+use hearth_api::{CreateTokenRequest, Session};
 
 use super::{Ctx, resolve};
 use crate::cli::TokenCmd;
@@ -13,13 +13,25 @@ pub async fn run(ctx: &Ctx, cmd: TokenCmd) -> Result<()> {
         TokenCmd::Create {
             name,
             expires_in_days,
+            password_file,
+            integration,
             user,
         } => {
+            let password = password_file
+                .as_deref()
+                .map(crate::profiles::read_token)
+                .transpose()?;
+            let req = CreateTokenRequest {
+                name,
+                expires_in_days,
+                password,
+                integration,
+            };
             let t = match user {
-                None => c.create_token(&name, expires_in_days).await?,
+                None => c.create_token_with(&req).await?,
                 Some(u) => {
                     let id = resolve::user_id(&c, &u).await?;
-                    c.create_token_for(id, &name, expires_in_days).await?
+                    c.create_token_for_with(id, &req).await?
                 }
             };
             ctx.out.emit(&t, || {

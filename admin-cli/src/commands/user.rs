@@ -98,6 +98,11 @@ pub async fn run(ctx: &Ctx, cmd: UserCmd) -> Result<()> {
         }
         UserCmd::Activate { user } => set_active(ctx, &c, &user, true).await,
         UserCmd::Deactivate { user } => set_active(ctx, &c, &user, false).await,
+        UserCmd::VerifyEmail { user, undo } => {
+            let id = resolve::user_id(&c, &user).await?;
+            let u = c.set_email_verified(id, !undo).await?;
+            ctx.out.emit(&u, || show(&u))
+        }
         UserCmd::Role { user, role } => {
             let id = resolve::user_id(&c, &user).await?;
             let u = c.set_role(id, role.into()).await?;
@@ -230,6 +235,10 @@ pub fn show(u: &User) -> String {
         ("id", u.id.to_string()),
         ("username", u.username.clone()),
         ("email", u.email.clone().unwrap_or_default()),
+        (
+            "email verified",
+            u.email_verified.map(yes_no).unwrap_or_default(),
+        ),
         ("display name", u.display_name.clone()),
         ("role", u.role.as_str().to_string()),
         ("active", yes_no(u.is_active)),

@@ -59,6 +59,21 @@ async fn user_commands(mut s: TestServer) {
         "{t:?}"
     );
 
+    // An admin created bob: the admin's word verifies the address; it can
+    // be withdrawn and given again.
+    let u = s.ctl(&["--json", "user", "show", "bob"]).await.json();
+    assert_eq!(u["email_verified"], true);
+    let u = s
+        .ctl(&["--json", "user", "verify-email", "bob", "--undo"])
+        .await
+        .json();
+    assert_eq!(u["email_verified"], false);
+    let u = s
+        .ctl(&["--json", "user", "verify-email", "bob"])
+        .await
+        .json();
+    assert_eq!(u["email_verified"], true);
+
     // Role, deactivation and the --inactive filter.
     let u = s
         .ctl(&["--json", "user", "role", "bob", "user"])
@@ -296,6 +311,23 @@ async fn team_and_channel_commands(mut s: TestServer) {
 
 async fn token_commands(mut s: TestServer) {
     s.admin().await;
+    // Minting over a token (not a fresh sign-in) needs the password.
+    let refused = s
+        .ctl(&[
+            "token",
+            "create",
+            "--name",
+            "backup",
+            "--expires-in-days",
+            "7",
+        ])
+        .await;
+    assert!(
+        refused.stderr.contains("reauthentication_required"),
+        "{refused:?}"
+    );
+    let password = s.write_token("admin.password", "admin-password");
+    let password = password.to_str().unwrap();
     let t = s
         .ctl(&[
             "--json",
@@ -305,6 +337,8 @@ async fn token_commands(mut s: TestServer) {
             "backup",
             "--expires-in-days",
             "7",
+            "--password-file",
+            password,
         ])
         .await
         .json();
@@ -335,7 +369,15 @@ async fn token_commands(mut s: TestServer) {
     .ok();
     let t = s
         .ctl(&[
-            "--json", "token", "create", "--name", "pipeline", "--user", "ci-bot",
+            "--json",
+            "token",
+            "create",
+            "--name",
+            "pipeline",
+            "--user",
+            "ci-bot",
+            "--password-file",
+            password,
         ])
         .await
         .json();

@@ -101,6 +101,9 @@ impl TestServer {
         };
         cfg.database.max_connections = 4;
         cfg.limits.logins_per_minute = 1000;
+        cfg.limits.signups_per_hour = 100_000;
+        // The tests sign their users up themselves; the default is invite-only.
+        cfg.accounts.signup = hearth_server::config::SignupMode::Open;
         tweak(&mut cfg);
         let server = hearth_server::start(cfg, 1).await.expect("server starts");
         TestServer {

@@ -174,6 +174,7 @@ pub fn anonymise(
         let new = plan.apply(&original);
         row.username = new.username;
         row.email = new.email;
+        row.email_verified_at = None;
         row.display_name = new.display_name;
         row.status_text = String::new();
         row.avatar_sha256 = None;

@@ -1,20 +1,61 @@
 //! Another user's personal access tokens, managed by a system admin (for
-//! example a service account's token for a script).
+//! example a service account's token for a script), and the admin's word on
+//! an account's e-mail address.
 
-use actix_web::{HttpResponse, delete, get, post, web};
-use hearth_api::{CreateTokenRequest, CreatedToken, Session};
+use actix_web::{HttpResponse, delete, get, post, put, web};
+use hearth_api::{CreateTokenRequest, CreatedToken, Session, SetEmailVerifiedRequest, User};
 use hearth_core::Id;
 
 use super::{Ctx, IdPath};
 use crate::auth::Auth;
 use crate::error::ApiResult;
 use crate::openapi::{BadRequest, Forbidden, NotFound, PayloadTooLarge, Unauthorized};
-use crate::services::sessions;
+use crate::services::{accounts, sessions};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create_token)
         .service(tokens)
-        .service(revoke_token);
+        .service(revoke_token)
+        .service(set_email_verified);
+}
+
+/// PUT /api/v1/users/{id}/email_verified
+#[utoipa::path(
+    put,
+    path = "/api/v1/users/{id}/email_verified",
+    operation_id = "set_email_verified",
+    tag = "users",
+    summary = "Mark an account's e-mail address verified or not (system admins)",
+    description = "Single sign-on with `link_by_verified_email` links a provider identity only \
+        to an account whose address is verified: by a system admin here, by the admin who \
+        created the account, or by a sign-in provider's `email_verified` claim.",
+    params(
+        ("id" = uuid::Uuid, Path, description = "User id"),
+    ),
+    request_body = SetEmailVerifiedRequest,
+    responses(
+        (status = 200, description = "The updated user", body = User),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+    ),
+    security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
+)]
+#[put("/users/{id}/email_verified")]
+async fn set_email_verified(
+    ctx: Ctx,
+    auth: Auth,
+    path: web::Path<IdPath>,
+    body: web::Json<SetEmailVerifiedRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = path.id;
+    let u = ctx
+        .into_inner()
+        .run(move |c| accounts::set_email_verified(c, &auth, id, body.verified))
+        .await?;
+    Ok(HttpResponse::Ok().json(u))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -30,6 +71,8 @@ struct TokenPath {
     operation_id = "create_user_token",
     tag = "users",
     summary = "Create a personal access token for a user (system admin, or self); the secret is shown once",
+    description = "The caller re-authenticates as for `POST /users/me/tokens` (`password`, or a \
+        fresh sign-in); requests over the local administration socket need neither.",
     params(
         ("id" = uuid::Uuid, Path, description = "User id"),
     ),
@@ -54,7 +97,7 @@ async fn create_token(
     let id = path.id;
     let t = ctx
         .into_inner()
-        .run(move |c| sessions::create_token_for(c, &auth, id, &body.name, body.expires_in_days))
+        .run(move |c| sessions::create_token_for(c, &auth, id, &body))
         .await?;
     Ok(HttpResponse::Created().json(t))
 }

@@ -83,6 +83,9 @@ async fn create_user(
     operation_id = "signup",
     tag = "users",
     summary = "Create an account (no authentication)",
+    description = "Attempts are limited per client address (`limits.signups_per_hour`); the \
+        signup mode, setup token, invitation and free username and e-mail are checked before \
+        the password is hashed. `429` also answers while too many signups are being hashed.",
     request_body = SignupRequest,
     responses(
         (status = 201, description = "The new account", body = User),
@@ -90,10 +93,16 @@ async fn create_user(
         (status = 403, response = Forbidden),
         (status = 409, response = Conflict),
         (status = 413, response = PayloadTooLarge),
+        (status = 429, response = TooManyRequests),
     )
 )]
 #[post("/users/signup")]
-async fn signup(ctx: Ctx, body: web::Json<SignupRequest>) -> ApiResult<HttpResponse> {
+async fn signup(
+    ctx: Ctx,
+    req: HttpRequest,
+    body: web::Json<SignupRequest>,
+) -> ApiResult<HttpResponse> {
+    ctx.limits.signup(client_ip(&req))?;
     let user = ctx
         .into_inner()
         .run(move |c| accounts::signup(c, body.into_inner()))
@@ -407,6 +416,11 @@ async fn revoke_session(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiRes
     operation_id = "create_token",
     tag = "users",
     summary = "Create a personal access token (the secret is shown once)",
+    description = "Needs `password` unless the caller's session was opened by a sign-in less \
+        than `sessions.token_reauth_mins` ago (`403 reauthentication_required`; a wrong \
+        password answers `400`). Without `expires_in_days` the token lasts \
+        `sessions.token_default_days`. Tokens end when their owner's password or second \
+        factor changes, unless created with `integration: true`.",
     request_body = CreateTokenRequest,
     responses(
         (status = 201, description = "The token secret and its record", body = CreatedToken),
@@ -414,6 +428,7 @@ async fn revoke_session(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiRes
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 413, response = PayloadTooLarge),
+        (status = 429, response = TooManyRequests),
     ),
     security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
 )]
@@ -425,7 +440,7 @@ async fn create_token(
 ) -> ApiResult<HttpResponse> {
     let t = ctx
         .into_inner()
-        .run(move |c| sessions::create_token(c, &auth, &body.name, body.expires_in_days))
+        .run(move |c| sessions::create_token(c, &auth, &body))
         .await?;
     Ok(HttpResponse::Created().json(t))
 }

@@ -6,12 +6,12 @@ use hearth_api::{
 use hearth_core::permissions::{Action, Facts, require};
 use hearth_core::{Error, Id, Result, now_millis, validate};
 use hearth_store::models::UserRow;
-use hearth_store::{Audience, Change, settings, users};
+use hearth_store::{Audience, Change, DbConn, settings, users};
 
 use crate::auth::{Auth, token_hash};
 use crate::config::SignupMode;
 use crate::services::{audit, sessions, teams};
-use crate::state::Ctx;
+use crate::state::{Ctx, HashPurpose};
 
 const SETUP_TOKEN_KEY: &str = "setup_token_sha256";
 
@@ -53,50 +53,25 @@ fn create(ctx: &Ctx, req: SignupRequest, admin: Option<Id>) -> Result<User> {
         Some(d) if !d.trim().is_empty() => validate::display_name(d)?,
         _ => username.clone(),
     };
-    let hash = ctx.passwords.hash(&req.password)?;
     let mode = ctx.config().accounts.signup;
+    // Everything that can refuse the signup is checked before the password
+    // is hashed, so refused attempts cost a few reads and no argon2 time;
+    // the same checks run again in the transaction that creates the account.
+    ctx.store
+        .read(|c| admit(c, &req, admin, mode, &username, &email).map(|_| ()))?;
+    let purpose = if admin.is_some() {
+        HashPurpose::Account
+    } else {
+        HashPurpose::Signup
+    };
+    let hash = ctx.passwords.hash(purpose, &req.password)?;
     let user = ctx.store.write(|tx| {
-        let first = users::count(tx.conn)? == 0;
-        let mut invite_team = None;
+        let (first, invite_team) = admit(tx.conn, &req, admin, mode, &username, &email)?;
         if first {
-            // An admin before the first account is the local socket's
-            // built-in one: being on the server's host stands in for the token.
-            if admin.is_none() {
-                let expected = settings::get(tx.conn, SETUP_TOKEN_KEY)?;
-                let given = req.setup_token.as_deref().map(token_hash);
-                if expected.is_none() || given != expected {
-                    return Err(Error::SetupTokenInvalid);
-                }
-            }
             settings::delete(tx.conn, SETUP_TOKEN_KEY)?;
-        } else if admin.is_none() {
-            if let Some(inv) = &req.invite_id {
-                invite_team = Some(hearth_store::teams::by_invite(tx.conn, inv)?.ok_or_else(
-                    || Error::invalid("the invitation is not valid (it may have been replaced)"),
-                )?);
-            }
-            match mode {
-                SignupMode::Disabled => {
-                    return Err(Error::SignupDisabled(
-                        "signup is disabled; ask an administrator for an account".into(),
-                    ));
-                }
-                SignupMode::InviteOnly if invite_team.is_none() => {
-                    return Err(Error::SignupDisabled("signup needs an invitation".into()));
-                }
-                _ => {}
-            }
-        }
-        if users::by_username(tx.conn, &username)?.is_some() {
-            return Err(Error::conflict(format!("username '{username}' is taken")));
-        }
-        if users::by_email(tx.conn, &email)?.is_some() {
-            return Err(Error::conflict(
-                "an account with that e-mail already exists",
-            ));
         }
         let now = now_millis();
-        let row = UserRow::new_account(
+        let mut row = UserRow::new_account(
             username.clone(),
             email.clone(),
             display_name.clone(),
@@ -104,6 +79,11 @@ fn create(ctx: &Ctx, req: SignupRequest, admin: Option<Id>) -> Result<User> {
             if first { Role::SystemAdmin } else { Role::User },
             now,
         );
+        // An address an admin typed in is the admin's word; a self-signup's
+        // is unverified until an admin or a sign-in provider vouches for it.
+        if admin.is_some() {
+            row.email_verified_at = Some(now);
+        }
         users::insert(tx.conn, &row)?;
         let uid = hearth_store::parse_id(&row.id);
         if first {
@@ -132,6 +112,59 @@ fn create(ctx: &Ctx, req: SignupRequest, admin: Option<Id>) -> Result<User> {
         Ok(row)
     })?;
     Ok(user.to_api(true))
+}
+
+/// Whether this signup may go ahead: the setup token for the first account,
+/// otherwise the signup mode and invitation (admins skip both), and a free
+/// username and e-mail. Answers whether it is the first account and the
+/// team the invitation adds it to.
+fn admit(
+    c: &mut DbConn,
+    req: &SignupRequest,
+    admin: Option<Id>,
+    mode: SignupMode,
+    username: &str,
+    email: &str,
+) -> Result<(bool, Option<hearth_store::models::TeamRow>)> {
+    let first = users::count(c)? == 0;
+    let mut invite_team = None;
+    if first {
+        // An admin before the first account is the local socket's
+        // built-in one: being on the server's host stands in for the token.
+        if admin.is_none() {
+            let expected = settings::get(c, SETUP_TOKEN_KEY)?;
+            let given = req.setup_token.as_deref().map(token_hash);
+            if expected.is_none() || given != expected {
+                return Err(Error::SetupTokenInvalid);
+            }
+        }
+    } else if admin.is_none() {
+        match mode {
+            SignupMode::Disabled => {
+                return Err(Error::SignupDisabled(
+                    "signup is disabled; ask an administrator for an account".into(),
+                ));
+            }
+            SignupMode::InviteOnly if req.invite_id.is_none() => {
+                return Err(Error::SignupDisabled("signup needs an invitation".into()));
+            }
+            _ => {}
+        }
+        if let Some(inv) = &req.invite_id {
+            invite_team = Some(hearth_store::teams::by_invite(c, inv)?.ok_or_else(|| {
+                Error::invalid("the invitation is not valid (it may have been replaced)")
+            })?);
+        }
+    }
+    if users::by_username(c, username)?.is_some() {
+        return Err(Error::conflict(format!("username '{username}' is taken")));
+    }
+    if users::by_email(c, email)?.is_some() {
+        return Err(Error::conflict(
+            "an account with that e-mail already exists",
+        ));
+    }
+    Ok((first, invite_team))
 }
 
 fn load_user(c: &mut hearth_store::DbConn, id: Id) -> Result<UserRow> {
@@ -194,18 +227,27 @@ pub fn change_password(ctx: &Ctx, auth: &Auth, req: &ChangePasswordRequest) -> R
         .user
         .password_hash
         .as_deref()
-        .is_some_and(|h| ctx.passwords.verify(&req.current_password, h));
+        .map(|h| {
+            ctx.passwords
+                .verify(HashPurpose::Account, &req.current_password, h)
+        })
+        .transpose()?
+        .unwrap_or(false);
     if !current_ok {
         // Not 401: the session is fine, only the typed password is wrong.
         return Err(Error::invalid("the current password is wrong"));
     }
-    let hash = ctx.passwords.hash(&req.new_password)?;
+    let hash = ctx
+        .passwords
+        .hash(HashPurpose::Account, &req.new_password)?;
     ctx.store.write(|tx| {
         let mut row = load_user(tx.conn, auth.user_id())?;
         row.password_hash = Some(hash);
         row.updated_at = now_millis();
         users::save(tx.conn, &row)?;
-        // Other sessions end; the one that changed the password stays.
+        // Other sessions end, and access tokens but integration tokens;
+        // the session that changed the password stays.
+        sessions::revoke_personal_tokens_in(tx, auth.user_id(), "password_change")?;
         let now = now_millis();
         for s in
             hearth_store::sessions::live_for_user(tx.conn, &row.id, sessions::KIND_SESSION, now)?
@@ -342,6 +384,31 @@ pub fn set_role(ctx: &Ctx, auth: &Auth, id: Id, role: Role) -> Result<User> {
     Ok(row.to_api(true))
 }
 
+/// A system admin vouches for (or withdraws) an account's e-mail address.
+pub fn set_email_verified(ctx: &Ctx, auth: &Auth, id: Id, verified: bool) -> Result<User> {
+    require(&auth.actor, Action::ManageUsers, &Facts::default())?;
+    let row = ctx.store.write(|tx| {
+        let mut row = load_user(tx.conn, id)?;
+        if row.email_verified_at.is_some() == verified {
+            return Ok(row);
+        }
+        let now = now_millis();
+        row.email_verified_at = verified.then_some(now);
+        row.updated_at = now;
+        users::save(tx.conn, &row)?;
+        audit::record(
+            tx,
+            Some(auth.user_id()),
+            "user.email_verified",
+            "user",
+            Some(row.id.clone()),
+            serde_json::json!({ "verified": verified, "email": row.email }),
+        )?;
+        Ok(row)
+    })?;
+    Ok(row.to_api(true))
+}
+
 /// Deactivation ends every session at once; admins may also reactivate.
 /// A system admin sets a new password for a local account, e.g. one whose
 /// owner forgot it; every session and token of that account ends, so whoever
@@ -357,7 +424,7 @@ pub fn reset_password(ctx: &Ctx, auth: &Auth, id: Id, new_password: &str) -> Res
             "this account signs in through {source}; change its password there"
         )));
     }
-    let hash = ctx.passwords.hash(new_password)?;
+    let hash = ctx.passwords.hash(HashPurpose::Account, new_password)?;
     ctx.store.write(|tx| {
         let mut row = load_user(tx.conn, id)?;
         row.password_hash = Some(hash);

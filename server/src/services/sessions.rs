@@ -1,13 +1,13 @@
 //! Login sessions and personal access tokens.
 
-use hearth_api::{CreatedToken, EventKind, Session};
+use hearth_api::{CreateTokenRequest, CreatedToken, EventKind, Session};
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
 use hearth_store::models::SessionRow;
 use hearth_store::{Audience, Change, Tx, sessions};
 
 use crate::auth::{Auth, new_secret, token_hash};
 use crate::services::audit;
-use crate::state::Ctx;
+use crate::state::{Ctx, HashPurpose};
 
 pub const KIND_SESSION: &str = "session";
 pub const KIND_TOKEN: &str = "token";
@@ -33,6 +33,7 @@ pub fn create(
         last_active_at: now,
         expires_at,
         revoked_at: None,
+        integration: false,
     };
     sessions::insert(tx.conn, &row)?;
     Ok((row, secret))
@@ -108,13 +109,8 @@ pub fn revoke_all_in(tx: &mut Tx, actor: Option<Id>, user_id: Id) -> Result<()> 
 }
 
 /// A personal access token for the caller.
-pub fn create_token(
-    ctx: &Ctx,
-    auth: &Auth,
-    name: &str,
-    expires_in_days: Option<u32>,
-) -> Result<CreatedToken> {
-    create_token_for(ctx, auth, auth.user_id(), name, expires_in_days)
+pub fn create_token(ctx: &Ctx, auth: &Auth, req: &CreateTokenRequest) -> Result<CreatedToken> {
+    create_token_for(ctx, auth, auth.user_id(), req)
 }
 
 /// Only the user themself or a system admin manages a user's tokens.
@@ -130,29 +126,75 @@ fn may_manage_tokens_of(auth: &Auth, owner: Id) -> Result<()> {
     Ok(())
 }
 
+/// A token outlives the session that mints it, so whoever mints one proves
+/// again that they are the account's owner: with the password, or with a
+/// session a sign-in opened less than `sessions.token_reauth_mins` ago (an
+/// access token never counts as a sign-in). The local administration socket
+/// stands for the server's host and needs neither.
+fn reauthenticate(ctx: &Ctx, auth: &Auth, password: Option<&str>) -> Result<()> {
+    if auth.is_local() {
+        return Ok(());
+    }
+    if let Some(password) = password {
+        let ok = match auth.user.password_hash.as_deref() {
+            Some(hash) => ctx.passwords.verify(HashPurpose::Account, password, hash)?,
+            None => false,
+        };
+        // Not 401: the session is fine, only the typed password is wrong.
+        return if ok {
+            Ok(())
+        } else {
+            Err(Error::invalid("the password is wrong"))
+        };
+    }
+    let window = i64::try_from(ctx.config().sessions.token_reauth_mins)
+        .unwrap_or(i64::MAX / 120_000)
+        .saturating_mul(60_000);
+    let since = now_millis().saturating_sub(window);
+    let fresh = ctx
+        .store
+        .read(|c| Ok(sessions::by_id(c, &auth.session_id)?))?
+        .is_some_and(|s| s.kind == KIND_SESSION && s.created_at >= since);
+    if fresh {
+        Ok(())
+    } else {
+        Err(Error::ReauthenticationRequired(
+            "enter your password to create an access token".into(),
+        ))
+    }
+}
+
 /// A personal access token for `owner`: the caller, or (system admins) any
 /// active account, such as a service account an admin sets up for a script.
 pub fn create_token_for(
     ctx: &Ctx,
     auth: &Auth,
     owner: Id,
-    name: &str,
-    expires_in_days: Option<u32>,
+    req: &CreateTokenRequest,
 ) -> Result<CreatedToken> {
     may_manage_tokens_of(auth, owner)?;
-    let name = validate::text("token name", name, 64, false)?;
+    let name = validate::text("token name", &req.name, 64, false)?;
+    let expires_in_days = req.expires_in_days;
     if expires_in_days == Some(0) || expires_in_days.is_some_and(|d| d > 3650) {
         return Err(Error::invalid("expires_in_days must be between 1 and 3650"));
     }
-    let expires = expires_in_days.map(|d| now_millis() + i64::from(d) * 86_400_000);
+    reauthenticate(ctx, auth, req.password.as_deref())?;
+    let days =
+        expires_in_days.or(Some(ctx.config().sessions.token_default_days).filter(|d| *d > 0));
+    let expires = days.map(|d| now_millis() + i64::from(d) * 86_400_000);
+    let integration = req.integration;
     ctx.store.write(|tx| {
         let user = hearth_store::users::by_id(tx.conn, &owner.to_string())?
             .ok_or(Error::NotFound("user"))?;
         if !user.is_active {
             return Err(Error::invalid("the account is deactivated"));
         }
-        let (row, secret) = create(tx, &user.id, KIND_TOKEN, &name, expires)?;
-        let mut details = serde_json::json!({ "name": name });
+        let (mut row, secret) = create(tx, &user.id, KIND_TOKEN, &name, expires)?;
+        if integration {
+            sessions::set_integration(tx.conn, &row.id)?;
+            row.integration = true;
+        }
+        let mut details = serde_json::json!({ "name": name, "integration": integration });
         if owner != auth.user_id() {
             details["for_user"] = user.username.clone().into();
         }
@@ -169,6 +211,26 @@ pub fn create_token_for(
             info: row.to_api(None),
         })
     })
+}
+
+/// Ends the access tokens of `user_id` that are not integration tokens,
+/// after its password or second factor changed.
+pub fn revoke_personal_tokens_in(tx: &mut Tx, user_id: Id, reason: &str) -> Result<()> {
+    let ids = sessions::revoke_personal_tokens(tx.conn, &user_id.to_string(), now_millis())?;
+    for sid in &ids {
+        tx.log(revoked_change(user_id, sid))?;
+    }
+    if ids.is_empty() {
+        return Ok(());
+    }
+    audit::record(
+        tx,
+        None,
+        "token.revoke_on_change",
+        "user",
+        Some(user_id.to_string()),
+        serde_json::json!({ "count": ids.len(), "reason": reason }),
+    )
 }
 
 /// The live tokens of `owner` (the caller, or any user for system admins).

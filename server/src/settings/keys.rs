@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 pub const MASK: &str = "********";
 
 /// Object keys whose values are secrets wherever they appear.
-const SECRET_NAMES: &[&str] = &["bind_password", "client_secret", "bearer_token"];
+const SECRET_NAMES: &[&str] = &["bind_password", "client_secret", "bearer_token", "secret_key"];
 
 /// Keys (or whole sections) read only at start. Everything else applies at
 /// once: sign-up mode, session length, upload limit, idle timeout, lockout,
@@ -25,6 +25,7 @@ pub const RESTART_KEYS: &[&str] = &[
     "ldap.sync_interval_mins",
     "oidc.providers",
     "compliance.schedule_check_secs",
+    "mfa.secret_key",
 ];
 
 /// `key` equals `prefix` or lies inside it.
@@ -97,6 +98,54 @@ pub fn unmask(new: &mut Value, old: &Value) {
         (n, _) if n.as_str() == Some(MASK) => *n = Value::Null,
         _ => {}
     }
+}
+
+/// Keeps a stored secret from following its endpoint to a new host: when a
+/// change moves `ldap.directory.urls` or a provider's `issuer_url` and does
+/// not give a new secret with it (`given` holds the change as sent, masks
+/// included), the secret in `new` is dropped. Answers the keys to write.
+pub fn drop_moved_secrets(old: &Value, new: &mut Value, given: &Value) -> Vec<String> {
+    let fresh = |v: Option<&Value>| v.and_then(Value::as_str).is_some_and(|s| s != MASK);
+    let mut dropped = Vec::new();
+    let urls = "ldap.directory.urls";
+    let password = "ldap.directory.bind_password";
+    if get(old, urls).is_some()
+        && get(old, urls) != get(new, urls)
+        && get(new, password)
+            .and_then(Value::as_str)
+            .is_some_and(|p| !p.is_empty())
+        && !fresh(get(given, password))
+    {
+        set(new, password, Value::String(String::new()));
+        dropped.push(password.to_string());
+    }
+    let old_providers = get(old, "oidc.providers").and_then(Value::as_array);
+    let given_providers = get(given, "oidc.providers").and_then(Value::as_array);
+    let mut moved = false;
+    if let (Some(old_list), Some(Value::Array(list))) = (
+        old_providers,
+        new.get_mut("oidc").and_then(|o| o.get_mut("providers")),
+    ) {
+        for p in list.iter_mut() {
+            let id = p.get("id").cloned();
+            let before = old_list.iter().find(|o| o.get("id") == id.as_ref());
+            let given_secret = given_providers
+                .and_then(|g| g.iter().find(|x| x.get("id") == id.as_ref()))
+                .and_then(|x| x.get("client_secret"));
+            let issuer_moved = before.is_some_and(|b| b.get("issuer_url") != p.get("issuer_url"));
+            let has_secret = p.get("client_secret").is_some_and(|s| !s.is_null());
+            if issuer_moved && has_secret && !fresh(given_secret) {
+                if let Some(obj) = p.as_object_mut() {
+                    obj.insert("client_secret".into(), Value::Null);
+                }
+                moved = true;
+            }
+        }
+    }
+    if moved {
+        dropped.push("oidc.providers".to_string());
+    }
+    dropped
 }
 
 /// The value at a dotted key; `None` when a part is missing.
@@ -233,6 +282,37 @@ mod tests {
         unmask(&mut back, &old);
         assert_eq!(back["oidc"]["providers"][0]["client_secret"], "two");
         assert_eq!(back["oidc"]["providers"][1]["client_secret"], "one");
+    }
+
+    #[test]
+    fn secrets_do_not_follow_a_moved_endpoint() {
+        let old = json!({
+            "ldap": { "directory": { "urls": ["ldap://a"], "bind_password": "pw" } },
+            "oidc": { "providers": [
+                { "id": "a", "issuer_url": "https://a", "client_secret": "one" },
+                { "id": "b", "issuer_url": "https://b", "client_secret": "two" },
+            ] },
+        });
+        // Same endpoints: nothing dropped.
+        let mut same = old.clone();
+        assert!(drop_moved_secrets(&old, &mut same, &json!({})).is_empty());
+        // Moved without a new secret: dropped (the other provider keeps its own).
+        let mut new = old.clone();
+        set(&mut new, "ldap.directory.urls", json!(["ldap://evil"]));
+        new["oidc"]["providers"][0]["issuer_url"] = json!("https://evil");
+        let given = json!({ "oidc": { "providers": [ { "id": "a", "client_secret": MASK } ] } });
+        let keys = drop_moved_secrets(&old, &mut new, &given);
+        assert_eq!(keys, ["ldap.directory.bind_password", "oidc.providers"]);
+        assert_eq!(new["ldap"]["directory"]["bind_password"], "");
+        assert!(new["oidc"]["providers"][0]["client_secret"].is_null());
+        assert_eq!(new["oidc"]["providers"][1]["client_secret"], "two");
+        // Moved together with a new secret: kept.
+        let mut new = old.clone();
+        set(&mut new, "ldap.directory.urls", json!(["ldap://new"]));
+        set(&mut new, "ldap.directory.bind_password", json!("new-pw"));
+        let given = json!({ "ldap": { "directory": { "bind_password": "new-pw" } } });
+        assert!(drop_moved_secrets(&old, &mut new, &given).is_empty());
+        assert_eq!(new["ldap"]["directory"]["bind_password"], "new-pw");
     }
 
     #[test]

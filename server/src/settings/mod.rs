@@ -93,8 +93,10 @@ impl Settings {
     }
 }
 
+/// The configuration as JSON in the shape of the file, secrets included:
+/// only for editing and writing the file back (views mask them).
 fn json(c: &Config) -> Value {
-    serde_json::to_value(c).unwrap_or(Value::Null)
+    hearth_identity::Secret::revealing(|| serde_json::to_value(c).unwrap_or(Value::Null))
 }
 
 fn invalid(e: ConfigError) -> Error {
@@ -232,6 +234,19 @@ pub async fn patch(
             keys::unmask(&mut v, old);
         }
         changes.push((key.clone(), v));
+    }
+    // A secret never follows its endpoint to a new host unless given anew.
+    let mut given = Value::Object(Map::new());
+    let mut merged = saved.clone();
+    for (k, v) in &set {
+        keys::set(&mut given, k, v.clone());
+    }
+    for (k, v) in &changes {
+        keys::set(&mut merged, k, v.clone());
+    }
+    for key in keys::drop_moved_secrets(&saved, &mut merged, &given) {
+        let v = keys::get(&merged, &key).cloned().unwrap_or(Value::Null);
+        changes.push((key, v));
     }
     let path = s.target();
     let text = if path.exists() {

@@ -9,12 +9,28 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, ConfigError};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SessionsConfig {
     /// Browser sessions end after this many minutes without a request; 0 keeps
     /// them until they expire (`accounts.session_days`). Access tokens are exempt.
     pub idle_timeout_mins: u64,
+    /// Days a personal access token lasts when its creator names no expiry;
+    /// 0 lets such tokens last until revoked.
+    pub token_default_days: u32,
+    /// Minting an access token needs the caller's password, unless their
+    /// session was opened by a sign-in less than this many minutes ago.
+    pub token_reauth_mins: u64,
+}
+
+impl Default for SessionsConfig {
+    fn default() -> Self {
+        SessionsConfig {
+            idle_timeout_mins: 0,
+            token_default_days: 90,
+            token_reauth_mins: 10,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -55,6 +71,11 @@ pub struct MfaConfig {
     pub issuer: String,
     /// Seconds a password-accepted login may wait for its second factor.
     pub challenge_ttl_secs: u64,
+    /// The key TOTP secrets are encrypted with in the database: 64 hex
+    /// digits, best given as `HEARTH_MFA__SECRET_KEY_FILE`. Empty means the
+    /// file `<data_dir>/mfa.key`, created (mode 0600) at the first start.
+    /// Losing it means every user enrols again; changing it needs a restart.
+    pub secret_key: hearth_identity::Secret,
 }
 
 impl Default for MfaConfig {
@@ -63,6 +84,7 @@ impl Default for MfaConfig {
             enforce: MfaEnforcement::None,
             issuer: "Hearth".into(),
             challenge_ttl_secs: 300,
+            secret_key: hearth_identity::Secret::default(),
         }
     }
 }

@@ -50,11 +50,15 @@ pub fn to_existing(u: &UserRow, a: Option<&UserAuthRow>) -> ExistingAccount {
             },
         ),
     };
+    // A directory's addresses come from its administrators; a local
+    // account's only once an admin or a sign-in provider vouched for it.
+    let email_verified = source == AuthSource::Ldap || u.email_verified_at.is_some();
     ExistingAccount {
         user_id: parse_id(&u.id),
         stable_id: a.and_then(|a| a.external_id.clone()),
         login,
         email,
+        email_verified,
         names,
         active: u.is_active,
         auth_source: source,
@@ -167,7 +171,11 @@ pub fn apply_plan(tx: &mut Tx, plan: &SyncPlan, trigger: &str) -> Result<Vec<Lda
                 }
                 Field::Email => {
                     profile.email = c.new.clone();
-                    row.email = usable_email(tx.conn, c.new.as_deref(), Some(&row.id))?;
+                    let email = usable_email(tx.conn, c.new.as_deref(), Some(&row.id))?;
+                    if email != row.email {
+                        row.email_verified_at = None;
+                    }
+                    row.email = email;
                 }
                 Field::FirstName => profile.names.first_name = c.new.clone(),
                 Field::LastName => profile.names.last_name = c.new.clone(),

@@ -1,9 +1,12 @@
 //! `POST /users/login` and its second step: local passwords, LDAP
 //! search-then-bind, lockout after repeated failures, and the MFA challenge.
 //!
-//! Lockout counts failures per typed login (hashed), whether or not an
-//! account exists, and a locked login is refused before any password check,
-//! so neither the answer nor its timing tells which accounts exist.
+//! Lockout counts password failures per account (whichever of its names was
+//! typed), and per typed login (hashed) when no account has that name, so
+//! neither the answer nor its timing tells which accounts exist; a locked
+//! login is refused before any password check. Wrong second-factor codes
+//! count separately, per account, and a correct password does not clear
+//! them: only a correct code does.
 
 use std::sync::Arc;
 
@@ -31,6 +34,16 @@ const MFA_ATTEMPTS: u32 = 5;
 /// The key failures are counted under: the typed login, normalised and hashed.
 pub fn login_key(login: &str) -> String {
     token_hash(&format!("login:{}", login.trim().to_lowercase()))
+}
+
+/// The key password failures of an existing account are counted under.
+pub fn account_key(user_id: &str) -> String {
+    token_hash(&format!("account:{user_id}"))
+}
+
+/// The key wrong second-factor codes of an account are counted under.
+pub fn mfa_key(user_id: &str) -> String {
+    token_hash(&format!("mfa:{user_id}"))
 }
 
 /// Refuses a locked login (`rate_limited` with the seconds left).
@@ -124,7 +137,7 @@ pub fn mfa_required(ctx: &Ctx, user: &UserRow) -> bool {
 struct ChallengeData {
     method: String,
     attempts: u32,
-    /// Secret being enrolled during an enforced enrolment.
+    /// Secret being enrolled during an enforced enrolment, sealed.
     #[serde(default)]
     enrol_secret: Option<String>,
 }
@@ -145,13 +158,25 @@ pub async fn password_login(
     if login.is_empty() || login.chars().count() > 254 || req.password.chars().count() > 1024 {
         return Err(Error::InvalidCredentials.into());
     }
-    let key = login_key(&login);
     let ldap_on = ctx.signin.ldap.load().is_some();
 
-    // Lock check, lookup and (for local accounts) the password check.
-    let (k, l, r) = (key.clone(), login.clone(), req.clone());
-    let checked = ctx
+    // Lookup, lock check and (for local accounts) the password check.
+    let (l, r) = (login.clone(), req.clone());
+    let (key, checked) = ctx
         .run(move |c: &Ctx| {
+            let found = c.store.read(|conn| {
+                Ok(match users::by_login(conn, &l)? {
+                    Some(u) => {
+                        let a = auth_row(conn, &u.id)?;
+                        Some((u, a))
+                    }
+                    None => None,
+                })
+            })?;
+            let k = match &found {
+                Some((u, _)) => account_key(&u.id),
+                None => login_key(&l),
+            };
             if let Some(secs) = c.store.read(|conn| check_lock(conn, &k))? {
                 c.store.write(|tx| {
                     let login: String = l.chars().take(128).collect();
@@ -168,21 +193,12 @@ pub async fn password_login(
                     retry_after_secs: secs,
                 });
             }
-            let found = c.store.read(|conn| {
-                Ok(match users::by_login(conn, &l)? {
-                    Some(u) => {
-                        let a = auth_row(conn, &u.id)?;
-                        Some((u, a))
-                    }
-                    None => None,
-                })
-            })?;
-            Ok(match found {
+            let checked = match found {
                 Some((u, a)) if a.source == SOURCE_LOCAL => {
                     let ok = match u.password_hash.as_deref() {
-                        Some(h) => c.passwords.verify(&r.password, h),
+                        Some(h) => c.passwords.verify_login(&r.password, h),
                         None => {
-                            c.passwords.verify(&r.password, &c.dummy_hash);
+                            c.passwords.verify_login(&r.password, &c.dummy_hash);
                             false
                         }
                     };
@@ -196,15 +212,16 @@ pub async fn password_login(
                     Checked::Ldap(Some(Box::new(u)))
                 }
                 Some((u, _)) => {
-                    c.passwords.verify(&r.password, &c.dummy_hash);
+                    c.passwords.verify_login(&r.password, &c.dummy_hash);
                     Checked::Refuse(Some(Box::new(u)), "login.not_password_account")
                 }
                 None if ldap_on => Checked::Ldap(None),
                 None => {
-                    c.passwords.verify(&r.password, &c.dummy_hash);
+                    c.passwords.verify_login(&r.password, &c.dummy_hash);
                     Checked::Refuse(None, "user.unknown")
                 }
-            })
+            };
+            Ok((k, checked))
         })
         .await?;
 
@@ -382,7 +399,7 @@ pub fn login_enrol(ctx: &Ctx, req: &LoginMfaEnrolRequest) -> Result<MfaEnrolment
             return Err(Error::conflict("MFA is already set up; enter a code"));
         }
         let e = totp::enrol(&ctx.config().mfa.issuer, &user.username).map_err(Error::internal)?;
-        data.enrol_secret = Some(e.secret_base32.clone());
+        data.enrol_secret = Some(super::mfa::seal(ctx, &user.id, &e.secret_base32)?);
         store::update_challenge_data(
             tx.conn,
             &row.id_hash,
@@ -409,7 +426,7 @@ pub fn login_mfa(ctx: &Ctx, req: &LoginMfaRequest, user_agent: &str) -> Result<M
     }
     ctx.store.write(|tx| {
         let (row, mut data, user) = live_challenge(tx, &req.mfa_token)?;
-        let key = login_key(&user.username);
+        let key = mfa_key(&user.id);
         if let Some(secs) = check_lock(tx.conn, &key)? {
             return Ok(Err(Error::RateLimited {
                 retry_after_secs: secs,
@@ -422,7 +439,8 @@ pub fn login_mfa(ctx: &Ctx, req: &LoginMfaRequest, user_agent: &str) -> Result<M
             auth.mfa_enabled
                 && store::use_recovery_code(tx.conn, &user.id, &totp::hash_recovery_code(rc))?
         } else if let Some(code) = code {
-            let (secret, enrolling) = match (&auth.mfa_secret, auth.mfa_enabled, &data.enrol_secret)
+            // Both are sealed for this account (see `super::mfa::seal`).
+            let (stored, enrolling) = match (&auth.mfa_secret, auth.mfa_enabled, &data.enrol_secret)
             {
                 (Some(s), true, _) => (s.clone(), false),
                 (_, false, Some(s)) => (s.clone(), true),
@@ -432,6 +450,7 @@ pub fn login_mfa(ctx: &Ctx, req: &LoginMfaRequest, user_agent: &str) -> Result<M
                     )));
                 }
             };
+            let secret = super::mfa::unseal(ctx, &user.id, &stored)?;
             let last = if enrolling {
                 None
             } else {
@@ -441,8 +460,13 @@ pub fn login_mfa(ctx: &Ctx, req: &LoginMfaRequest, user_agent: &str) -> Result<M
                 Some(step) => {
                     auth.mfa_last_step = Some(step as i64);
                     if enrolling {
-                        auth.mfa_secret = Some(secret);
+                        auth.mfa_secret = Some(stored);
                         auth.mfa_enabled = true;
+                        crate::services::sessions::revoke_personal_tokens_in(
+                            tx,
+                            parse_id(&user.id),
+                            "mfa_enable",
+                        )?;
                         recovery_codes = Some(super::mfa::new_recovery_codes(
                             tx,
                             &user.id,
@@ -489,6 +513,7 @@ pub fn login_mfa(ctx: &Ctx, req: &LoginMfaRequest, user_agent: &str) -> Result<M
         if store::take_challenge(tx.conn, &row.id_hash, "mfa")?.is_none() {
             return Ok(Err(Error::SessionExpired));
         }
+        store::clear_failures(tx.conn, &key)?;
         if recovery.is_some() {
             let left = store::recovery_codes(tx.conn, &user.id)?.len();
             audit::record(

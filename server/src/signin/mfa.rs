@@ -4,6 +4,7 @@
 use hearth_api::{MfaEnrolment, MfaStatus, RecoveryCodes};
 use hearth_core::permissions::{Action, Facts, require};
 use hearth_core::{Error, Id, Result, now_millis};
+use hearth_identity::sealing::SealingKey;
 use hearth_identity::totp;
 use hearth_store::identity as store;
 use hearth_store::{Tx, users};
@@ -11,7 +12,7 @@ use hearth_store::{Tx, users};
 use super::auth_row;
 use super::login::mfa_required;
 use crate::auth::Auth;
-use crate::services::audit;
+use crate::services::{audit, sessions};
 use crate::state::Ctx;
 
 pub fn status(ctx: &Ctx, auth: &Auth) -> Result<MfaStatus> {
@@ -41,7 +42,7 @@ pub fn enrol(ctx: &Ctx, auth: &Auth) -> Result<MfaEnrolment> {
         }
         let e =
             totp::enrol(&ctx.config().mfa.issuer, &auth.user.username).map_err(Error::internal)?;
-        a.mfa_secret = Some(e.secret_base32.clone());
+        a.mfa_secret = Some(seal(ctx, &auth.user.id, &e.secret_base32)?);
         a.mfa_last_step = None;
         a.updated_at = now_millis();
         store::save_auth(tx.conn, &a)?;
@@ -60,16 +61,59 @@ pub fn enrol(ctx: &Ctx, auth: &Auth) -> Result<MfaEnrolment> {
     })
 }
 
+/// A TOTP secret as stored: sealed under the server's key for its account.
+pub(crate) fn seal(ctx: &Ctx, user_id: &str, secret: &str) -> Result<String> {
+    ctx.signin
+        .sealing
+        .seal(user_id, secret)
+        .map_err(Error::internal)
+}
+
+/// The TOTP secret a stored value holds (sealed, or plain from before sealing).
+pub(crate) fn unseal(ctx: &Ctx, user_id: &str, stored: &str) -> Result<String> {
+    ctx.signin
+        .sealing
+        .open(user_id, stored)
+        .map_err(Error::internal)
+}
+
+/// At start: seals the TOTP secrets stored in plain text before secrets were
+/// encrypted at rest. Answers how many it sealed.
+pub fn seal_stored_secrets(ctx: &Ctx) -> Result<usize> {
+    ctx.store.write(|tx| {
+        let mut sealed = 0;
+        for mut a in store::with_mfa_secret(tx.conn)? {
+            let Some(plain) = a.mfa_secret.clone() else {
+                continue;
+            };
+            if SealingKey::is_sealed(&plain) {
+                continue;
+            }
+            a.mfa_secret = Some(seal(ctx, &a.user_id, &plain)?);
+            store::save_auth(tx.conn, &a)?;
+            sealed += 1;
+        }
+        Ok(sealed)
+    })
+}
+
 /// Checks a current code against the stored secret and records its step.
 /// Returns false (and changes nothing) for a wrong or replayed code.
-fn check_code(tx: &mut Tx, user_id: &str, code: &str, must_be_enabled: bool) -> Result<bool> {
+fn check_code(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    user_id: &str,
+    code: &str,
+    must_be_enabled: bool,
+) -> Result<bool> {
     let mut a = auth_row(tx.conn, user_id)?;
     if must_be_enabled && !a.mfa_enabled {
         return Err(Error::invalid("MFA is not on for this account"));
     }
-    let Some(secret) = a.mfa_secret.clone() else {
+    let Some(stored) = a.mfa_secret.clone() else {
         return Err(Error::invalid("start with POST /api/v1/users/me/mfa/enrol"));
     };
+    let secret = unseal(ctx, user_id, &stored)?;
     let now = (now_millis() / 1000) as u64;
     let last = a.mfa_last_step.map(|s| s as u64);
     match totp::verify(&secret, code.trim(), now, last).map_err(Error::internal)? {
@@ -105,12 +149,13 @@ pub fn activate(ctx: &Ctx, auth: &Auth, code: &str) -> Result<RecoveryCodes> {
         if a.mfa_enabled {
             return Err(Error::conflict("MFA is already on"));
         }
-        if !check_code(tx, &auth.user.id, code, false)? {
+        if !check_code(ctx, tx, &auth.user.id, code, false)? {
             return Ok(None);
         }
         let mut a = auth_row(tx.conn, &auth.user.id)?;
         a.mfa_enabled = true;
         store::save_auth(tx.conn, &a)?;
+        sessions::revoke_personal_tokens_in(tx, auth.user_id(), "mfa_enable")?;
         new_recovery_codes(tx, &auth.user.id, "user.mfa_enable", serde_json::json!({})).map(Some)
     })?;
     match out {
@@ -159,10 +204,11 @@ pub fn disable(ctx: &Ctx, auth: &Auth, code: &str) -> Result<()> {
         ));
     }
     let ok = ctx.store.write(|tx| {
-        if !check_code(tx, &auth.user.id, code, true)? {
+        if !check_code(ctx, tx, &auth.user.id, code, true)? {
             return Ok(false);
         }
         clear(tx, &auth.user.id)?;
+        sessions::revoke_personal_tokens_in(tx, auth.user_id(), "mfa_disable")?;
         audit::record(
             tx,
             Some(auth.user_id()),
@@ -183,7 +229,7 @@ pub fn disable(ctx: &Ctx, auth: &Auth, code: &str) -> Result<()> {
 /// New recovery codes replace the old ones; needs a current code.
 pub fn regenerate(ctx: &Ctx, auth: &Auth, code: &str) -> Result<RecoveryCodes> {
     let out = ctx.store.write(|tx| {
-        if !check_code(tx, &auth.user.id, code, true)? {
+        if !check_code(ctx, tx, &auth.user.id, code, true)? {
             return Ok(None);
         }
         new_recovery_codes(
@@ -209,6 +255,7 @@ pub fn admin_reset(ctx: &Ctx, auth: &Auth, user_id: Id) -> Result<()> {
         users::by_id(tx.conn, &uid)?.ok_or(Error::NotFound("user"))?;
         let was = auth_row(tx.conn, &uid)?.mfa_enabled;
         clear(tx, &uid)?;
+        sessions::revoke_personal_tokens_in(tx, user_id, "mfa_reset")?;
         audit::record(
             tx,
             Some(auth.user_id()),

@@ -14,6 +14,7 @@ use hearth_api::{LdapSyncReport, LoginResponse, Role};
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
 use hearth_identity::ldap::LdapDirectory;
 use hearth_identity::oidc::OidcProviders;
+use hearth_identity::sealing::SealingKey;
 use hearth_identity::{Memberships, Names, SystemRole};
 use hearth_store::identity as store;
 use hearth_store::models::{UserAuthRow, UserRow};
@@ -36,6 +37,41 @@ pub struct SignIn {
     pub sync: Mutex<SyncState>,
     /// Serialises sync runs (scheduled and on demand).
     pub sync_lock: tokio::sync::Mutex<()>,
+    /// Seals TOTP secrets at rest (`mfa.secret_key` or `<data_dir>/mfa.key`).
+    pub sealing: SealingKey,
+}
+
+/// The file the TOTP sealing key lives in when `mfa.secret_key` is empty.
+pub const SEALING_KEY_FILE: &str = "mfa.key";
+
+/// The key from `mfa.secret_key`, else from `<data_dir>/mfa.key`, which is
+/// created with a fresh key (mode 0600) when it does not exist yet.
+fn sealing_key(config: &Config) -> std::result::Result<SealingKey, String> {
+    let given = config.mfa.secret_key.expose().trim();
+    if !given.is_empty() {
+        return SealingKey::from_hex(given).map_err(|e| format!("mfa.secret_key: {e}"));
+    }
+    let path = config.server.data_dir.join(SEALING_KEY_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => SealingKey::from_hex(&text).map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            let hex = SealingKey::generate_hex();
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&path)
+                .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+            f.write_all(format!("{hex}\n").as_bytes())
+                .and_then(|()| f.sync_all())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            tracing::info!(file = %path.display(), "created the key that encrypts TOTP secrets; back it up with the database");
+            SealingKey::from_hex(&hex).map_err(|e| e.to_string())
+        }
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
 }
 
 /// What the admin console shows about directory sync.
@@ -63,6 +99,7 @@ impl SignIn {
             oidc,
             sync: Mutex::new(SyncState::default()),
             sync_lock: tokio::sync::Mutex::new(()),
+            sealing: sealing_key(config)?,
         })
     }
 

@@ -26,7 +26,7 @@ use super::{
 };
 use crate::auth::token_hash;
 use crate::error::ApiError;
-use crate::services::audit;
+use crate::services::{audit, sessions};
 use crate::state::Ctx;
 
 /// Cookie binding a started sign-in to the browser.
@@ -241,6 +241,9 @@ fn provision(tx: &mut Tx, ctx: &Ctx, r: &LoginResult, user_agent: &str) -> Resul
             a.external_id = Some(id.subject.clone());
             a.updated_at = now_millis();
             store::save_auth(tx.conn, &a)?;
+            // Whoever held the account before it was linked (its password,
+            // sessions or tokens) is out: from now on it is the identity's.
+            sessions::revoke_all_in(tx, None, user_id)?;
             audit_decision(tx, Some(&uid), "link")?;
             match users::by_id(tx.conn, &uid)? {
                 Some(mut row) => {
@@ -255,13 +258,17 @@ fn provision(tx: &mut Tx, ctx: &Ctx, r: &LoginResult, user_agent: &str) -> Resul
             auth.source = SOURCE_OIDC.into();
             auth.provider = id.provider_id.clone();
             auth.external_id = Some(id.subject.clone());
-            let row = create_external_user(
+            let mut row = create_external_user(
                 tx,
                 &account.login,
                 account.email.as_deref(),
                 &account.names,
                 auth,
             )?;
+            if account.email_verified && account.email.as_deref() == Some(row.email.as_str()) {
+                row.email_verified_at = Some(now_millis());
+                users::save(tx.conn, &row)?;
+            }
             audit_decision(tx, Some(&row.id), "create")?;
             Some(row)
         }
@@ -317,10 +324,16 @@ fn refresh_profile(tx: &mut Tx, row: &mut UserRow, id: &ExternalIdentity) -> Res
     if id.email_verified
         && let Some(email) = id.email.as_deref()
     {
-        let email = usable_email(tx.conn, Some(email), Some(&row.id))?;
-        if email != row.email {
-            row.email = email;
+        let usable = usable_email(tx.conn, Some(email), Some(&row.id))?;
+        let verified = usable.eq_ignore_ascii_case(email);
+        if usable != row.email {
+            row.email = usable;
+            row.email_verified_at = None;
             fields.push("email");
+        }
+        if verified && row.email_verified_at.is_none() {
+            row.email_verified_at = Some(now_millis());
+            fields.push("email_verified");
         }
     }
     if fields.is_empty() {

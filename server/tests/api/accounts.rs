@@ -444,7 +444,8 @@ async fn personal_access_tokens(s: TestServer) {
     assert_eq!(created.info.kind, SessionKind::AccessToken);
     assert_eq!(created.info.name, "ci bot");
     assert_eq!(created.info.user_id, bob_user.id);
-    assert!(created.info.expires_at.is_none());
+    // Tokens expire after `sessions.token_default_days` unless told otherwise.
+    assert!(created.info.expires_at.is_some());
 
     let pat = s.client().with_token(created.token.clone());
     assert_eq!(pat.me().await.unwrap().id, bob_user.id);

@@ -76,6 +76,9 @@ pub fn test_config(backend: Backend, dir: &std::path::Path, pg: Option<&PgDb>) -
     };
     cfg.database.max_connections = 4;
     cfg.limits.logins_per_minute = 1000;
+    cfg.limits.signups_per_hour = 100_000;
+    // The tests sign their users up themselves; the default is invite-only.
+    cfg.accounts.signup = hearth_server::config::SignupMode::Open;
     cfg.limits.posts_per_second = 1000;
     // The test binary is not `hearth`: spreadsheets are read by the real one.
     cfg.limits.sheet_reader_program = env!("CARGO_BIN_EXE_hearth").into();

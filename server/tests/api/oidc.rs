@@ -13,9 +13,9 @@ use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 
 use crate::harness::{Backend, TestServer, audit_actions};
 
-struct Sso {
-    s: TestServer,
-    provider: OidcServer,
+pub(crate) struct Sso {
+    pub(crate) s: TestServer,
+    pub(crate) provider: OidcServer,
 }
 
 async fn boot(backend: Backend) -> Sso {
@@ -45,7 +45,7 @@ async fn boot(backend: Backend) -> Sso {
     Sso { s, provider }
 }
 
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -64,7 +64,11 @@ fn location(r: &reqwest::Response) -> String {
 
 /// Plays the whole browser flow for `login`; answers the server's final
 /// redirect target and the session cookie, if one was set.
-async fn sso(sso: &Sso, http: &reqwest::Client, login: &str) -> (String, Option<String>) {
+pub(crate) async fn sso(
+    sso: &Sso,
+    http: &reqwest::Client,
+    login: &str,
+) -> (String, Option<String>) {
     let start = http
         .get(format!(
             "{}/api/v1/oauth/test/login?return_to=/teams",
@@ -98,7 +102,7 @@ async fn sso(sso: &Sso, http: &reqwest::Client, login: &str) -> (String, Option<
     (location(&back), session)
 }
 
-async fn me(sso: &Sso, http: &reqwest::Client) -> reqwest::Response {
+pub(crate) async fn me(sso: &Sso, http: &reqwest::Client) -> reqwest::Response {
     http.get(format!("{}/api/v1/users/me", sso.s.url))
         .send()
         .await

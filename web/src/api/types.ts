@@ -21,6 +21,7 @@ export type ErrorCode =
   | "account_inactive"
   | "signup_disabled"
   | "setup_token_invalid"
+  | "reauthentication_required"
   | "rate_limited"
   | "too_many_connections"
   | "file_too_large"
@@ -59,6 +60,8 @@ export interface User {
   is_bot: boolean;
   created_at: Millis;
   updated_at: Millis;
+  /** Whether the e-mail address is verified; present with `email`. */
+  email_verified?: boolean;
 }
 
 export interface LoginResponse {
@@ -121,6 +124,8 @@ export interface Session {
   last_active_at: Millis;
   expires_at: Millis | null;
   current: boolean;
+  /** Integration tokens survive password and MFA changes. */
+  integration?: boolean;
 }
 
 export interface CreatedToken {
@@ -304,7 +309,12 @@ export interface SetActiveRequest {
 }
 export interface CreateTokenRequest {
   name: string;
+  /** Days until expiry; omitted means the server's default. */
   expires_in_days?: number | null;
+  /** The caller's password; needed unless they signed in a few minutes ago. */
+  password?: string;
+  /** Integration tokens survive password and MFA changes. */
+  integration?: boolean;
 }
 export interface CreateTeamRequest {
   name: string;

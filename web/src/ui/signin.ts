@@ -22,6 +22,8 @@ export function ssoErrorText(code: string): string {
       return "An account with your e-mail already exists. Sign in with its password, or ask an administrator to link it.";
     case "provisioning.email_not_verified":
       return "Your e-mail is not verified by the sign-in provider, and an account with it already exists.";
+    case "provisioning.account_email_not_verified":
+      return "An account with your e-mail exists, but its address was never verified. Ask an administrator to verify it.";
     case "provisioning.email_domain_not_allowed":
       return "Your e-mail domain may not sign in to this server.";
     case "provisioning.ambiguous_email":

@@ -35,6 +35,8 @@ pub enum ErrorCode {
     SignupDisabled,
     /// The one-time setup token is missing or wrong.
     SetupTokenInvalid,
+    /// The action needs the caller's password (or a sign-in a few minutes old).
+    ReauthenticationRequired,
     /// Too many requests; retry after the time in `Retry-After`.
     RateLimited,
     /// The account already holds the most WebSocket connections the server allows.
@@ -70,6 +72,7 @@ impl ErrorCode {
             Self::AccountInactive => "account_inactive",
             Self::SignupDisabled => "signup_disabled",
             Self::SetupTokenInvalid => "setup_token_invalid",
+            Self::ReauthenticationRequired => "reauthentication_required",
             Self::RateLimited => "rate_limited",
             Self::TooManyConnections => "too_many_connections",
             Self::FileTooLarge => "file_too_large",

@@ -66,6 +66,10 @@ pub struct User {
     pub is_bot: bool,
     pub created_at: Millis,
     pub updated_at: Millis,
+    /// Whether the e-mail address is verified (by an administrator or a
+    /// sign-in provider); shown with the e-mail only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
 }
 
 /// The response to a login: the user and, for API clients, the bearer token.
@@ -92,6 +96,9 @@ pub struct Session {
     pub expires_at: Option<Millis>,
     /// True for the session that made the request.
     pub current: bool,
+    /// An integration token: it survives its owner's password and MFA changes.
+    #[serde(default)]
+    pub integration: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

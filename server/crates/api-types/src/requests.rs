@@ -58,13 +58,29 @@ pub struct SetActiveRequest {
     pub active: bool,
 }
 
+/// A system admin vouches for (or withdraws) an account's e-mail address.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetEmailVerifiedRequest {
+    pub verified: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenRequest {
     pub name: String,
-    /// Days until expiry; none means it lasts until revoked.
+    /// Days until expiry; none means the server's default
+    /// (`sessions.token_default_days`).
     #[serde(default)]
     pub expires_in_days: Option<u32>,
+    /// The caller's password. Needed unless the caller's session was opened
+    /// by a sign-in less than `sessions.token_reauth_mins` ago.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// An integration token (for a script or bot) survives password and MFA
+    /// changes; other tokens end with them.
+    #[serde(default)]
+    pub integration: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]

@@ -200,11 +200,18 @@ impl Client {
         name: &str,
         expires_in_days: Option<u32>,
     ) -> Result<CreatedToken> {
-        let req = CreateTokenRequest {
+        self.create_token_with(&CreateTokenRequest {
             name: name.to_string(),
             expires_in_days,
-        };
-        self.json(self.api(Method::POST, "/users/me/tokens").json(&req))
+            ..Default::default()
+        })
+        .await
+    }
+
+    /// `POST /users/me/tokens` with every option: the caller's password
+    /// (needed unless the session is a fresh sign-in), integration tokens.
+    pub async fn create_token_with(&self, req: &CreateTokenRequest) -> Result<CreatedToken> {
+        self.json(self.api(Method::POST, "/users/me/tokens").json(req))
             .await
     }
 
@@ -226,12 +233,36 @@ impl Client {
         name: &str,
         expires_in_days: Option<u32>,
     ) -> Result<CreatedToken> {
-        let req = CreateTokenRequest {
-            name: name.to_string(),
-            expires_in_days,
-        };
+        self.create_token_for_with(
+            user_id,
+            &CreateTokenRequest {
+                name: name.to_string(),
+                expires_in_days,
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
+    /// `POST /users/{id}/tokens` with every option (see [`Client::create_token_with`]).
+    pub async fn create_token_for_with(
+        &self,
+        user_id: Uuid,
+        req: &CreateTokenRequest,
+    ) -> Result<CreatedToken> {
         let path = format!("/users/{user_id}/tokens");
-        self.json(self.api(Method::POST, &path).json(&req)).await
+        self.json(self.api(Method::POST, &path).json(req)).await
+    }
+
+    /// `PUT /users/{id}/email_verified`: a system admin vouches for (or
+    /// withdraws) an account's e-mail address.
+    pub async fn set_email_verified(&self, user_id: Uuid, verified: bool) -> Result<User> {
+        let path = format!("/users/{user_id}/email_verified");
+        self.json(
+            self.api(Method::PUT, &path)
+                .json(&hearth_api::SetEmailVerifiedRequest { verified }),
+        )
+        .await
     }
 
     /// `GET /users/{id}/tokens`: another user's tokens (system admin).

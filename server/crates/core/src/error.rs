@@ -31,6 +31,10 @@ pub enum Error {
     SignupDisabled(String),
     #[error("the setup token is missing or wrong")]
     SetupTokenInvalid,
+    /// A sensitive action (such as minting an access token) without the
+    /// caller's password or a fresh sign-in.
+    #[error("{0}")]
+    ReauthenticationRequired(String),
     #[error("file is larger than the limit of {0} bytes")]
     FileTooLarge(u64),
     #[error("too many requests")]
@@ -71,6 +75,7 @@ impl Error {
             Error::AccountInactive => ErrorCode::AccountInactive,
             Error::SignupDisabled(_) => ErrorCode::SignupDisabled,
             Error::SetupTokenInvalid => ErrorCode::SetupTokenInvalid,
+            Error::ReauthenticationRequired(_) => ErrorCode::ReauthenticationRequired,
             Error::FileTooLarge(_) => ErrorCode::FileTooLarge,
             Error::RateLimited { .. } => ErrorCode::RateLimited,
             Error::TooManyConnections(_) => ErrorCode::TooManyConnections,

@@ -65,6 +65,12 @@ pub struct ExistingAccount {
     pub stable_id: Option<String>,
     pub login: String,
     pub email: Option<String>,
+    /// Whether the server knows `email` is the account owner's (an admin
+    /// said so, a provider verified it, or the directory supplied it). Only
+    /// such accounts are linked by e-mail: anyone could sign up with
+    /// someone else's address and wait for them to sign in.
+    #[serde(default)]
+    pub email_verified: bool,
     #[serde(default)]
     pub names: Names,
     pub active: bool,

@@ -1,8 +1,11 @@
 //! What an external sign-in does to Hearth accounts, as a pure decision.
 //!
-//! Linking by email is the dangerous case: an attacker who controls a provider account
-//! with someone else's unverified address must not inherit that person's account, so a
-//! link needs both the admin's opt-in and `email_verified`.
+//! Linking by email is the dangerous case both ways: an attacker who controls a provider
+//! account with someone else's unverified address must not inherit that person's account,
+//! and an account someone signed up with another person's address must not inherit that
+//! person's identity. So a link needs the admin's opt-in, the provider's `email_verified`
+//! and an account whose address the server verified. A domain allow-list trusts only
+//! verified addresses too.
 
 use std::collections::HashSet;
 
@@ -53,7 +56,7 @@ pub struct NewExternalAccount {
 pub enum RefusalReason {
     /// The linked (or email-matched) account is deactivated.
     AccountDisabled,
-    /// The email's domain is not in the allowed list, or there is no email to check.
+    /// The email's domain is not in the allowed list, or there is no verified email to check.
     EmailDomainNotAllowed,
     /// An account with this email exists and linking is off.
     EmailInUse,
@@ -61,6 +64,9 @@ pub enum RefusalReason {
     EmailNotVerified,
     /// Several accounts share this email; an admin must link by hand.
     AmbiguousEmail,
+    /// The account with this email never had its address verified, so it may
+    /// belong to someone else; an admin must verify it first.
+    AccountEmailNotVerified,
     /// No account exists and just-in-time creation is off.
     JitDisabled,
 }
@@ -73,6 +79,7 @@ impl RefusalReason {
             RefusalReason::EmailInUse => "provisioning.email_in_use",
             RefusalReason::EmailNotVerified => "provisioning.email_not_verified",
             RefusalReason::AmbiguousEmail => "provisioning.ambiguous_email",
+            RefusalReason::AccountEmailNotVerified => "provisioning.account_email_not_verified",
             RefusalReason::JitDisabled => "provisioning.jit_disabled",
         }
     }
@@ -156,7 +163,11 @@ pub fn decide(
     existing: &[ExistingAccount],
 ) -> ProvisioningDecision {
     use ProvisioningDecision::*;
-    if !domain_allowed(identity.email.as_deref(), &policy.allowed_email_domains) {
+    let checked_email = identity
+        .email
+        .as_deref()
+        .filter(|_| identity.email_verified);
+    if !domain_allowed(checked_email, &policy.allowed_email_domains) {
         return Refuse {
             reason: RefusalReason::EmailDomainNotAllowed,
         };
@@ -204,6 +215,11 @@ pub fn decide(
                 reason: RefusalReason::EmailInUse,
             };
         }
+        if !first.email_verified {
+            return Refuse {
+                reason: RefusalReason::AccountEmailNotVerified,
+            };
+        }
         if !first.active {
             return Refuse {
                 reason: RefusalReason::AccountDisabled,
@@ -221,7 +237,8 @@ pub fn decide(
     Create {
         account: NewExternalAccount {
             login: free_login(identity, existing),
-            email: identity.email.clone(),
+            // An address the provider did not verify is not stored.
+            email: identity.email.clone().filter(|_| identity.email_verified),
             email_verified: identity.email_verified,
             names: identity.names.clone(),
             provider_id: identity.provider_id.clone(),
@@ -260,6 +277,7 @@ mod tests {
             stable_id: stable.map(str::to_string),
             login: login.into(),
             email: Some(email.into()),
+            email_verified: true,
             names: Names::default(),
             active: true,
             auth_source: source,
@@ -359,6 +377,32 @@ mod tests {
                 reason: RefusalReason::EmailNotVerified
             }
         );
+        // An account whose address nobody verified (a self-signup) may be
+        // a squatter's: never linked.
+        let mut squatted = accts.clone();
+        squatted[0].email_verified = false;
+        assert_eq!(
+            decide(&id, &policy(true, true), &squatted),
+            Refuse {
+                reason: RefusalReason::AccountEmailNotVerified
+            }
+        );
+    }
+
+    #[test]
+    fn unverified_addresses_are_neither_trusted_nor_stored() {
+        let mut p = policy(true, true);
+        p.allowed_email_domains = vec!["example.com".into()];
+        assert_eq!(
+            decide(&identity("a@example.com", false), &p, &[]),
+            Refuse {
+                reason: RefusalReason::EmailDomainNotAllowed
+            }
+        );
+        match decide(&identity("a@example.com", false), &policy(true, true), &[]) {
+            Create { account } => assert_eq!(account.email, None),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -542,6 +542,7 @@ mod tests {
             stable_id: Some(u.stable_id.clone()),
             login: u.login.clone(),
             email: u.email.clone(),
+            email_verified: true,
             names: Names {
                 first_name: u.first_name.clone(),
                 last_name: u.last_name.clone(),
@@ -766,6 +767,7 @@ mod tests {
             stable_id: None,
             login: "Alice".into(),
             email: None,
+            email_verified: false,
             names: Names::default(),
             active: true,
             auth_source: AuthSource::Local,

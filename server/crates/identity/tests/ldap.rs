@@ -591,6 +591,7 @@ async fn snapshot_feeds_the_sync_plan() {
                 stable_id: Some(c.stable_id.clone()),
                 login: c.login.clone(),
                 email: c.email.clone(),
+                email_verified: true,
                 names: Names {
                     first_name: c.names.first_name.clone(),
                     last_name: c.names.last_name.clone(),

@@ -53,6 +53,14 @@ pub fn all_of_source(conn: &mut DbConn, source: &str) -> StoreResult<Vec<UserAut
         .load(conn)?)
 }
 
+/// Every sign-in row holding a TOTP secret (to seal old plain ones).
+pub fn with_mfa_secret(conn: &mut DbConn) -> StoreResult<Vec<UserAuthRow>> {
+    Ok(user_auth::table
+        .filter(user_auth::mfa_secret.is_not_null())
+        .select(UserAuthRow::as_select())
+        .load(conn)?)
+}
+
 pub fn replace_recovery_codes(
     conn: &mut DbConn,
     user_id: &str,

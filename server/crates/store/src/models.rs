@@ -22,6 +22,9 @@ pub struct UserRow {
     pub is_bot: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    /// When the e-mail address was verified (by an admin or a sign-in
+    /// provider); `None` while unverified.
+    pub email_verified_at: Option<i64>,
 }
 
 impl UserRow {
@@ -49,6 +52,7 @@ impl UserRow {
             is_bot: false,
             created_at: now,
             updated_at: now,
+            email_verified_at: None,
         }
     }
 
@@ -71,6 +75,7 @@ impl UserRow {
             is_bot: self.is_bot,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            email_verified: with_email.then_some(self.email_verified_at.is_some()),
         }
     }
 }
@@ -88,6 +93,8 @@ pub struct SessionRow {
     pub last_active_at: i64,
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// Integration tokens survive password and MFA changes.
+    pub integration: bool,
 }
 
 impl SessionRow {
@@ -105,6 +112,7 @@ impl SessionRow {
             last_active_at: self.last_active_at,
             expires_at: self.expires_at,
             current: current == Some(self.id.as_str()),
+            integration: self.integration,
         }
     }
 }

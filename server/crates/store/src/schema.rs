@@ -16,6 +16,7 @@ diesel::table! {
         is_bot -> Bool,
         created_at -> BigInt,
         updated_at -> BigInt,
+        email_verified_at -> Nullable<BigInt>,
     }
 }
 
@@ -31,6 +32,7 @@ diesel::table! {
         last_active_at -> BigInt,
         expires_at -> Nullable<BigInt>,
         revoked_at -> Nullable<BigInt>,
+        integration -> Bool,
     }
 }
 

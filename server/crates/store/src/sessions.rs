@@ -75,6 +75,34 @@ pub fn revoke_all(conn: &mut DbConn, user_id: &str, now: i64) -> StoreResult<Vec
     Ok(ids)
 }
 
+/// Marks a token as an integration token.
+pub fn set_integration(conn: &mut DbConn, id: &str) -> StoreResult<()> {
+    diesel::update(sessions::table.find(id))
+        .set(sessions::integration.eq(true))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Revokes a user's live access tokens that are not integration tokens;
+/// returns the revoked ids.
+pub fn revoke_personal_tokens(
+    conn: &mut DbConn,
+    user_id: &str,
+    now: i64,
+) -> StoreResult<Vec<String>> {
+    let ids: Vec<String> = sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::kind.eq("token"))
+        .filter(sessions::integration.eq(false))
+        .filter(sessions::revoked_at.is_null())
+        .select(sessions::id)
+        .load(conn)?;
+    diesel::update(sessions::table.filter(sessions::id.eq_any(&ids)))
+        .set(sessions::revoked_at.eq(now))
+        .execute(conn)?;
+    Ok(ids)
+}
+
 pub fn touch(conn: &mut DbConn, id: &str, now: i64) -> StoreResult<()> {
     diesel::update(sessions::table.find(id))
         .set(sessions::last_active_at.eq(now))

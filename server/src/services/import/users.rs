@@ -283,7 +283,7 @@ fn apply_row(tx: &mut Tx, p: &Planned) -> Result<()> {
                 .clone()
                 .ok_or_else(|| Error::internal("planned row without an e-mail"))?;
             let display = rec.display_name.clone().unwrap_or_else(|| username.clone());
-            let row = UserRow::new_account(
+            let mut row = UserRow::new_account(
                 username,
                 email,
                 display,
@@ -291,6 +291,9 @@ fn apply_row(tx: &mut Tx, p: &Planned) -> Result<()> {
                 rec.role.unwrap_or(Role::User),
                 now,
             );
+            // The admin's list vouches for the address (single sign-on
+            // links by it).
+            row.email_verified_at = Some(now);
             users::insert(tx.conn, &row)?;
             tx.log(Change::new(
                 hearth_api::EventKind::UserUpdated,

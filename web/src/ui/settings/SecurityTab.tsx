@@ -79,6 +79,8 @@ function Tokens() {
   const [list, setList] = useState<Session[] | null>(null);
   const [name, setName] = useState("");
   const [days, setDays] = useState("");
+  const [password, setPassword] = useState("");
+  const [integration, setIntegration] = useState(false);
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const date = useDate();
@@ -89,10 +91,17 @@ function Tokens() {
     setError(null);
     try {
       const n = Number(days);
-      const t = await api.createToken({ name: name.trim(), expires_in_days: days.trim() && n > 0 ? Math.round(n) : null });
+      const t = await api.createToken({
+        name: name.trim(),
+        expires_in_days: days.trim() && n > 0 ? Math.round(n) : null,
+        password: password || undefined,
+        integration,
+      });
       setCreated(t.token);
       setName("");
       setDays("");
+      setPassword("");
+      setIntegration(false);
       load();
     } catch (err) {
       setError(errorText(err));
@@ -128,6 +137,18 @@ function Tokens() {
       <form onSubmit={create} className="token-form">
         <Field label="Token name" value={name} onChange={setName} required />
         <Field label="Expires after (days, optional)" type="number" value={days} onChange={setDays} />
+        <Field
+          label="Your password"
+          type="password"
+          value={password}
+          onChange={setPassword}
+          autoComplete="current-password"
+          hint="Needed unless you signed in a few minutes ago."
+        />
+        <label className="check">
+          <input type="checkbox" checked={integration} onChange={(e) => setIntegration(e.target.checked)} /> Integration
+          token (keeps working after a password or MFA change)
+        </label>
         <button type="submit" className="primary">
           Create token
         </button>
@@ -146,6 +167,7 @@ function Tokens() {
                 <div className="hint">
                   Created {date(t.created_at)} · last used {date(t.last_active_at)}
                   {t.expires_at ? ` · expires ${date(t.expires_at)}` : " · never expires"}
+                  {t.integration ? " · integration" : ""}
                 </div>
               </div>
               <button type="button" aria-label={`Revoke token ${t.name}`} onClick={() => void revoke(t.id)}>

@@ -33,7 +33,7 @@ pub struct LdapConfig {
     pub bind_dn: String,
     /// Service account password.
     #[serde(default)]
-    pub bind_password: String,
+    pub bind_password: crate::Secret,
     /// Where users are searched (subtree).
     pub base_dn: String,
     /// Which entries are users, e.g. `(objectClass=inetOrgPerson)` or, for Active
@@ -210,7 +210,7 @@ impl LdapConfig {
             connect_timeout_ms: defaults::connect_timeout_ms(),
             operation_timeout_ms: defaults::operation_timeout_ms(),
             bind_dn: String::new(),
-            bind_password: String::new(),
+            bind_password: crate::Secret::default(),
             base_dn: base_dn.into(),
             user_filter: defaults::user_filter(),
             login_attribute: defaults::login_attribute(),

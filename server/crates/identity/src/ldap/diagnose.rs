@@ -239,7 +239,7 @@ async fn connect_steps(config: &LdapConfig, rec: &mut Recorder) -> Option<(Ldap,
     match connect::bind(
         &mut ldap,
         &config.bind_dn,
-        &config.bind_password,
+        config.bind_password.expose(),
         config.operation_timeout(),
     )
     .await

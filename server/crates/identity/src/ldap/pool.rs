@@ -111,7 +111,7 @@ pub(crate) async fn service_connection(config: &LdapConfig, tls: &TlsSettings) -
         connect::bind(
             &mut ldap,
             &config.bind_dn,
-            &config.bind_password,
+            config.bind_password.expose(),
             config.operation_timeout(),
         )
         .await

@@ -17,7 +17,7 @@ pub struct OidcProviderConfig {
     pub client_id: String,
     /// Absent for public clients (PKCE only).
     #[serde(default)]
-    pub client_secret: Option<String>,
+    pub client_secret: Option<crate::Secret>,
     /// Hearth's callback URL registered at the provider.
     pub redirect_url: String,
     /// Requested scopes; `openid` is always sent.
@@ -116,7 +116,7 @@ impl OidcProviderConfig {
             id,
             issuer_url: issuer_url.into(),
             client_id: client_id.into(),
-            client_secret,
+            client_secret: client_secret.map(crate::Secret::from),
             redirect_url: redirect_url.into(),
             scopes: defaults::scopes(),
             claims: ClaimMapping::default(),

@@ -504,7 +504,10 @@ impl Provider {
         Ok(CoreClient::from_provider_metadata(
             metadata.clone(),
             ClientId::new(self.config.client_id.clone()),
-            self.config.client_secret.clone().map(ClientSecret::new),
+            self.config
+                .client_secret
+                .as_ref()
+                .map(|s| ClientSecret::new(s.expose().to_string())),
         )
         .set_redirect_uri(redirect))
     }

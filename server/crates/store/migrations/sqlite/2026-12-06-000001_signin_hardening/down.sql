@@ -1,0 +1,2 @@
+ALTER TABLE sessions DROP COLUMN integration;
+ALTER TABLE users DROP COLUMN email_verified_at;
