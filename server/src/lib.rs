@@ -186,6 +186,13 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
             .await
             .map_err(|e| StartError::Other(e.to_string()))?
             .map_err(|e| StartError::Other(e.to_string()))?;
+    let presence_ctx = ctx.clone();
+    let chosen =
+        tokio::task::spawn_blocking(move || services::accounts::stored_presences(&presence_ctx))
+            .await
+            .map_err(|e| StartError::Other(e.to_string()))?
+            .map_err(|e| StartError::Other(e.to_string()))?;
+    ctx.hub.restore_presence(chosen);
 
     signin::directory::spawn_scheduler(&ctx);
     let recover_ctx = ctx.clone();

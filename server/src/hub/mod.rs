@@ -229,6 +229,19 @@ impl Hub {
         rx.await.ok()
     }
 
+    /// Shows the presences users chose before a restart. Called at start,
+    /// before the server takes requests, so no status is asked for earlier.
+    pub fn restore_presence(&self, chosen: Vec<(Id, Presence)>) {
+        for (user_id, presence) in chosen {
+            let (reply, _) = oneshot::channel();
+            self.send(Cmd::SetPresence {
+                user_id,
+                presence,
+                reply,
+            });
+        }
+    }
+
     pub async fn statuses(&self, user_ids: Vec<Id>) -> Vec<UserStatus> {
         let (reply, rx) = oneshot::channel();
         self.send(Cmd::Statuses { user_ids, reply });

@@ -6,8 +6,10 @@ use hearth_store::models::SessionRow;
 use hearth_store::{Audience, Change, Tx, sessions};
 
 use crate::auth::{Auth, new_secret, token_hash};
+use crate::services::accounts::check_account_action;
 use crate::services::audit;
 use crate::state::Ctx;
+use hearth_core::permissions::AccountAction;
 
 pub const KIND_SESSION: &str = "session";
 pub const KIND_TOKEN: &str = "token";
@@ -83,13 +85,10 @@ pub fn revoke_own(ctx: &Ctx, auth: &Auth, id: Id, kind: &str) -> Result<()> {
 
 /// Revokes every session and token of `user_id` (admins, or the user themself).
 pub fn revoke_all(ctx: &Ctx, auth: &Auth, user_id: Id) -> Result<()> {
-    if auth.user_id() != user_id && !auth.actor.is_admin() {
-        return Err(Error::forbidden(
-            "only system admins may revoke other users' sessions",
-        ));
-    }
-    ctx.store
-        .write(|tx| revoke_all_in(tx, Some(auth.user_id()), user_id))
+    ctx.store.write(|tx| {
+        check_account_action(tx.conn, auth, AccountAction::EndSessions, user_id)?;
+        revoke_all_in(tx, Some(auth.user_id()), user_id)
+    })
 }
 
 pub fn revoke_all_in(tx: &mut Tx, actor: Option<Id>, user_id: Id) -> Result<()> {
@@ -117,21 +116,23 @@ pub fn create_token(
     create_token_for(ctx, auth, auth.user_id(), name, expires_in_days)
 }
 
-/// Only the user themself or a system admin manages a user's tokens.
-fn may_manage_tokens_of(auth: &Auth, owner: Id) -> Result<()> {
+/// Who manages whose tokens: the owner, and (to list or revoke, never to
+/// mint) whoever the separation-of-duties rule lets act on the account.
+fn may_manage_tokens_of(
+    c: &mut hearth_store::DbConn,
+    auth: &Auth,
+    owner: Id,
+    action: AccountAction,
+) -> Result<()> {
     if owner == auth.user_id() {
         return auth.require_account();
     }
-    if !auth.actor.is_admin() {
-        return Err(Error::forbidden(
-            "only system admins manage other users' tokens",
-        ));
-    }
-    Ok(())
+    check_account_action(c, auth, action, owner).map(|_| ())
 }
 
-/// A personal access token for `owner`: the caller, or (system admins) any
-/// active account, such as a service account an admin sets up for a script.
+/// A personal access token for the caller. Minting one for anybody else is
+/// refused with `token_for_other_account`: a token is a way to act as its
+/// owner, which nobody else should hold unseen.
 pub fn create_token_for(
     ctx: &Ctx,
     auth: &Auth,
@@ -139,13 +140,15 @@ pub fn create_token_for(
     name: &str,
     expires_in_days: Option<u32>,
 ) -> Result<CreatedToken> {
-    may_manage_tokens_of(auth, owner)?;
+    ctx.store
+        .read(|c| may_manage_tokens_of(c, auth, owner, AccountAction::MintToken))?;
     let name = validate::text("token name", name, 64, false)?;
     if expires_in_days == Some(0) || expires_in_days.is_some_and(|d| d > 3650) {
         return Err(Error::invalid("expires_in_days must be between 1 and 3650"));
     }
     let expires = expires_in_days.map(|d| now_millis() + i64::from(d) * 86_400_000);
     ctx.store.write(|tx| {
+        may_manage_tokens_of(tx.conn, auth, owner, AccountAction::MintToken)?;
         let user = hearth_store::users::by_id(tx.conn, &owner.to_string())?
             .ok_or(Error::NotFound("user"))?;
         if !user.is_active {
@@ -173,9 +176,9 @@ pub fn create_token_for(
 
 /// The live tokens of `owner` (the caller, or any user for system admins).
 pub fn tokens_of(ctx: &Ctx, auth: &Auth, owner: Id) -> Result<Vec<Session>> {
-    may_manage_tokens_of(auth, owner)?;
     let now = now_millis();
     let rows = ctx.store.read(|c| {
+        may_manage_tokens_of(c, auth, owner, AccountAction::ListTokens)?;
         Ok(sessions::live_for_user(
             c,
             &owner.to_string(),
@@ -191,9 +194,9 @@ pub fn tokens_of(ctx: &Ctx, auth: &Auth, owner: Id) -> Result<Vec<Session>> {
 
 /// Revokes one token of `owner` (the caller, or any user for system admins).
 pub fn revoke_token_of(ctx: &Ctx, auth: &Auth, owner: Id, token_id: Id) -> Result<()> {
-    may_manage_tokens_of(auth, owner)?;
     let owner_id = owner.to_string();
     ctx.store.write(|tx| {
+        may_manage_tokens_of(tx.conn, auth, owner, AccountAction::EndSessions)?;
         let row = sessions::by_id(tx.conn, &token_id.to_string())?
             .filter(|r| r.user_id == owner_id && r.kind == KIND_TOKEN && r.revoked_at.is_none())
             .ok_or(Error::NotFound("token"))?;

@@ -161,6 +161,36 @@ pub fn share_a_channel(conn: &mut DbConn, a: &str, b: &str) -> StoreResult<bool>
     Ok(n > 0)
 }
 
+/// The users who share at least one channel with `user_id` (themself
+/// included when they are in any channel).
+pub fn co_members(conn: &mut DbConn, user_id: &str) -> StoreResult<Vec<String>> {
+    use crate::schema::channel_members;
+    let mine: Vec<String> = channel_members::table
+        .filter(channel_members::user_id.eq(user_id.to_string()))
+        .select(channel_members::channel_id)
+        .load(conn)?;
+    Ok(channel_members::table
+        .filter(channel_members::channel_id.eq_any(mine))
+        .select(channel_members::user_id)
+        .distinct()
+        .load(conn)?)
+}
+
+/// Everyone who may see the account `user_id` under the guest visibility
+/// rule: every account that is not a guest, and the guests who share a
+/// channel with it.
+pub fn who_may_see(conn: &mut DbConn, user_id: &str) -> StoreResult<Vec<String>> {
+    let mut ids: Vec<String> = users::table
+        .filter(users::role.ne("guest"))
+        .select(users::id)
+        .load(conn)?;
+    ids.extend(co_members(conn, user_id)?);
+    ids.push(user_id.to_string());
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
 pub fn count(conn: &mut DbConn) -> StoreResult<i64> {
     Ok(users::table.count().get_result(conn)?)
 }
