@@ -5,7 +5,8 @@ use hearth_api::{
     ChannelKind, ClientFrame, CreateChannelRequest, CreatePostRequest, EventKind,
     UpdateMembershipRequest, UpdateProfileRequest,
 };
-use hearth_client::Method;
+use hearth_client::{Client, Method};
+use uuid::Uuid;
 
 use super::{events_until, round_trip};
 use crate::both_backends;
@@ -14,7 +15,8 @@ use crate::harness::{TestServer, expect_event, my_channel};
 both_backends!(
     members_listing_hides_others_read_state,
     a_repeated_add_answers_200,
-    removed_members_hear_and_send_nothing_more,
+    removed_members_get_no_thread_updates,
+    removed_members_cannot_type,
 );
 
 async fn members_listing_hides_others_read_state(s: TestServer) {
@@ -101,7 +103,18 @@ async fn a_repeated_add_answers_200(s: TestServer) {
     assert_eq!(status.as_u16(), 200);
 }
 
-async fn removed_members_hear_and_send_nothing_more(s: TestServer) {
+/// Admin, bob and dave in a private channel with a thread bob replied to.
+struct Secret {
+    admin: Client,
+    bob: Client,
+    bob_id: Uuid,
+    dave: Client,
+    dave_id: Uuid,
+    channel: Uuid,
+    root: Uuid,
+}
+
+async fn secret(s: &TestServer) -> Secret {
     let (admin, _) = s.admin().await;
     let team = s.team(&admin, "acme", true).await;
     let (bob, bob_user) = s.user("bob").await;
@@ -109,7 +122,7 @@ async fn removed_members_hear_and_send_nothing_more(s: TestServer) {
     for u in [bob_user.id, dave_user.id] {
         admin.add_team_member(team.id, u).await.unwrap();
     }
-    let secret = admin
+    let ch = admin
         .create_channel(&CreateChannelRequest {
             team_id: team.id,
             kind: ChannelKind::Private,
@@ -121,51 +134,64 @@ async fn removed_members_hear_and_send_nothing_more(s: TestServer) {
         .await
         .unwrap();
     for u in [bob_user.id, dave_user.id] {
-        admin.add_channel_member(secret.id, u).await.unwrap();
+        admin.add_channel_member(ch.id, u).await.unwrap();
     }
-    let root = admin.post_message(secret.id, "plans").await.unwrap();
-    let reply = |text: &str| CreatePostRequest {
-        channel_id: secret.id,
-        message: text.into(),
-        root_id: Some(root.id),
-        ..Default::default()
+    let root = admin.post_message(ch.id, "plans").await.unwrap();
+    let w = Secret {
+        admin,
+        bob,
+        bob_id: bob_user.id,
+        dave,
+        dave_id: dave_user.id,
+        channel: ch.id,
+        root: root.id,
     };
-    bob.create_post(&reply("count me in")).await.unwrap();
-    let mut bob_ws = bob.connect_ws(None).await.unwrap();
-    let mut admin_ws = admin.connect_ws(None).await.unwrap();
-    let mut dave_ws = dave.connect_ws(None).await.unwrap();
+    w.bob.create_post(&reply(&w, "count me in")).await.unwrap();
+    w
+}
 
-    // While a member, bob follows the thread and types into the channel.
-    // (Bob's own reply may still be on its way: wait for the second.)
-    admin.create_post(&reply("first detail")).await.unwrap();
-    let e = events_until(&mut bob_ws, |e| {
+fn reply(w: &Secret, text: &str) -> CreatePostRequest {
+    CreatePostRequest {
+        channel_id: w.channel,
+        message: text.into(),
+        root_id: Some(w.root),
+        ..Default::default()
+    }
+}
+
+async fn removed_members_get_no_thread_updates(s: TestServer) {
+    let w = secret(&s).await;
+    let mut bob_ws = w.bob.connect_ws(None).await.unwrap();
+    // While a member, bob hears of new replies (his own reply's update may
+    // still be on its way: wait for the second reply's).
+    w.admin
+        .create_post(&reply(&w, "first detail"))
+        .await
+        .unwrap();
+    let got = events_until(&mut bob_ws, |e| {
         e.event == EventKind::ThreadUpdated && e.data["reply_count"] == 2
     })
     .await;
-    assert_eq!(e.last().unwrap().data["root_id"], root.id.to_string());
-    let typing = ClientFrame::Typing {
-        channel_id: secret.id,
-        root_id: None,
-    };
-    bob_ws.send(typing.clone()).await.unwrap();
-    let e = expect_event(&mut admin_ws, EventKind::Typing).await;
-    assert_eq!(e.data["user_id"], bob_user.id.to_string());
+    assert_eq!(got.last().unwrap().data["root_id"], w.root.to_string());
 
-    admin
-        .remove_channel_member(secret.id, bob_user.id)
+    w.admin
+        .remove_channel_member(w.channel, w.bob_id)
         .await
         .unwrap();
-
-    // No thread_updated for the reply after the removal: bob's own profile
-    // change, logged later, arrives first.
-    admin.create_post(&reply("second detail")).await.unwrap();
-    bob.update_me(&UpdateProfileRequest {
-        display_name: Some("Bob Later".into()),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let bob_id = bob_user.id.to_string();
+    // After the removal: bob's own profile change, logged after the next
+    // reply, arrives with no thread_updated before it.
+    w.admin
+        .create_post(&reply(&w, "second detail"))
+        .await
+        .unwrap();
+    w.bob
+        .update_me(&UpdateProfileRequest {
+            display_name: Some("Bob Later".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let bob_id = w.bob_id.to_string();
     let got = events_until(&mut bob_ws, |e| {
         e.event == EventKind::UserUpdated && e.data["id"] == bob_id
     })
@@ -175,16 +201,36 @@ async fn removed_members_hear_and_send_nothing_more(s: TestServer) {
             .any(|e| e.event == EventKind::ThreadUpdated && e.data["reply_count"] == 3),
         "{got:?}"
     );
+}
 
-    // Bob's typing is dropped: handled before dave's, which admin does get.
+async fn removed_members_cannot_type(s: TestServer) {
+    let w = secret(&s).await;
+    let mut bob_ws = w.bob.connect_ws(None).await.unwrap();
+    let mut admin_ws = w.admin.connect_ws(None).await.unwrap();
+    let mut dave_ws = w.dave.connect_ws(None).await.unwrap();
+    let typing = ClientFrame::Typing {
+        channel_id: w.channel,
+        root_id: None,
+    };
+    // While a member, bob's typing reaches the others.
+    bob_ws.send(typing.clone()).await.unwrap();
+    let e = expect_event(&mut admin_ws, EventKind::Typing).await;
+    assert_eq!(e.data["user_id"], w.bob_id.to_string());
+
+    w.admin
+        .remove_channel_member(w.channel, w.bob_id)
+        .await
+        .unwrap();
+    // After the removal it is dropped: handled before dave's, which comes.
     bob_ws.send(typing.clone()).await.unwrap();
     round_trip(&mut bob_ws).await;
     dave_ws.send(typing).await.unwrap();
-    let dave_id = dave_user.id.to_string();
+    let dave_id = w.dave_id.to_string();
     let got = events_until(&mut admin_ws, |e| {
         e.event == EventKind::Typing && e.data["user_id"] == dave_id
     })
     .await;
+    let bob_id = w.bob_id.to_string();
     assert!(
         !got.iter()
             .any(|e| e.event == EventKind::Typing && e.data["user_id"] == bob_id),
