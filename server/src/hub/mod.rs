@@ -69,6 +69,8 @@ impl EventBody {
 pub enum Recipients {
     Users(Arc<Vec<Id>>),
     All,
+    /// Everyone but these users (guests who may not see a profile).
+    AllExcept(Arc<Vec<Id>>),
 }
 
 pub(crate) enum Cmd {

@@ -193,11 +193,16 @@ async fn profile_watchers(store: &Arc<Store>, payload: &str) -> Option<Recipient
         .ok()?;
     let s = store.clone();
     let res = tokio::task::spawn_blocking(move || {
-        s.read(|c| Ok(hearth_store::users::who_may_see(c, &id.to_string())?))
+        s.read(|c| {
+            Ok(hearth_store::users::guests_who_may_not_see(
+                c,
+                &id.to_string(),
+            )?)
+        })
     })
     .await;
     match res {
-        Ok(Ok(ids)) => Some(Recipients::Users(Arc::new(
+        Ok(Ok(ids)) => Some(Recipients::AllExcept(Arc::new(
             ids.iter().map(|s| hearth_store::parse_id(s)).collect(),
         ))),
         other => {

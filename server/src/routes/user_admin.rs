@@ -1,5 +1,5 @@
-//! Another user's personal access tokens, managed by a system admin (for
-//! example a service account's token for a script).
+//! Another user's personal access tokens: a system admin lists and revokes
+//! them (not a compliance officer's); only the owner creates one.
 
 use actix_web::{HttpResponse, delete, get, post, web};
 use hearth_api::{CreateTokenRequest, CreatedToken, Session};
@@ -29,7 +29,7 @@ struct TokenPath {
     path = "/api/v1/users/{id}/tokens",
     operation_id = "create_user_token",
     tag = "users",
-    summary = "Create a personal access token for a user (system admin, or self); the secret is shown once",
+    summary = "Create a personal access token (the owner only; another account answers token_for_other_account); the secret is shown once",
     params(
         ("id" = uuid::Uuid, Path, description = "User id"),
     ),

@@ -176,19 +176,19 @@ pub fn co_members(conn: &mut DbConn, user_id: &str) -> StoreResult<Vec<String>> 
         .load(conn)?)
 }
 
-/// Everyone who may see the account `user_id` under the guest visibility
-/// rule: every account that is not a guest, and the guests who share a
-/// channel with it.
-pub fn who_may_see(conn: &mut DbConn, user_id: &str) -> StoreResult<Vec<String>> {
-    let mut ids: Vec<String> = users::table
-        .filter(users::role.ne("guest"))
+/// The guests who may not see the account `user_id` under the guest
+/// visibility rule: those who share no channel with it. Everyone else may.
+pub fn guests_who_may_not_see(conn: &mut DbConn, user_id: &str) -> StoreResult<Vec<String>> {
+    let guests: Vec<String> = users::table
+        .filter(users::role.eq("guest"))
+        .filter(users::id.ne(user_id.to_string()))
         .select(users::id)
         .load(conn)?;
-    ids.extend(co_members(conn, user_id)?);
-    ids.push(user_id.to_string());
-    ids.sort();
-    ids.dedup();
-    Ok(ids)
+    if guests.is_empty() {
+        return Ok(guests);
+    }
+    let known: std::collections::HashSet<String> = co_members(conn, user_id)?.into_iter().collect();
+    Ok(guests.into_iter().filter(|g| !known.contains(g)).collect())
 }
 
 pub fn count(conn: &mut DbConn) -> StoreResult<i64> {
