@@ -1,6 +1,7 @@
 //! Login sessions and personal access tokens.
 
 use hearth_api::{CreatedToken, EventKind, Session};
+use hearth_core::permissions::AccountAction;
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
 use hearth_store::models::SessionRow;
 use hearth_store::{Audience, Change, Tx, sessions};
@@ -9,7 +10,6 @@ use crate::auth::{Auth, new_secret, token_hash};
 use crate::services::accounts::check_account_action;
 use crate::services::audit;
 use crate::state::Ctx;
-use hearth_core::permissions::AccountAction;
 
 pub const KIND_SESSION: &str = "session";
 pub const KIND_TOKEN: &str = "token";
@@ -83,7 +83,8 @@ pub fn revoke_own(ctx: &Ctx, auth: &Auth, id: Id, kind: &str) -> Result<()> {
     })
 }
 
-/// Revokes every session and token of `user_id` (admins, or the user themself).
+/// Revokes every session and token of `user_id`: the user themself, or a
+/// system admin where separation of duties allows (not on officers).
 pub fn revoke_all(ctx: &Ctx, auth: &Auth, user_id: Id) -> Result<()> {
     ctx.store.write(|tx| {
         check_account_action(tx.conn, auth, AccountAction::EndSessions, user_id)?;
