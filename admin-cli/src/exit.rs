@@ -91,7 +91,9 @@ pub fn exit_for(code: &str, status: u16) -> u8 {
         | "forbidden"
         | "account_inactive"
         | "setup_token_invalid"
-        | "signup_disabled" => PERMISSION,
+        | "signup_disabled"
+        | "token_for_other_account"
+        | "separation_of_duties" => PERMISSION,
         "invalid_input" | "conflict" | "payload_too_large" | "file_too_large"
         | "channel_archived" | "invalid_config" | "config_locked" => INVALID,
         "rate_limited" | "unavailable" | "internal" => FAILURE,

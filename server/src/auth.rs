@@ -215,15 +215,12 @@ impl FromRequest for Auth {
                 .get(CSRF_HEADER)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string);
+            // The WebSocket upgrade is a GET and needs no exception: every
+            // cookie-authenticated write, whatever its path, carries the token.
             let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-            let is_ws = req.path().ends_with("/websocket");
             let (session, user) = ctx.run(move |ctx: &Ctx| authenticate(ctx, &token)).await?;
             ctx.limits.request(hearth_store::parse_id(&user.id))?;
-            if via_cookie
-                && writes
-                && !is_ws
-                && csrf.as_deref() != Some(session.csrf_token.as_str())
-            {
+            if via_cookie && writes && !csrf_matches(csrf.as_deref(), &session.csrf_token) {
                 return Err(ApiError(Error::CsrfMismatch));
             }
             Ok(Auth {
@@ -236,6 +233,13 @@ impl FromRequest for Auth {
             })
         })
     }
+}
+
+/// Compares the presented CSRF token with the session's in constant time,
+/// so response timing reveals nothing of the expected value.
+fn csrf_matches(given: Option<&str>, expected: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    given.is_some_and(|g| bool::from(g.as_bytes().ct_eq(expected.as_bytes())))
 }
 
 /// The client address for rate limiting: the peer, or the client a trusted

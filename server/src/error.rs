@@ -39,7 +39,10 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::SignupDisabled
         | ErrorCode::SetupTokenInvalid
         | ErrorCode::ReauthenticationRequired
-        | ErrorCode::ChannelArchived => StatusCode::FORBIDDEN,
+        | ErrorCode::ChannelArchived
+        | ErrorCode::TokenForOtherAccount
+        | ErrorCode::SeparationOfDuties => StatusCode::FORBIDDEN,
+        ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
         ErrorCode::Conflict | ErrorCode::ConfigLocked => StatusCode::CONFLICT,
         ErrorCode::ImportRejected => StatusCode::UNPROCESSABLE_ENTITY,

@@ -206,6 +206,13 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
             .await
             .map_err(|e| StartError::Other(e.to_string()))?
             .map_err(|e| StartError::Other(e.to_string()))?;
+    let presence_ctx = ctx.clone();
+    let chosen =
+        tokio::task::spawn_blocking(move || services::accounts::stored_presences(&presence_ctx))
+            .await
+            .map_err(|e| StartError::Other(e.to_string()))?
+            .map_err(|e| StartError::Other(e.to_string()))?;
+    ctx.hub.restore_presence(chosen).await;
 
     let seal_ctx = ctx.clone();
     let sealed = tokio::task::spawn_blocking(move || signin::mfa::seal_stored_secrets(&seal_ctx))

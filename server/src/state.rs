@@ -223,9 +223,11 @@ impl Limits {
 
     /// Signup attempts, counted before any other check.
     pub fn signup(&self, ip: IpAddr) -> Result<(), Error> {
-        self.signups.check_key(&crate::net::rate_key(ip)).map_err(|_| Error::RateLimited {
-            retry_after_secs: 60,
-        })
+        self.signups
+            .check_key(&crate::net::rate_key(ip))
+            .map_err(|_| Error::RateLimited {
+                retry_after_secs: 60,
+            })
     }
 
     pub fn post(&self, user: Id) -> Result<(), Error> {

@@ -356,7 +356,8 @@ async fn token_commands(mut s: TestServer) {
     let list = s.ctl(&["--json", "token", "list"]).await.json();
     assert_eq!(list.as_array().unwrap().len(), 1);
 
-    // An admin manages a service account's tokens.
+    // An admin lists and revokes another account's tokens, but only the
+    // owner creates one.
     s.ctl(&[
         "user",
         "create",
@@ -364,23 +365,19 @@ async fn token_commands(mut s: TestServer) {
         "ci-bot",
         "--email",
         "ci@example.com",
+        "--password",
+        "ci-bot-password",
     ])
     .await
     .ok();
-    let t = s
-        .ctl(&[
-            "--json",
-            "token",
-            "create",
-            "--name",
-            "pipeline",
-            "--user",
-            "ci-bot",
-            "--password-file",
-            password,
-        ])
-        .await
-        .json();
+    let refused = s
+        .ctl(&["token", "create", "--name", "pipeline", "--user", "ci-bot"])
+        .await;
+    assert_eq!(refused.code, 4, "{refused:?}");
+    let mut owner = s.client();
+    owner.login("ci-bot", "ci-bot-password").await.unwrap();
+    let created = owner.create_token("pipeline", None).await.unwrap();
+    let t = serde_json::to_value(&created).unwrap();
     let bot = s.client().with_token(t["token"].as_str().unwrap());
     assert_eq!(bot.me().await.unwrap().username, "ci-bot");
     let list = s

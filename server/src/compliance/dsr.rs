@@ -155,7 +155,12 @@ pub fn anonymise(
     }
     let uid = user_id.to_string();
     let (username, held_by) = ctx.store.write(|tx| {
-        let mut row = hearth_store::users::by_id(tx.conn, &uid)?.ok_or(Error::NotFound("user"))?;
+        let mut row = crate::services::accounts::check_account_action(
+            tx.conn,
+            auth,
+            hearth_core::permissions::AccountAction::Anonymise,
+            user_id,
+        )?;
         let holds = holds::active(tx.conn)?;
         let original = convert::user(&row);
         let plan = plan_anonymise(&original, &holds, erase_content);

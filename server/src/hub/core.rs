@@ -394,6 +394,14 @@ impl HubCore {
                     }
                 }
             }
+            Recipients::AllExcept(left_out) => {
+                let all: Vec<Id> = self.users.keys().copied().collect();
+                for u in all {
+                    if Some(u) != except && !left_out.contains(&u) {
+                        self.deliver_to(u, body);
+                    }
+                }
+            }
         }
         if let Some(sid) = close_session {
             let watchers = &mut self.watchers;

@@ -80,6 +80,8 @@ impl EventBody {
 pub enum Recipients {
     Users(Arc<Vec<Id>>),
     All,
+    /// Everyone but these users (guests who may not see a profile).
+    AllExcept(Arc<Vec<Id>>),
 }
 
 pub(crate) enum Cmd {
@@ -251,6 +253,20 @@ impl Hub {
         })
         .await;
         rx.await.ok()
+    }
+
+    /// Shows the presences users chose before a restart. Called at start,
+    /// before the server takes requests, so no status is asked for earlier.
+    pub async fn restore_presence(&self, chosen: Vec<(Id, Presence)>) {
+        for (user_id, presence) in chosen {
+            let (reply, _) = oneshot::channel();
+            self.send(Cmd::SetPresence {
+                user_id,
+                presence,
+                reply,
+            })
+            .await;
+        }
     }
 
     pub async fn statuses(&self, user_ids: Vec<Id>) -> Vec<UserStatus> {

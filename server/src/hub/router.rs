@@ -92,7 +92,13 @@ async fn route(store: &Arc<Store>, hub: &Hub, members: &mut Members, row: Change
         }
     };
     invalidate(members, kind, &audience);
-    let Some(to) = resolve(store, members, &audience).await else {
+    let to = if kind == EventKind::UserUpdated {
+        // Guests learn only of the people they may see.
+        profile_watchers(store, &row.payload).await
+    } else {
+        resolve(store, members, &audience).await
+    };
+    let Some(to) = to else {
         return;
     };
     let (channel_id, team_id) = match &audience {
@@ -179,6 +185,36 @@ async fn resolve(
                 .teams
                 .get(team_id)
                 .map(|l| Recipients::Users(with_also(l, also)))
+        }
+    }
+}
+
+/// Who receives a profile change: everyone allowed to see the account
+/// under the guest visibility rule. A payload without an id goes to nobody.
+async fn profile_watchers(store: &Arc<Store>, payload: &str) -> Option<Recipients> {
+    let id = serde_json::from_str::<serde_json::Value>(payload)
+        .ok()?
+        .get("id")?
+        .as_str()?
+        .parse::<Id>()
+        .ok()?;
+    let s = store.clone();
+    let res = tokio::task::spawn_blocking(move || {
+        s.read(|c| {
+            Ok(hearth_store::users::guests_who_may_not_see(
+                c,
+                &id.to_string(),
+            )?)
+        })
+    })
+    .await;
+    match res {
+        Ok(Ok(ids)) => Some(Recipients::AllExcept(Arc::new(
+            ids.iter().map(|s| hearth_store::parse_id(s)).collect(),
+        ))),
+        other => {
+            tracing::error!(?other, %id, "cannot load who may see a profile");
+            None
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod channel_admin;
 pub mod channels;
 pub mod compliance;
 pub mod compliance_jobs;
+pub mod fallback;
 pub mod files;
 pub mod import;
 pub mod oidc_admin;
@@ -52,7 +53,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(posts::configure)
             .configure(files::configure)
             .configure(ws::configure)
-            .default_service(web::to(crate::telemetry::not_found)),
+            .default_service(web::to(fallback::no_route)),
     );
 }
 

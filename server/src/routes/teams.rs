@@ -307,7 +307,8 @@ async fn members(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<Htt
     ),
     request_body = AddMemberRequest,
     responses(
-        (status = 201, description = "The membership (also when it already existed)", body = TeamMember),
+        (status = 201, description = "The new membership", body = TeamMember),
+        (status = 200, description = "Already a member: the existing membership, unchanged", body = TeamMember),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -324,11 +325,16 @@ async fn add_member(
     body: web::Json<AddMemberRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = path.id;
-    let m = ctx
+    let (m, added) = ctx
         .into_inner()
         .run(move |c| teams::add_member(c, &auth, id, body.user_id))
         .await?;
-    Ok(HttpResponse::Created().json(m))
+    // A repeated add changes nothing: 200, not 201.
+    Ok(if added {
+        HttpResponse::Created().json(m)
+    } else {
+        HttpResponse::Ok().json(m)
+    })
 }
 
 /// DELETE /api/v1/teams/{id}/members/{user_id}

@@ -1,6 +1,6 @@
-//! Another user's personal access tokens, managed by a system admin (for
-//! example a service account's token for a script), and the admin's word on
-//! an account's e-mail address.
+//! Another user's personal access tokens: a system admin lists and revokes
+//! them (not a compliance officer's); only the owner creates one. And the
+//! admin's word on an account's e-mail address.
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use hearth_api::{CreateTokenRequest, CreatedToken, Session, SetEmailVerifiedRequest, User};
@@ -70,9 +70,9 @@ struct TokenPath {
     path = "/api/v1/users/{id}/tokens",
     operation_id = "create_user_token",
     tag = "users",
-    summary = "Create a personal access token for a user (system admin, or self); the secret is shown once",
+    summary = "Create a personal access token (the owner only; another account answers token_for_other_account); the secret is shown once",
     description = "The caller re-authenticates as for `POST /users/me/tokens` (`password`, or a \
-        fresh sign-in); requests over the local administration socket need neither.",
+        fresh sign-in).",
     params(
         ("id" = uuid::Uuid, Path, description = "User id"),
     ),

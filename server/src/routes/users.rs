@@ -519,9 +519,15 @@ async fn set_my_status(
     auth: Auth,
     body: web::Json<SetStatusRequest>,
 ) -> ApiResult<HttpResponse> {
+    let presence = body.presence;
+    let user_id = auth.user_id();
+    ctx.clone()
+        .into_inner()
+        .run(move |c| accounts::set_presence(c, &auth, presence))
+        .await?;
     let s = ctx
         .hub
-        .set_presence(auth.user_id(), body.presence)
+        .set_presence(user_id, presence)
         .await
         .ok_or_else(|| Error::internal("hub stopped"))?;
     Ok(HttpResponse::Ok().json(s))
@@ -567,7 +573,7 @@ async fn status(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<Http
     summary = "Presence of many users (at most 1000 ids)",
     request_body(description = "User ids", content = Vec<uuid::Uuid>),
     responses(
-        (status = 200, description = "One status per id", body = [UserStatus]),
+        (status = 200, description = "One status per id; a guest gets none for people they share no channel with", body = [UserStatus]),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -576,11 +582,18 @@ async fn status(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<Http
     security(("bearer" = []), ("session_cookie" = [], "csrf_token" = []))
 )]
 #[post("/users/status/ids")]
-async fn statuses(ctx: Ctx, _auth: Auth, body: web::Json<Vec<Id>>) -> ApiResult<HttpResponse> {
+async fn statuses(ctx: Ctx, auth: Auth, body: web::Json<Vec<Id>>) -> ApiResult<HttpResponse> {
     if body.len() > 1000 {
         return Err(Error::invalid("at most 1000 ids per request").into());
     }
-    Ok(HttpResponse::Ok().json(ctx.hub.statuses(body.into_inner()).await))
+    let ids = body.into_inner();
+    // Guests get statuses only of the people they may see.
+    let ids = ctx
+        .clone()
+        .into_inner()
+        .run(move |c| c.store.read(|conn| accounts::visible_ids(conn, &auth, ids)))
+        .await?;
+    Ok(HttpResponse::Ok().json(ctx.hub.statuses(ids).await))
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]

@@ -1,14 +1,13 @@
 //! GET /api/v1/websocket: one task per connection that forwards hub frames,
 //! answers client frames and keeps the connection alive with pings.
 
-use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use actix_ws::{AggregatedMessage, CloseCode, CloseReason};
 use futures_util::StreamExt;
 use hearth_api::{ClientFrame, EventKind, ServerFrame};
-use hearth_core::{Error, Id};
+use hearth_core::Error;
 use hearth_store::Audience;
 use tokio::sync::mpsc;
 
@@ -17,6 +16,7 @@ use crate::auth::Auth;
 use crate::error::ApiResult;
 use crate::hub::Outbound;
 use crate::openapi::{BadRequest, Forbidden, TooManyRequests, Unauthorized};
+use crate::services::accounts;
 
 const PING_EVERY: Duration = Duration::from_secs(20);
 const SILENCE_LIMIT: Duration = Duration::from_secs(60);
@@ -116,7 +116,6 @@ async fn run(
     let user_id = auth.user_id();
     let mut ping = tokio::time::interval(PING_EVERY);
     let mut heard = Instant::now();
-    let mut readable: HashSet<Id> = HashSet::new();
     let close: Option<CloseReason> = loop {
         tokio::select! {
             out = rx.recv() => match out {
@@ -133,7 +132,7 @@ async fn run(
             msg = stream.next() => match msg {
                 Some(Ok(AggregatedMessage::Text(t))) => {
                     heard = Instant::now();
-                    if let Err(reason) = on_frame(&ctx, &auth, conn_id, &t, &mut readable, &mut session).await {
+                    if let Err(reason) = on_frame(&ctx, &auth, conn_id, &t, &mut session).await {
                         break Some(reason);
                     }
                 }
@@ -170,7 +169,6 @@ async fn on_frame(
     auth: &Auth,
     conn_id: u64,
     text: &str,
-    readable: &mut HashSet<Id>,
     session: &mut actix_ws::Session,
 ) -> Result<(), CloseReason> {
     let frame: ClientFrame = serde_json::from_str(text).map_err(|e| CloseReason {
@@ -185,31 +183,39 @@ async fn on_frame(
         }
         ClientFrame::Activity => ctx.hub.activity(user_id),
         ClientFrame::SubscribePresence { user_ids } => {
-            ctx.hub.subscribe_presence(conn_id, user_id, user_ids).await
+            // Guests watch only the people they may see.
+            let a = auth.clone();
+            let ids = ctx
+                .run(move |c| {
+                    c.store
+                        .read(|conn| accounts::visible_ids(conn, &a, user_ids))
+                })
+                .await
+                .unwrap_or_default();
+            ctx.hub.subscribe_presence(conn_id, user_id, ids).await
         }
         ClientFrame::Typing {
             channel_id,
             root_id,
         } => {
-            if !readable.contains(&channel_id) {
-                let a = auth.clone();
-                let ok = ctx
-                    .run(move |c| {
-                        c.store.read(|conn| {
-                            Ok(hearth_store::channels::member(
-                                conn,
-                                &channel_id.to_string(),
-                                &a.user.id,
-                            )?
-                            .is_some())
-                        })
+            // Asked on every frame, not remembered: a member removed from
+            // the channel stops typing into it at once.
+            let a = auth.clone();
+            let ok = ctx
+                .run(move |c| {
+                    c.store.read(|conn| {
+                        Ok(hearth_store::channels::member(
+                            conn,
+                            &channel_id.to_string(),
+                            &a.user.id,
+                        )?
+                        .is_some())
                     })
-                    .await
-                    .unwrap_or(false);
-                if !ok {
-                    return Ok(());
-                }
-                readable.insert(channel_id);
+                })
+                .await
+                .unwrap_or(false);
+            if !ok {
+                return Ok(());
             }
             ctx.hub.activity(user_id);
             ctx.hub.ephemeral(

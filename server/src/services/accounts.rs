@@ -3,10 +3,10 @@
 use hearth_api::{
     ChangePasswordRequest, EventKind, Role, SignupRequest, UpdateProfileRequest, User,
 };
-use hearth_core::permissions::{Action, Facts, require};
+use hearth_core::permissions::{self, AccountAction, Action, Facts, require};
 use hearth_core::{Error, Id, Result, now_millis, validate};
 use hearth_store::models::UserRow;
-use hearth_store::{Audience, Change, DbConn, settings, users};
+use hearth_store::{Audience, Change, DbConn, parse_id, settings, users};
 
 use crate::auth::{Auth, token_hash};
 use crate::config::SignupMode;
@@ -167,6 +167,30 @@ fn admit(
     Ok((first, invite_team))
 }
 
+/// Applies the separation-of-duties rule ([`permissions::account_verdict`])
+/// to `action` on the account `target` and returns that account. A missing
+/// account counts as a plain one, so only those who could act on it learn
+/// that it does not exist.
+pub fn check_account_action(
+    c: &mut hearth_store::DbConn,
+    auth: &Auth,
+    action: permissions::AccountAction,
+    target: Id,
+) -> Result<UserRow> {
+    let row = users::by_id(c, &target.to_string())?;
+    let role = row.as_ref().map_or(Role::User, UserRow::role);
+    permissions::require_account_action(
+        &auth.actor,
+        auth.is_local(),
+        action,
+        &permissions::Target {
+            user_id: target,
+            role,
+        },
+    )?;
+    row.ok_or(Error::NotFound("user"))
+}
+
 fn load_user(c: &mut hearth_store::DbConn, id: Id) -> Result<UserRow> {
     users::by_id(c, &id.to_string())?.ok_or(Error::NotFound("user"))
 }
@@ -288,13 +312,30 @@ pub fn set_avatar(ctx: &Ctx, auth: &Auth, sha256: String) -> Result<User> {
 /// Guests only know the people they share a channel with; for anyone else
 /// the account answers `not_found`.
 fn visible(c: &mut hearth_store::DbConn, auth: &Auth, row: UserRow) -> Result<UserRow> {
-    if auth.actor.role == Role::Guest
-        && row.id != auth.user.id
-        && !users::share_a_channel(c, &auth.user.id, &row.id)?
-    {
+    let target = parse_id(&row.id);
+    let shares = !permissions::sees_everyone(&auth.actor)
+        && target != auth.user_id()
+        && users::share_a_channel(c, &auth.user.id, &row.id)?;
+    if !permissions::may_see_user(&auth.actor, target, shares) {
         return Err(Error::NotFound("user"));
     }
     Ok(row)
+}
+
+/// The ids among `ids` the caller may see, in their order (guests: the
+/// people they share a channel with, and themself).
+pub fn visible_ids(c: &mut hearth_store::DbConn, auth: &Auth, ids: Vec<Id>) -> Result<Vec<Id>> {
+    if permissions::sees_everyone(&auth.actor) {
+        return Ok(ids);
+    }
+    let known: std::collections::HashSet<Id> = users::co_members(c, &auth.user.id)?
+        .iter()
+        .map(|s| parse_id(s))
+        .collect();
+    Ok(ids
+        .into_iter()
+        .filter(|u| permissions::may_see_user(&auth.actor, *u, known.contains(u)))
+        .collect())
 }
 
 pub fn get(ctx: &Ctx, auth: &Auth, id: Id) -> Result<User> {
@@ -365,7 +406,7 @@ pub fn set_role(ctx: &Ctx, auth: &Auth, id: Id, role: Role) -> Result<User> {
         ));
     }
     let row = ctx.store.write(|tx| {
-        let mut row = load_user(tx.conn, id)?;
+        let mut row = check_account_action(tx.conn, auth, AccountAction::ChangeRole, id)?;
         let old = row.role.clone();
         row.role = role.as_str().into();
         row.updated_at = now_millis();
@@ -416,6 +457,8 @@ pub fn set_email_verified(ctx: &Ctx, auth: &Auth, id: Id, verified: bool) -> Res
 pub fn reset_password(ctx: &Ctx, auth: &Auth, id: Id, new_password: &str) -> Result<()> {
     require(&auth.actor, Action::ManageUsers, &Facts::default())?;
     validate::password(new_password)?;
+    ctx.store
+        .read(|c| check_account_action(c, auth, AccountAction::ResetPassword, id).map(|_| ()))?;
     let source = ctx
         .store
         .read(|c| Ok(crate::signin::auth_row(c, &id.to_string())?.source))?;
@@ -426,7 +469,7 @@ pub fn reset_password(ctx: &Ctx, auth: &Auth, id: Id, new_password: &str) -> Res
     }
     let hash = ctx.passwords.hash(HashPurpose::Account, new_password)?;
     ctx.store.write(|tx| {
-        let mut row = load_user(tx.conn, id)?;
+        let mut row = check_account_action(tx.conn, auth, AccountAction::ResetPassword, id)?;
         row.password_hash = Some(hash);
         row.updated_at = now_millis();
         users::save(tx.conn, &row)?;
@@ -443,14 +486,13 @@ pub fn reset_password(ctx: &Ctx, auth: &Auth, id: Id, new_password: &str) -> Res
 }
 
 pub fn set_active(ctx: &Ctx, auth: &Auth, id: Id, active: bool) -> Result<User> {
-    let is_self = id == auth.user_id();
-    if !(auth.actor.is_admin() || (is_self && !active)) {
-        return Err(Error::forbidden(
-            "only system admins may change other accounts",
-        ));
-    }
+    let action = if active {
+        AccountAction::Reactivate
+    } else {
+        AccountAction::Deactivate
+    };
     let row = ctx.store.write(|tx| {
-        let mut row = load_user(tx.conn, id)?;
+        let mut row = check_account_action(tx.conn, auth, action, id)?;
         row.is_active = active;
         row.updated_at = now_millis();
         users::save(tx.conn, &row)?;
@@ -474,4 +516,44 @@ pub fn set_active(ctx: &Ctx, auth: &Auth, id: Id, active: bool) -> Result<User> 
         Ok(row)
     })?;
     Ok(row.to_api(true))
+}
+
+/// The presences a user chooses that outlast a restart: do not disturb and
+/// invisible. Away ends by itself with activity and online is the default,
+/// so neither is stored.
+fn stored_presence(p: hearth_api::Presence) -> Option<&'static str> {
+    match p {
+        hearth_api::Presence::Dnd => Some("dnd"),
+        hearth_api::Presence::Offline => Some("offline"),
+        hearth_api::Presence::Online | hearth_api::Presence::Away => None,
+    }
+}
+
+/// Records the caller's chosen presence; the hub shows it.
+pub fn set_presence(ctx: &Ctx, auth: &Auth, presence: hearth_api::Presence) -> Result<()> {
+    auth.require_account()?;
+    ctx.store.write(|tx| {
+        Ok(hearth_store::presence::set(
+            tx.conn,
+            &auth.user.id,
+            stored_presence(presence),
+            now_millis(),
+        )?)
+    })
+}
+
+/// The chosen presences to restore at start.
+pub fn stored_presences(ctx: &Ctx) -> Result<Vec<(Id, hearth_api::Presence)>> {
+    let rows = ctx.store.read(|c| Ok(hearth_store::presence::all(c)?))?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(u, p)| {
+            let presence = match p.as_str() {
+                "dnd" => hearth_api::Presence::Dnd,
+                "offline" => hearth_api::Presence::Offline,
+                _ => return None,
+            };
+            Some((parse_id(&u), presence))
+        })
+        .collect())
 }

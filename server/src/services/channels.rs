@@ -271,6 +271,11 @@ pub fn direct(ctx: &Ctx, auth: &Auth, others: &[Id]) -> Result<Channel> {
         if found.len() != ids.len() || found.iter().any(|u| !u.is_active) {
             return Err(Error::NotFound("user"));
         }
+        // Guests message only people they may see; others look unknown.
+        let visible = crate::services::accounts::visible_ids(tx.conn, auth, ids.clone())?;
+        if !hearth_core::permissions::may_message_directly(&auth.actor, visible.len(), ids.len()) {
+            return Err(Error::NotFound("user"));
+        }
         let ch = create_in(tx, None, kind, &key, "", "", "", Some(auth.user_id()))?;
         for u in &ids {
             add_member_in(tx, &ch, *u, MemberRole::Member, Some(auth.user_id()))?;
@@ -447,23 +452,32 @@ pub fn set_archived(ctx: &Ctx, auth: &Auth, id: Id, archived: bool) -> Result<Ch
 pub fn members(ctx: &Ctx, auth: &Auth, id: Id) -> Result<Vec<ChannelMember>> {
     ctx.store.read(|c| {
         let (ch, _) = readable(c, auth, id)?;
+        // The caller's own entry in full; others' without their read state.
         Ok(channels::members(c, &ch.id)?
             .iter()
-            .map(ChannelMemberRow::to_api)
+            .map(|m| {
+                if m.user_id == auth.user.id {
+                    m.to_api()
+                } else {
+                    m.to_api_public()
+                }
+            })
             .collect())
     })
 }
 
 /// Joining (self) or adding someone; team channels only admit team members.
-pub fn add_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<ChannelMember> {
+/// The flag is false when they already were a member and nothing changed.
+pub fn add_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<(ChannelMember, bool)> {
     let row = ctx.store.write(|tx| {
         let ch = load(tx.conn, id)?;
         let f = facts(tx.conn, auth, &ch)?;
         let can_read = allowed(&auth.actor, Action::ReadChannel, &f);
         if user_id == auth.user_id() {
             if f.channel_role.is_some() {
-                return channels::member(tx.conn, &ch.id, &auth.user.id)?
-                    .ok_or(Error::NotFound("channel member"));
+                let m = channels::member(tx.conn, &ch.id, &auth.user.id)?
+                    .ok_or(Error::NotFound("channel member"))?;
+                return Ok((m, false));
             }
             // Only a public channel of a team the caller can see may answer
             // "forbidden" (e.g. to a guest); private channels, DMs and other
@@ -495,9 +509,13 @@ pub fn add_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<Channel
                 target.username
             )));
         }
-        add_member_in(tx, &ch, user_id, MemberRole::Member, Some(auth.user_id()))
+        if let Some(m) = channels::member(tx.conn, &ch.id, &target.id)? {
+            return Ok((m, false));
+        }
+        let m = add_member_in(tx, &ch, user_id, MemberRole::Member, Some(auth.user_id()))?;
+        Ok((m, true))
     })?;
-    Ok(row.to_api())
+    Ok((row.0.to_api(), row.1))
 }
 
 pub fn remove_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<()> {
@@ -547,14 +565,24 @@ pub fn set_member_role(
             .ok_or(Error::NotFound("channel member"))?;
         m.role = member_role_str(role).into();
         channels::save_member(tx.conn, &m)?;
+        // The channel learns the new role; only the member their own state.
         tx.log(Change::new(
             EventKind::ChannelMemberUpdated,
             audience(&ch, None),
+            m.to_api_public(),
+        ))?;
+        tx.log(Change::new(
+            EventKind::ChannelMemberUpdated,
+            Audience::User(user_id),
             m.to_api(),
         ))?;
         Ok(m)
     })?;
-    Ok(row.to_api())
+    Ok(if user_id == auth.user_id() {
+        row.to_api()
+    } else {
+        row.to_api_public()
+    })
 }
 
 pub fn update_membership(
@@ -613,4 +641,29 @@ pub fn can_read(c: &mut DbConn, auth: &Auth, id: Id) -> Result<bool> {
     };
     let f = facts(c, auth, &ch)?;
     Ok(allowed(&auth.actor, Action::ReadChannel, &f))
+}
+
+/// Whether the account `user_id` may read the channel now: the check for
+/// events sent to people other than the caller (thread followers).
+pub fn user_can_read(c: &mut DbConn, ch: &ChannelRow, user_id: &str) -> Result<bool> {
+    let Some(user) = hearth_store::users::by_id(c, user_id)? else {
+        return Ok(false);
+    };
+    let team_role = match &ch.team_id {
+        Some(t) => teams::role_in(c, t, user_id)?,
+        None => None,
+    };
+    let channel_role = channels::member(c, &ch.id, user_id)?.map(|m| member_role(&m.role));
+    let f = Facts {
+        team_role,
+        channel_kind: Some(ch.kind()),
+        channel_archived: ch.archived_at.is_some(),
+        channel_role,
+        ..Facts::default()
+    };
+    let actor = hearth_core::permissions::Actor {
+        user_id: parse_id(user_id),
+        role: user.role(),
+    };
+    Ok(user.is_active && allowed(&actor, Action::ReadChannel, &f))
 }

@@ -179,16 +179,24 @@ pub fn create(ctx: &Ctx, auth: &Auth, req: CreatePostRequest) -> Result<(Post, b
             last_reply_at: None,
             idempotency_key: key.clone(),
         };
-        posts::insert(tx.conn, &row)?;
+        if !posts::insert_unless_retried(tx.conn, &row)? {
+            // A concurrent retry with the same key committed first.
+            let existing = key
+                .as_deref()
+                .map(|k| posts::by_idempotency(tx.conn, &auth.user.id, k))
+                .transpose()?
+                .flatten()
+                .ok_or_else(|| Error::internal("idempotent post vanished"))?;
+            if existing.channel_id != ch.id {
+                return Err(Error::conflict(
+                    "this idempotency key was already used for a post in another channel",
+                ));
+            }
+            return Ok((one(tx.conn, &existing)?, false));
+        }
         hearth_store::files::attach(tx.conn, &file_keys, &row.id)?;
-        hearth_store::channels::count_post(tx.conn, &ch.id, now)?;
-        hearth_store::channels::mark_read(
-            tx.conn,
-            &ch.id,
-            &auth.user.id,
-            ch.total_msg_count + 1,
-            now,
-        )?;
+        hearth_store::channels::count_post(tx.conn, &ch.id, now, root.is_none())?;
+        hearth_store::channels::mark_read_to_current(tx.conn, &ch.id, &auth.user.id, now)?;
         count_mentions(tx, &ch, auth.user_id(), &mentioned, channel_wide)?;
         // A new post has no reactions or participants yet.
         let post = row.to_api();
@@ -265,6 +273,10 @@ fn reply_added(
     let post = one(tx.conn, &root)?;
     tx.log(Change::new(EventKind::PostEdited, audience(ch), &post))?;
     for m in threads::followers(tx.conn, &root.id)? {
+        // Followers who lost access to the channel hear nothing more of it.
+        if !channels::user_can_read(tx.conn, ch, &m.user_id)? {
+            continue;
+        }
         let state = thread_svc::state(tx.conn, &root, &m)?;
         tx.log(Change::new(
             EventKind::ThreadUpdated,

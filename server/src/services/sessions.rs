@@ -1,11 +1,13 @@
 //! Login sessions and personal access tokens.
 
 use hearth_api::{CreateTokenRequest, CreatedToken, EventKind, Session};
+use hearth_core::permissions::AccountAction;
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
 use hearth_store::models::SessionRow;
 use hearth_store::{Audience, Change, Tx, sessions};
 
 use crate::auth::{Auth, new_secret, token_hash};
+use crate::services::accounts::check_account_action;
 use crate::services::audit;
 use crate::state::{Ctx, HashPurpose};
 
@@ -82,15 +84,13 @@ pub fn revoke_own(ctx: &Ctx, auth: &Auth, id: Id, kind: &str) -> Result<()> {
     })
 }
 
-/// Revokes every session and token of `user_id` (admins, or the user themself).
+/// Revokes every session and token of `user_id`: the user themself, or a
+/// system admin where separation of duties allows (not on officers).
 pub fn revoke_all(ctx: &Ctx, auth: &Auth, user_id: Id) -> Result<()> {
-    if auth.user_id() != user_id && !auth.actor.is_admin() {
-        return Err(Error::forbidden(
-            "only system admins may revoke other users' sessions",
-        ));
-    }
-    ctx.store
-        .write(|tx| revoke_all_in(tx, Some(auth.user_id()), user_id))
+    ctx.store.write(|tx| {
+        check_account_action(tx.conn, auth, AccountAction::EndSessions, user_id)?;
+        revoke_all_in(tx, Some(auth.user_id()), user_id)
+    })
 }
 
 pub fn revoke_all_in(tx: &mut Tx, actor: Option<Id>, user_id: Id) -> Result<()> {
@@ -113,17 +113,18 @@ pub fn create_token(ctx: &Ctx, auth: &Auth, req: &CreateTokenRequest) -> Result<
     create_token_for(ctx, auth, auth.user_id(), req)
 }
 
-/// Only the user themself or a system admin manages a user's tokens.
-fn may_manage_tokens_of(auth: &Auth, owner: Id) -> Result<()> {
+/// Who manages whose tokens: the owner, and (to list or revoke, never to
+/// mint) whoever the separation-of-duties rule lets act on the account.
+fn may_manage_tokens_of(
+    c: &mut hearth_store::DbConn,
+    auth: &Auth,
+    owner: Id,
+    action: AccountAction,
+) -> Result<()> {
     if owner == auth.user_id() {
         return auth.require_account();
     }
-    if !auth.actor.is_admin() {
-        return Err(Error::forbidden(
-            "only system admins manage other users' tokens",
-        ));
-    }
-    Ok(())
+    check_account_action(c, auth, action, owner).map(|_| ())
 }
 
 /// A token outlives the session that mints it, so whoever mints one proves
@@ -164,15 +165,17 @@ fn reauthenticate(ctx: &Ctx, auth: &Auth, password: Option<&str>) -> Result<()> 
     }
 }
 
-/// A personal access token for `owner`: the caller, or (system admins) any
-/// active account, such as a service account an admin sets up for a script.
+/// A personal access token for the caller. Minting one for anybody else is
+/// refused with `token_for_other_account`: a token is a way to act as its
+/// owner, which nobody else should hold unseen.
 pub fn create_token_for(
     ctx: &Ctx,
     auth: &Auth,
     owner: Id,
     req: &CreateTokenRequest,
 ) -> Result<CreatedToken> {
-    may_manage_tokens_of(auth, owner)?;
+    ctx.store
+        .read(|c| may_manage_tokens_of(c, auth, owner, AccountAction::MintToken))?;
     let name = validate::text("token name", &req.name, 64, false)?;
     let expires_in_days = req.expires_in_days;
     if expires_in_days == Some(0) || expires_in_days.is_some_and(|d| d > 3650) {
@@ -184,6 +187,7 @@ pub fn create_token_for(
     let expires = days.map(|d| now_millis() + i64::from(d) * 86_400_000);
     let integration = req.integration;
     ctx.store.write(|tx| {
+        may_manage_tokens_of(tx.conn, auth, owner, AccountAction::MintToken)?;
         let user = hearth_store::users::by_id(tx.conn, &owner.to_string())?
             .ok_or(Error::NotFound("user"))?;
         if !user.is_active {
@@ -235,9 +239,9 @@ pub fn revoke_personal_tokens_in(tx: &mut Tx, user_id: Id, reason: &str) -> Resu
 
 /// The live tokens of `owner` (the caller, or any user for system admins).
 pub fn tokens_of(ctx: &Ctx, auth: &Auth, owner: Id) -> Result<Vec<Session>> {
-    may_manage_tokens_of(auth, owner)?;
     let now = now_millis();
     let rows = ctx.store.read(|c| {
+        may_manage_tokens_of(c, auth, owner, AccountAction::ListTokens)?;
         Ok(sessions::live_for_user(
             c,
             &owner.to_string(),
@@ -253,9 +257,9 @@ pub fn tokens_of(ctx: &Ctx, auth: &Auth, owner: Id) -> Result<Vec<Session>> {
 
 /// Revokes one token of `owner` (the caller, or any user for system admins).
 pub fn revoke_token_of(ctx: &Ctx, auth: &Auth, owner: Id, token_id: Id) -> Result<()> {
-    may_manage_tokens_of(auth, owner)?;
     let owner_id = owner.to_string();
     ctx.store.write(|tx| {
+        may_manage_tokens_of(tx.conn, auth, owner, AccountAction::EndSessions)?;
         let row = sessions::by_id(tx.conn, &token_id.to_string())?
             .filter(|r| r.user_id == owner_id && r.kind == KIND_TOKEN && r.revoked_at.is_none())
             .ok_or(Error::NotFound("token"))?;

@@ -242,24 +242,29 @@ pub fn join_by_invite(ctx: &Ctx, auth: &Auth, invite_id: &str) -> Result<Team> {
 }
 
 /// Self-join of an open team, or adding someone as team admin (or as any
-/// member of an open team).
-pub fn add_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<TeamMember> {
+/// member of an open team). The flag is false when they already were a
+/// member and nothing changed.
+pub fn add_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<(TeamMember, bool)> {
     let row = ctx.store.write(|tx| {
-        let (team, f) = visible(tx.conn, auth, id)?;
+        let (team, mut f) = visible(tx.conn, auth, id)?;
+        let target = hearth_store::users::by_id(tx.conn, &user_id.to_string())?;
         if user_id == auth.user_id() {
             if f.team_role.is_none() {
                 require(&auth.actor, Action::JoinOpenTeam, &f)?;
             }
-        } else if !(f.team_open
-            && f.team_role.is_some()
-            && auth.actor.role != hearth_api::Role::Guest)
-        {
-            require(&auth.actor, Action::ManageTeam, &f)?;
+        } else {
+            f.target_guest = target
+                .as_ref()
+                .is_some_and(|t| t.role() == hearth_api::Role::Guest);
+            require(&auth.actor, Action::AddTeamMember, &f)?;
         }
-        let target = hearth_store::users::by_id(tx.conn, &user_id.to_string())?
-            .ok_or(Error::NotFound("user"))?;
+        let target = target.ok_or(Error::NotFound("user"))?;
         if !target.is_active {
             return Err(Error::invalid("the user is deactivated"));
+        }
+        if teams::member(tx.conn, &team.id, &target.id)?.is_some() {
+            let m = add_member_in(tx, &team, user_id, MemberRole::Member)?;
+            return Ok((m, false));
         }
         let m = add_member_in(tx, &team, user_id, MemberRole::Member)?;
         if user_id != auth.user_id() {
@@ -272,9 +277,9 @@ pub fn add_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<TeamMem
                 serde_json::json!({ "user_id": user_id }),
             )?;
         }
-        Ok(m)
+        Ok((m, true))
     })?;
-    Ok(row.to_api())
+    Ok((row.0.to_api(), row.1))
 }
 
 /// Leaving a team, or removing someone as team admin, also leaves its channels.

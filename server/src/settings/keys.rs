@@ -7,7 +7,12 @@ use serde_json::{Map, Value};
 pub const MASK: &str = "********";
 
 /// Object keys whose values are secrets wherever they appear.
-const SECRET_NAMES: &[&str] = &["bind_password", "client_secret", "bearer_token", "secret_key"];
+const SECRET_NAMES: &[&str] = &[
+    "bind_password",
+    "client_secret",
+    "bearer_token",
+    "secret_key",
+];
 
 /// Keys (or whole sections) read only at start. Everything else applies at
 /// once: sign-up mode, session length, upload limit, idle timeout, lockout,

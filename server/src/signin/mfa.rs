@@ -6,8 +6,8 @@ use hearth_core::permissions::{Action, Facts, require};
 use hearth_core::{Error, Id, Result, now_millis};
 use hearth_identity::sealing::SealingKey;
 use hearth_identity::totp;
+use hearth_store::Tx;
 use hearth_store::identity as store;
-use hearth_store::{Tx, users};
 
 use super::auth_row;
 use super::login::mfa_required;
@@ -252,7 +252,12 @@ pub fn admin_reset(ctx: &Ctx, auth: &Auth, user_id: Id) -> Result<()> {
     require(&auth.actor, Action::ManageUsers, &Facts::default())?;
     ctx.store.write(|tx| {
         let uid = user_id.to_string();
-        users::by_id(tx.conn, &uid)?.ok_or(Error::NotFound("user"))?;
+        crate::services::accounts::check_account_action(
+            tx.conn,
+            auth,
+            hearth_core::permissions::AccountAction::ResetMfa,
+            user_id,
+        )?;
         let was = auth_row(tx.conn, &uid)?.mfa_enabled;
         clear(tx, &uid)?;
         sessions::revoke_personal_tokens_in(tx, user_id, "mfa_reset")?;

@@ -671,12 +671,19 @@ async fn unknown_routes_answer_json_404(s: TestServer) {
         (Method::GET, "/api/v2/users/me"),
         (Method::POST, "/nope"),
         (Method::POST, "/api/v1/users/me/nothing"),
-        (Method::DELETE, "/api/v1/system/info"),
     ] {
         for c in [&w.bob, &s.client()] {
             let got = c.raw(method.clone(), path, None).await.unwrap();
             refused(got, 404, ErrorCode::NotFound, path);
         }
+    }
+    // A path that exists, with a method it does not take: 405.
+    for c in [&w.bob, &s.client()] {
+        let got = c
+            .raw(Method::DELETE, "/api/v1/system/info", None)
+            .await
+            .unwrap();
+        refused(got, 405, ErrorCode::MethodNotAllowed, "DELETE /system/info");
     }
 }
 

@@ -13,6 +13,7 @@ mod compliance_exports;
 mod files;
 mod hardening_extract;
 mod hardening_limits;
+mod hardening_rights;
 mod hardening_signin;
 mod import_mattermost;
 mod import_slack;

@@ -26,6 +26,7 @@ const ROUTE_FILES: &[(&str, &str)] = &[
         "compliance_jobs.rs",
         include_str!("../../src/routes/compliance_jobs.rs"),
     ),
+    ("fallback.rs", include_str!("../../src/routes/fallback.rs")),
     ("files.rs", include_str!("../../src/routes/files.rs")),
     ("import.rs", include_str!("../../src/routes/import.rs")),
     ("mod.rs", include_str!("../../src/routes/mod.rs")),

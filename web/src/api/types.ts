@@ -28,6 +28,9 @@ export type ErrorCode =
   | "unavailable"
   | "invalid_config"
   | "config_locked"
+  | "token_for_other_account"
+  | "separation_of_duties"
+  | "method_not_allowed"
   | "internal";
 
 export interface ErrorDetail {

@@ -114,6 +114,19 @@ describe("reducer: unreads", () => {
     expect(s.unreads.c2).toEqual({ unread_count: 0, mention_count: 0 });
   });
 
+  it("counts thread replies on their thread, not in the channel", () => {
+    const s = run(
+      base(),
+      ev({ event: "posted", channel_id: "c2", data: post("0010", { channel_id: "c2" }) }),
+      ev({ event: "posted", channel_id: "c2", data: post("0011", { channel_id: "c2", root_id: "0010" }) }),
+      ev({ event: "posted", channel_id: "c2", data: post("0012", { channel_id: "c2", root_id: "0010", mentions: ["u1"] }) }),
+    );
+    // Three unread and one mention before; the new thread adds one unread,
+    // the mention in a reply one mention.
+    expect(s.unreads.c2).toEqual({ unread_count: 4, mention_count: 2 });
+    expect(s.channels.c2.total_msg_count).toBe(1);
+  });
+
   it("ignores own posts and the open channel", () => {
     const s = run(
       base(),

@@ -212,12 +212,18 @@ function applyPosted(s: State, post: Post): State {
     next = { ...next, typing: { ...next.typing, [post.channel_id]: rest } };
   }
   const ch = next.channels[post.channel_id];
+  // Replies count on their thread, not in the channel (the server's rule).
+  const reply = post.root_id !== null && post.root_id !== undefined;
   if (ch) {
     next = {
       ...next,
       channels: {
         ...next.channels,
-        [ch.id]: { ...ch, last_post_at: Math.max(ch.last_post_at, post.created_at), total_msg_count: ch.total_msg_count + 1 },
+        [ch.id]: {
+          ...ch,
+          last_post_at: Math.max(ch.last_post_at, post.created_at),
+          total_msg_count: ch.total_msg_count + (reply ? 0 : 1),
+        },
       },
     };
   }
@@ -230,7 +236,7 @@ function applyPosted(s: State, post: Post): State {
       unreads: {
         ...next.unreads,
         [post.channel_id]: {
-          unread_count: u.unread_count + 1,
+          unread_count: u.unread_count + (reply ? 0 : 1),
           mention_count: u.mention_count + (mention ? 1 : 0),
         },
       },

@@ -51,6 +51,15 @@ pub enum ErrorCode {
     ConfigLocked,
     /// An import found errors and wrote nothing; the answer's `report` says where.
     ImportRejected,
+    /// Personal access tokens are created by their owner only (tokens for
+    /// bot and service accounts come with those accounts).
+    TokenForOtherAccount,
+    /// System admins and compliance officers cannot act on each other's
+    /// accounts (and officers on no admin's); the local administration
+    /// socket on the server's host can.
+    SeparationOfDuties,
+    /// The path exists but not with this method; `Allow` lists the methods it takes.
+    MethodNotAllowed,
     /// An unexpected fault; details are in the server log under the request id.
     Internal,
 }
@@ -80,6 +89,9 @@ impl ErrorCode {
             Self::InvalidConfig => "invalid_config",
             Self::ConfigLocked => "config_locked",
             Self::ImportRejected => "import_rejected",
+            Self::TokenForOtherAccount => "token_for_other_account",
+            Self::SeparationOfDuties => "separation_of_duties",
+            Self::MethodNotAllowed => "method_not_allowed",
             Self::Internal => "internal",
         }
     }

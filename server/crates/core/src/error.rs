@@ -15,6 +15,14 @@ pub enum Error {
     Forbidden(String),
     #[error("{0}")]
     Conflict(String),
+    /// Personal access tokens are minted by their owner only.
+    #[error(
+        "a personal access token can only be created by its owner; tokens for bot and service accounts come with those accounts"
+    )]
+    TokenForOtherAccount,
+    /// A privileged account protected from the actor's role.
+    #[error("{0}")]
+    SeparationOfDuties(String),
     #[error("authentication required")]
     Unauthenticated,
     #[error("invalid login or password")]
@@ -67,6 +75,8 @@ impl Error {
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Forbidden(_) => ErrorCode::Forbidden,
             Error::Conflict(_) => ErrorCode::Conflict,
+            Error::TokenForOtherAccount => ErrorCode::TokenForOtherAccount,
+            Error::SeparationOfDuties(_) => ErrorCode::SeparationOfDuties,
             Error::Unauthenticated => ErrorCode::Unauthenticated,
             Error::InvalidCredentials => ErrorCode::InvalidCredentials,
             Error::SessionExpired => ErrorCode::SessionExpired,

@@ -5,6 +5,15 @@ use hearth_api::{ChannelKind, MemberRole, Role};
 
 use crate::{Error, Id, Result};
 
+mod accounts;
+mod visibility;
+
+pub use accounts::{
+    ACCOUNT_ACTIONS, AccountAction, Target, Verdict, account_action_name, account_verdict,
+    require_account_action,
+};
+pub use visibility::{may_message_directly, may_see_user, sees_everyone};
+
 /// Who is acting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Actor {
@@ -38,6 +47,9 @@ pub enum Action {
     ManageChannel,
     AddChannelMembers,
     RemoveOtherChannelMember,
+    /// Add someone else to a team. In an open team any plain member may add
+    /// people, except guests: only system and team admins bring in a guest.
+    AddTeamMember,
     /// Edit a post (own posts; admins may edit any).
     EditPost,
     DeletePost,
@@ -61,6 +73,8 @@ pub struct Facts {
     pub channel_role: Option<MemberRole>,
     /// The author of the target post.
     pub post_author: Option<Id>,
+    /// The person acted on is a guest (adding members).
+    pub target_guest: bool,
 }
 
 /// Decides `action` for `actor` given `facts`.
@@ -93,6 +107,9 @@ pub fn allowed(actor: &Actor, action: Action, f: &Facts) -> bool {
             !dm && !f.channel_archived && ((in_channel && !guest) || admin || team_admin)
         }
         Action::RemoveOtherChannelMember => !dm && (admin || team_admin || channel_admin),
+        Action::AddTeamMember => {
+            admin || team_admin || (f.team_open && in_team && !guest && !f.target_guest)
+        }
         Action::EditPost => {
             !f.channel_archived
                 && (f.post_author == Some(actor.user_id) || admin)
@@ -133,7 +150,7 @@ pub fn require(actor: &Actor, action: Action, facts: &Facts) -> Result<()> {
 }
 
 /// Every action, in the order the matrix lists them.
-pub const ACTIONS: [Action; 16] = [
+pub const ACTIONS: [Action; 17] = [
     Action::CreateTeam,
     Action::ViewTeam,
     Action::ManageTeam,
@@ -147,6 +164,7 @@ pub const ACTIONS: [Action; 16] = [
     Action::ManageChannel,
     Action::AddChannelMembers,
     Action::RemoveOtherChannelMember,
+    Action::AddTeamMember,
     Action::EditPost,
     Action::DeletePost,
     Action::ManageUsers,
@@ -224,6 +242,7 @@ pub fn action_name(a: Action) -> &'static str {
         Action::ManageChannel => "manage channel",
         Action::AddChannelMembers => "add channel members",
         Action::RemoveOtherChannelMember => "remove channel member",
+        Action::AddTeamMember => "add team member",
         Action::EditPost => "edit post",
         Action::DeletePost => "delete post",
         Action::ManageUsers => "manage users",

@@ -163,11 +163,14 @@ pub fn delete_member(conn: &mut DbConn, channel_id: &str, user_id: &str) -> Stor
     Ok(diesel::delete(channel_members::table.find((channel_id, user_id))).execute(conn)? > 0)
 }
 
-/// Counts a new post: bumps the channel total and its last post time.
-pub fn count_post(conn: &mut DbConn, channel_id: &str, at: i64) -> StoreResult<()> {
+/// Counts a new post: bumps the channel's last post time and, for a post
+/// that starts a thread (`root`), its total. Replies are counted on their
+/// thread, not in the channel's unread count (as with collapsed threads).
+pub fn count_post(conn: &mut DbConn, channel_id: &str, at: i64, root: bool) -> StoreResult<()> {
+    let step = i64::from(root);
     diesel::update(channels::table.find(channel_id))
         .set((
-            channels::total_msg_count.eq(channels::total_msg_count + 1),
+            channels::total_msg_count.eq(channels::total_msg_count + step),
             channels::last_post_at.eq(at),
         ))
         .execute(conn)?;
@@ -197,6 +200,32 @@ pub fn mark_read(
     total: i64,
     at: i64,
 ) -> StoreResult<()> {
+    diesel::update(channel_members::table.find((channel_id, user_id)))
+        .set((
+            channel_members::msg_count.eq(total),
+            channel_members::mention_count.eq(0),
+            channel_members::last_viewed_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The author has read up to their own post: their read count becomes the
+/// channel's total as it is now, read in the same statement as it is
+/// written. After [`count_post`] in the same transaction that is the total
+/// including this post, whatever other posters committed meanwhile (the row
+/// lock of the increment is held until commit).
+pub fn mark_read_to_current(
+    conn: &mut DbConn,
+    channel_id: &str,
+    user_id: &str,
+    at: i64,
+) -> StoreResult<()> {
+    let total = channels::table
+        .find(channel_id.to_string())
+        .select(channels::total_msg_count)
+        .single_value()
+        .assume_not_null();
     diesel::update(channel_members::table.find((channel_id, user_id)))
         .set((
             channel_members::msg_count.eq(total),

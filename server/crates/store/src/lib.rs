@@ -14,6 +14,7 @@ pub mod identity;
 pub mod import_map;
 pub mod models;
 pub mod posts;
+pub mod presence;
 pub mod schema;
 pub mod sessions;
 pub mod settings;

@@ -254,6 +254,26 @@ impl ChannelMemberRow {
             created_at: self.created_at,
         }
     }
+
+    /// The membership as other people see it: who, which role and since
+    /// when. Read state, counters, mute, favourite and notification level
+    /// are the member's own and read as their defaults (zero, false,
+    /// `default`); direct and group channels share read state through
+    /// `channel_viewed` receipts instead.
+    pub fn to_api_public(&self) -> api::ChannelMember {
+        api::ChannelMember {
+            channel_id: parse_id(&self.channel_id),
+            user_id: parse_id(&self.user_id),
+            role: member_role(&self.role),
+            notify_level: api::NotifyLevel::Default,
+            muted: false,
+            favorite: false,
+            last_viewed_at: 0,
+            msg_count: 0,
+            mention_count: 0,
+            created_at: self.created_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]

@@ -14,6 +14,24 @@ pub fn insert(conn: &mut DbConn, row: &PostRow) -> StoreResult<()> {
     Ok(())
 }
 
+/// Inserts a post unless one with the same author and idempotency key
+/// exists; false when it did. A concurrent retry on PostgreSQL waits for the
+/// first to commit and then finds its post: the failed insert is undone to
+/// a savepoint, leaving the caller's transaction usable.
+pub fn insert_unless_retried(conn: &mut DbConn, row: &PostRow) -> StoreResult<bool> {
+    let res = conn.transaction::<_, diesel::result::Error, _>(|c| {
+        diesel::insert_into(posts::table).values(row).execute(c)
+    });
+    match res {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) if row.idempotency_key.is_some() => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub fn save(conn: &mut DbConn, row: &PostRow) -> StoreResult<()> {
     diesel::update(posts::table.find(&row.id))
         .set(row)

@@ -346,6 +346,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    user_presence (user_id) {
+        user_id -> Text,
+        manual -> Text,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,

@@ -161,6 +161,36 @@ pub fn share_a_channel(conn: &mut DbConn, a: &str, b: &str) -> StoreResult<bool>
     Ok(n > 0)
 }
 
+/// The users who share at least one channel with `user_id` (themself
+/// included when they are in any channel).
+pub fn co_members(conn: &mut DbConn, user_id: &str) -> StoreResult<Vec<String>> {
+    use crate::schema::channel_members;
+    let mine: Vec<String> = channel_members::table
+        .filter(channel_members::user_id.eq(user_id.to_string()))
+        .select(channel_members::channel_id)
+        .load(conn)?;
+    Ok(channel_members::table
+        .filter(channel_members::channel_id.eq_any(mine))
+        .select(channel_members::user_id)
+        .distinct()
+        .load(conn)?)
+}
+
+/// The guests who may not see the account `user_id` under the guest
+/// visibility rule: those who share no channel with it. Everyone else may.
+pub fn guests_who_may_not_see(conn: &mut DbConn, user_id: &str) -> StoreResult<Vec<String>> {
+    let guests: Vec<String> = users::table
+        .filter(users::role.eq("guest"))
+        .filter(users::id.ne(user_id.to_string()))
+        .select(users::id)
+        .load(conn)?;
+    if guests.is_empty() {
+        return Ok(guests);
+    }
+    let known: std::collections::HashSet<String> = co_members(conn, user_id)?.into_iter().collect();
+    Ok(guests.into_iter().filter(|g| !known.contains(g)).collect())
+}
+
 pub fn count(conn: &mut DbConn) -> StoreResult<i64> {
     Ok(users::table.count().get_result(conn)?)
 }

@@ -266,7 +266,7 @@ pub fn post(tx: &mut Tx, p: NewPost) -> Result<PostRow> {
         idempotency_key: None,
     };
     posts::insert(tx.conn, &row)?;
-    channels::count_post(tx.conn, &p.channel.id, p.created_at)?;
+    channels::count_post(tx.conn, &p.channel.id, p.created_at, root.is_none())?;
     tx.log(Change::new(
         EventKind::Posted,
         channel_audience(p.channel),

@@ -398,6 +398,7 @@ fn matrix() {
             channel_archived: r.archived,
             channel_role: r.member,
             post_author: r.author,
+            target_guest: false,
         };
         assert_eq!(
             allowed(&actor, r.action, &facts),
@@ -491,4 +492,52 @@ fn the_matrix_lists_every_action_in_both_contexts() {
     assert!(read.system_admin && !read.user && !read.guest);
     let post = row("post", "member");
     assert!(post.system_admin && post.user && post.guest);
+}
+
+#[test]
+fn only_admins_bring_guests_into_a_team() {
+    let member = |role| Actor { user_id: ME, role };
+    let facts = |team: Option<M>, open: bool, target_guest: bool| Facts {
+        team_role: team,
+        team_open: open,
+        target_guest,
+        ..Facts::default()
+    };
+    let add = Action::AddTeamMember;
+    // A plain member of an open team adds users, never guests.
+    assert!(allowed(
+        &member(R::User),
+        add,
+        &facts(Some(M::Member), true, false)
+    ));
+    assert!(!allowed(
+        &member(R::User),
+        add,
+        &facts(Some(M::Member), true, true)
+    ));
+    // Nor anyone to an invite-only team.
+    assert!(!allowed(
+        &member(R::User),
+        add,
+        &facts(Some(M::Member), false, false)
+    ));
+    // A guest in the team adds nobody.
+    assert!(!allowed(
+        &member(R::Guest),
+        add,
+        &facts(Some(M::Member), true, false)
+    ));
+    // Team and system admins may add guests.
+    assert!(allowed(
+        &member(R::User),
+        add,
+        &facts(Some(M::Admin), false, true)
+    ));
+    assert!(allowed(
+        &member(R::SystemAdmin),
+        add,
+        &facts(None, false, true)
+    ));
+    // Outsiders add nobody.
+    assert!(!allowed(&member(R::User), add, &facts(None, true, false)));
 }
