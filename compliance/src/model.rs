@@ -90,6 +90,10 @@ pub struct Post {
     pub edited_at: Option<Millis>,
     /// Set when a user deleted the post; held posts stay stored after that.
     pub deleted_at: Option<Millis>,
+    /// Who deleted it, when known (a moderator may delete another's post);
+    /// deletions are attributed to them, falling back to the author.
+    #[serde(default)]
+    pub deleted_by: Option<String>,
     pub attachments: Vec<Attachment>,
     /// Earlier texts, oldest first; empty when never edited.
     pub history: Vec<PostVersion>,
@@ -149,6 +153,16 @@ impl Event {
         }
     }
 
+    /// Who did it: the member or whoever added or removed them, the deleter
+    /// of a deleted post (the author when unknown), else the author.
+    pub fn actor_id(&self) -> &str {
+        match self {
+            Event::Membership(m) => &m.actor_id,
+            Event::PostDeleted { post } => post.deleted_by.as_deref().unwrap_or(&post.author_id),
+            Event::PostCreated { post } | Event::PostEdited { post, .. } => &post.author_id,
+        }
+    }
+
     /// The post involved, if any.
     pub fn post(&self) -> Option<&Post> {
         match self {
@@ -183,6 +197,19 @@ pub struct Record {
     pub at: Millis,
     pub id: String,
     pub event: Event,
+}
+
+impl Record {
+    /// When the event happened as the post tells it: a post's creation time
+    /// for its creation (which `at` may not be: a server can order records
+    /// by when they reached it, so imported history is not skipped), and
+    /// `at` for everything else.
+    pub fn happened_at(&self) -> Millis {
+        match &self.event {
+            Event::PostCreated { post } => post.created_at,
+            _ => self.at,
+        }
+    }
 }
 
 impl Post {
@@ -234,13 +261,27 @@ impl Post {
     }
 }
 
-/// Users and channels that records refer to, resolved by id.
+/// One stay of a user in a channel: from joining to leaving (`None` while
+/// still a member).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberSpan {
+    pub user_id: String,
+    pub joined: Millis,
+    pub left: Option<Millis>,
+}
+
+/// Users and channels that records refer to, resolved by id, and who was
+/// in each channel when.
 ///
-/// Both are small next to the record stream, so they are held in memory.
+/// All are small next to the record stream, so they are held in memory.
 #[derive(Debug, Clone, Default)]
 pub struct Directory {
     pub users: HashMap<String, User>,
     pub channels: HashMap<String, Channel>,
+    /// Membership spans by channel id. Exports list everyone present during
+    /// a window as a participant of that window's conversation, including
+    /// members who never posted (a direct message's recipient).
+    pub members: HashMap<String, Vec<MemberSpan>>,
 }
 
 impl Directory {
@@ -252,7 +293,25 @@ impl Directory {
         Directory {
             users: users.into_iter().map(|u| (u.id.clone(), u)).collect(),
             channels: channels.into_iter().map(|c| (c.id.clone(), c)).collect(),
+            members: HashMap::new(),
         }
+    }
+
+    /// Adds membership spans, by channel id.
+    pub fn with_members(mut self, members: HashMap<String, Vec<MemberSpan>>) -> Self {
+        self.members = members;
+        self
+    }
+
+    /// The spans of `channel` that overlap `[start, end]`: members at
+    /// `start` plus those who joined before `end`.
+    pub fn present(&self, channel: &str, start: Millis, end: Millis) -> Vec<&MemberSpan> {
+        self.members.get(channel).map_or_else(Vec::new, |spans| {
+            spans
+                .iter()
+                .filter(|s| s.joined <= end && s.left.is_none_or(|l| l >= start))
+                .collect()
+        })
     }
 
     /// The user, or a placeholder so exports never fail on a dangling id.

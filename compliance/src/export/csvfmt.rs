@@ -49,10 +49,10 @@ pub(super) fn write_batch<W: Write + Seek>(
             let channel = directory.channel(r.event.channel_id());
             let user = directory.user(r.event.user_id());
             let post = r.event.post();
-            let (actor, previous) = match &r.event {
-                Event::Membership(m) => (m.actor_id.as_str(), ""),
-                Event::PostEdited { previous, .. } => (user.id.as_str(), previous.as_str()),
-                _ => (user.id.as_str(), ""),
+            let actor = r.event.actor_id();
+            let previous = match &r.event {
+                Event::PostEdited { previous, .. } => previous.as_str(),
+                _ => "",
             };
             let (names, paths) = match (&r.event, post) {
                 (Event::PostCreated { .. }, Some(p)) => {
@@ -69,8 +69,8 @@ pub(super) fn write_batch<W: Write + Seek>(
                 .or_else(|| channel.team_id.clone())
                 .unwrap_or_default();
             let row: [&str; 20] = [
-                &time::iso8601(r.at),
-                &r.at.to_string(),
+                &time::iso8601(r.happened_at()),
+                &r.happened_at().to_string(),
                 &r.id,
                 r.event.kind_name(),
                 &team,

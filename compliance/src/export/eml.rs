@@ -18,7 +18,9 @@ use sha2::{Digest, Sha256};
 use super::BatchContext;
 use crate::archive::{attachment_paths, safe_component};
 use crate::error::Result;
-use crate::model::{Channel, Directory, Event, MembershipChange, Record, User};
+use crate::model::{Channel, Directory, Event, MembershipChange, Millis, Record, User};
+
+const DAY: Millis = 86_400_000;
 use crate::time;
 
 pub(super) fn write_batch<W: Write + Seek>(
@@ -42,8 +44,15 @@ pub(super) fn write_batch<W: Write + Seek>(
         );
         let directory = ctx.directory;
         let files = ctx.files;
+        // Members present during this day of the export window are
+        // recipients, whether or not they wrote anything.
+        let (start, end) = ctx.window.bounds(batch);
+        let day_start = records
+            .first()
+            .map_or(start, |r| r.at.div_euclid(DAY) * DAY);
+        let present = (start.max(day_start), end.min(day_start + DAY - 1));
         let missing = ctx.archive.entry(&path, |out| {
-            write_message(out, directory, files, &channel, &records)
+            write_message(out, directory, files, &channel, &records, present)
         })?;
         for m in missing {
             ctx.archive.warn(format!(
@@ -62,17 +71,32 @@ fn write_message(
     files: &dyn crate::model::AttachmentSource,
     channel: &Channel,
     records: &[&Record],
+    present: (Millis, Millis),
 ) -> Result<Vec<String>> {
     // Participants in order of first appearance; the first poster sends.
     let mut participants: Vec<User> = Vec::new();
     let mut from: Option<User> = None;
     for r in records {
         let uid = r.event.user_id();
-        if !participants.iter().any(|u| u.id == uid) {
-            participants.push(directory.user(uid));
+        for id in [uid, r.event.actor_id()] {
+            if !participants.iter().any(|u| u.id == id) {
+                participants.push(directory.user(id));
+            }
         }
         if from.is_none() && r.event.post().is_some() {
             from = Some(directory.user(uid));
+        }
+    }
+    let mut members: Vec<&str> = directory
+        .present(&channel.id, present.0, present.1)
+        .into_iter()
+        .map(|s| s.user_id.as_str())
+        .collect();
+    members.sort_unstable();
+    members.dedup();
+    for id in members {
+        if !participants.iter().any(|u| u.id == id) {
+            participants.push(directory.user(id));
         }
     }
     let from = from
@@ -391,9 +415,13 @@ fn transcripts(directory: &Directory, channel: &Channel, records: &[&Record]) ->
         html_escape(channel_label(channel))
     );
     for r in records {
-        let user = directory.user(r.event.user_id());
+        // A deletion is told as its deleter's act; a membership change as the member's.
+        let user = match &r.event {
+            Event::PostDeleted { .. } => directory.user(r.event.actor_id()),
+            _ => directory.user(r.event.user_id()),
+        };
         let who = author_label(&user);
-        let when = time::human(r.at);
+        let when = time::human(r.happened_at());
         let (what, text) = match &r.event {
             Event::PostCreated { post } => {
                 let mut t = post.message.clone();
@@ -415,7 +443,16 @@ fn transcripts(directory: &Directory, channel: &Channel, records: &[&Record]) ->
                 format!("{}\n(previously: {previous})", post.message),
             ),
             Event::PostDeleted { post } => {
-                (format!("deleted post {}", post.id), post.message.clone())
+                let what = if r.event.actor_id() == post.author_id {
+                    format!("deleted post {}", post.id)
+                } else {
+                    format!(
+                        "deleted post {} (written by {})",
+                        post.id,
+                        author_label(&directory.user(&post.author_id))
+                    )
+                };
+                (what, post.message.clone())
             }
             Event::Membership(m) => {
                 let verb = if m.change == MembershipChange::Joined {

@@ -93,12 +93,8 @@ impl Scope {
             return false;
         }
         if let Some(users) = &self.users {
-            let actor = match &r.event {
-                Event::Membership(m) => Some(m.actor_id.as_str()),
-                _ => None,
-            };
-            let user = r.event.user_id();
-            if !users.iter().any(|u| u == user || Some(u.as_str()) == actor) {
+            let (user, actor) = (r.event.user_id(), r.event.actor_id());
+            if !users.iter().any(|u| u == user || u == actor) {
                 return false;
             }
         }
@@ -117,6 +113,7 @@ impl Scope {
                         created_at: m.at,
                         edited_at: None,
                         deleted_at: None,
+                        deleted_by: None,
                         attachments: Vec::new(),
                         history: Vec::new(),
                     };
@@ -241,6 +238,37 @@ pub(crate) struct BatchContext<'a, W: Write + Seek> {
     pub files: &'a dyn AttachmentSource,
     pub counts: &'a mut ExportCounts,
     pub batch_no: u64,
+    /// The export window: from the cursor or `scope.from` to `scope.until`,
+    /// each `None` when unbounded (writers then use the batch's records).
+    pub window: Window,
+}
+
+/// Start and end of an export window; `None` where unbounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Window {
+    pub start: Option<Millis>,
+    pub end: Option<Millis>,
+}
+
+impl Window {
+    fn of(options: &ExportOptions) -> Window {
+        let from = options.scope.from;
+        let after = options.after.as_ref().map(|c| c.at);
+        Window {
+            start: match (from, after) {
+                (Some(f), Some(a)) => Some(f.max(a)),
+                (f, a) => f.or(a),
+            },
+            end: options.scope.until,
+        }
+    }
+
+    /// The window, with the batch's first and last record times where unbounded.
+    pub fn bounds(self, batch: &[Record]) -> (Millis, Millis) {
+        let first = batch.first().map_or(0, |r| r.at);
+        let last = batch.last().map_or(first, |r| r.at);
+        (self.start.unwrap_or(first), self.end.unwrap_or(last))
+    }
 }
 
 fn record_bytes(r: &Record) -> usize {
@@ -322,6 +350,7 @@ where
             if batch.len() >= batch_size {
                 flush(
                     options.format,
+                    Window::of(options),
                     &batch,
                     &mut archive,
                     directory,
@@ -344,6 +373,7 @@ where
     if !batch.is_empty() {
         flush(
             options.format,
+            Window::of(options),
             &batch,
             &mut archive,
             directory,
@@ -390,6 +420,7 @@ where
 
 fn flush<W: Write + Seek>(
     format: Format,
+    window: Window,
     batch: &[Record],
     archive: &mut ArchiveWriter<W>,
     directory: &Directory,
@@ -404,6 +435,7 @@ fn flush<W: Write + Seek>(
         files,
         counts,
         batch_no,
+        window,
     };
     match format {
         Format::Actiance => actiance::write_batch(&mut ctx, batch)?,

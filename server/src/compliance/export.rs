@@ -158,7 +158,7 @@ pub fn team_map(channels: &[hearth_store::models::ChannelRow]) -> HashMap<String
 pub fn run(ctx: &Ctx, job: &JobRow, cp: &mut Checkpoint) -> Result<Finished> {
     let params: ExportParams = serde_json::from_str(&job.params)
         .map_err(|e| Error::internal(format!("bad export parameters: {e}")))?;
-    let (users, channels, hold, after) = ctx.store.read(|c| {
+    let (users, channels, hold, after, history) = ctx.store.read(|c| {
         let hold = match &params.hold_id {
             Some(h) => Some(cstore::hold(c, h)?.ok_or(Error::NotFound("legal hold"))?),
             None => None,
@@ -170,9 +170,16 @@ pub fn run(ctx: &Ctx, job: &JobRow, cp: &mut Checkpoint) -> Result<Finished> {
             }),
             None => None,
         };
-        Ok((cstore::all_users(c)?, cstore::all_channels(c)?, hold, after))
+        Ok((
+            cstore::all_users(c)?,
+            cstore::all_channels(c)?,
+            hold,
+            after,
+            cstore::membership_history(c)?,
+        ))
     })?;
-    let directory = convert::directory(&users, &channels);
+    let directory =
+        convert::directory(&users, &channels).with_members(convert::member_spans(&history));
     let mut options = ExportOptions::new(lib_format(params.format), job.created_at, &job.id);
     options.batch_size = ctx.config().compliance.export_batch_size;
     options.after = after.clone();
@@ -197,6 +204,13 @@ pub fn run(ctx: &Ctx, job: &JobRow, cp: &mut Checkpoint) -> Result<Finished> {
         ctx.config().compliance.export_batch_size,
         Duration::from_millis(ctx.config().compliance.export_page_pause_ms),
     );
+    // Incremental runs cover records by when they entered Hearth, so
+    // imported history older than the cursor is never skipped.
+    let records = if params.cursor.is_some() {
+        records.by_arrival()
+    } else {
+        records
+    };
     let out = jobs::create_part(ctx, &job.id)?;
     let mut stop: Option<Error> = None;
     let outcome = cexport::export(

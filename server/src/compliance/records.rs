@@ -50,6 +50,7 @@ pub struct RecordStream {
     pause: Duration,
     lanes: Vec<Lane>,
     failed: bool,
+    by_arrival: bool,
 }
 
 impl RecordStream {
@@ -80,7 +81,17 @@ impl RecordStream {
                 })
                 .collect(),
             failed: false,
+            by_arrival: false,
         }
+    }
+
+    /// Orders post creations by when the posts entered Hearth instead of
+    /// the time they claim, for incremental exports: a post imported with
+    /// an old creation time then comes after the cursor, not behind it.
+    /// The record's time is its arrival; the post keeps its claimed time.
+    pub fn by_arrival(mut self) -> RecordStream {
+        self.by_arrival = true;
+        self
     }
 
     fn fill(&mut self, i: usize) -> Result<()> {
@@ -89,8 +100,20 @@ impl RecordStream {
         let after = lane.after.clone();
         let source = lane.source;
         let team_of = &self.team_of;
+        let by_arrival = self.by_arrival;
         let (records, next, count) = self.store.read(|c| {
             Ok(match source {
+                Source::Created if by_arrival => {
+                    let rows = cstore::posts_arrived(c, from, after.as_ref(), until, page)?;
+                    let next = rows.last().map(|(p, at)| (*at, p.id.clone()));
+                    let n = rows.len();
+                    let (posts, arrived): (Vec<PostRow>, Vec<i64>) = rows.into_iter().unzip();
+                    let mut recs = created(c, &posts, team_of)?;
+                    for (r, at) in recs.iter_mut().zip(arrived) {
+                        r.at = at;
+                    }
+                    (recs, next, n)
+                }
                 Source::Created => {
                     let rows = cstore::posts_created(c, from, after.as_ref(), until, page)?;
                     let next = rows.last().map(|p| (p.created_at, p.id.clone()));
@@ -260,11 +283,13 @@ fn deleted(
 ) -> Result<Vec<Record>> {
     let ids: Vec<String> = rows.iter().map(|p| p.id.clone()).collect();
     let (files, hist) = page_context(c, &ids)?;
+    let deleters = cstore::deleters(c, &ids)?;
     Ok(rows
         .iter()
         .map(|p| {
             let mut post = with_files(p, team_of, &files);
             post.history = convert::versions(p, hist.get(&p.id).map_or(&[], Vec::as_slice));
+            post.deleted_by = deleters.get(&p.id).cloned();
             Record {
                 at: p.deleted_at.unwrap_or(p.created_at),
                 id: format!("{}:d", p.id),

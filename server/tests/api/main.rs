@@ -11,6 +11,7 @@ mod chat;
 mod compliance;
 mod compliance_exports;
 mod files;
+mod hardening_compliance;
 mod import_mattermost;
 mod import_slack;
 mod import_users;

@@ -92,6 +92,17 @@ pub struct MembershipRow {
     pub at: i64,
 }
 
+/// Every join and leave, oldest first: who was in which channel when.
+pub fn membership_history(conn: &mut DbConn) -> StoreResult<Vec<MembershipRow>> {
+    Ok(channel_member_history::table
+        .order((
+            channel_member_history::at.asc(),
+            channel_member_history::id.asc(),
+        ))
+        .select(MembershipRow::as_select())
+        .load(conn)?)
+}
+
 /// Records a join or leave; `by` is `None` for automatic changes.
 pub fn record_membership(
     conn: &mut DbConn,
@@ -316,6 +327,52 @@ pub fn posts_created(
         );
     }
     Ok(q.load(conn)?)
+}
+
+/// Posts by when they entered Hearth (`inserted_at`), like
+/// [`posts_created`]; each with that time. Incremental exports read these
+/// so posts imported with an old creation time are never behind a cursor.
+pub fn posts_arrived(
+    conn: &mut DbConn,
+    from: i64,
+    after: Option<&Key>,
+    until: i64,
+    limit: i64,
+) -> StoreResult<Vec<(PostRow, i64)>> {
+    let mut q = posts::table
+        .filter(posts::inserted_at.ge(from))
+        .filter(posts::inserted_at.lt(until))
+        .order((posts::inserted_at.asc(), posts::id.asc()))
+        .limit(limit)
+        .select((PostRow::as_select(), posts::inserted_at))
+        .into_boxed();
+    if let Some((at, id)) = after {
+        q = q.filter(
+            posts::inserted_at
+                .gt(*at)
+                .or(posts::inserted_at.eq(*at).and(posts::id.gt(id.clone()))),
+        );
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Who deleted each of `post_ids`: the author of the `delete` version the
+/// deletion stored. Posts deleted before they reached Hearth have none.
+pub fn deleters(
+    conn: &mut DbConn,
+    post_ids: &[String],
+) -> StoreResult<std::collections::HashMap<String, String>> {
+    let rows: Vec<(String, String, i64)> = post_history::table
+        .filter(post_history::post_id.eq_any(post_ids))
+        .filter(post_history::change.eq("delete"))
+        .order(post_history::replaced_at.asc())
+        .select((
+            post_history::post_id,
+            post_history::replaced_by,
+            post_history::replaced_at,
+        ))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(p, by, _)| (p, by)).collect())
 }
 
 /// Deleted posts by deletion time, like [`posts_created`].

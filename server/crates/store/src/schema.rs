@@ -116,6 +116,7 @@ diesel::table! {
         reply_count -> BigInt,
         last_reply_at -> Nullable<BigInt>,
         idempotency_key -> Nullable<Text>,
+        inserted_at -> BigInt,
     }
 }
 

@@ -1,0 +1,313 @@
+//! Compliance records hardening: who a deletion is attributed to, when the
+//! daily runs first start, and incremental exports that cover records by
+//! when they entered the server.
+
+use hearth_api::{ExportFormat, RetentionPolicy, RetentionScope};
+use hearth_server::Config;
+use serde_json::Value;
+
+use crate::compliance::{DAY, insert_post, now, officer, wait_job};
+use crate::compliance_exports::{all, event_ids, export, finished, parse_archive, quiet_schedule};
+use crate::harness::{Backend, TestServer, my_channel};
+
+macro_rules! tests_with {
+    ($tweak:path: $($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                use super::*;
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name(TestServer::boot_with(Backend::Sqlite, $tweak).await).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name(TestServer::boot_with(Backend::Postgres, $tweak).await).await;
+                }
+            }
+        )*
+    };
+}
+
+tests_with!(quiet_schedule:
+    deletions_are_attributed_to_whoever_deleted,
+    silent_members_take_part_in_every_window,
+    incremental_exports_include_history_imported_behind_the_cursor,
+);
+tests_with!(scheduled_daily:
+    the_first_daily_runs_wait_for_their_configured_time,
+);
+
+/// A daily CSV export and purge at 02:00 UTC, checked by hand (the
+/// background check waits an hour).
+fn scheduled_daily(c: &mut Config) {
+    c.compliance.schedule_check_secs = 3600;
+    c.compliance.daily_export_formats = vec!["csv".into()];
+    c.compliance.daily_export_time = "02:00".into();
+    c.compliance.purge_enabled = true;
+    c.compliance.purge_time = "02:00".into();
+}
+
+fn rows_of<'a>(parsed: &'a Value, kind: &str) -> Vec<&'a Value> {
+    parsed["csv"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["event_type"] == kind)
+        .collect()
+}
+
+async fn deletions_are_attributed_to_whoever_deleted(s: TestServer) {
+    let (admin, admin_u) = s.admin().await;
+    let (off, _) = officer(&s, &admin, "olivia").await;
+    let (alice, alice_u) = s.user("alice").await;
+    let team = s.team(&admin, "acme", true).await;
+    admin.add_team_member(team.id, alice_u.id).await.unwrap();
+    let town = my_channel(&admin, "town-square").await;
+    let p = alice
+        .post_message(town.id, "something regrettable")
+        .await
+        .unwrap();
+    admin.delete_post(p.id).await.expect("an admin deletes it");
+
+    let csv = parse_archive(&export(&off, all(ExportFormat::Csv)).await);
+    let deleted = rows_of(&csv, "post_deleted");
+    assert_eq!(deleted.len(), 1, "{csv}");
+    assert_eq!(
+        deleted[0]["actor_id"],
+        admin_u.id.to_string(),
+        "the deleter acts"
+    );
+    assert_eq!(
+        deleted[0]["user_id"],
+        alice_u.id.to_string(),
+        "the author's post"
+    );
+
+    let xml = parse_archive(&export(&off, all(ExportFormat::Actiance)).await);
+    let msgs: Vec<&Value> = xml["actiance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["conversations"].as_array().unwrap())
+        .flat_map(|c| c["messages"].as_array().unwrap())
+        .filter(|m| m["updated"] == "Deleted")
+        .collect();
+    assert_eq!(msgs.len(), 1, "{xml}");
+    let admin_login = admin_u.email.clone().unwrap_or(admin_u.username.clone());
+    assert_eq!(
+        msgs[0]["login"],
+        admin_login.as_str(),
+        "Deleted is the deleter's entry"
+    );
+
+    let eml = parse_archive(&export(&off, all(ExportFormat::GlobalRelay)).await);
+    let bodies: Vec<&str> = eml["eml"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["body"].as_str().unwrap())
+        .collect();
+    let line = bodies
+        .iter()
+        .flat_map(|b| b.lines())
+        .find(|l| l.contains("deleted post"))
+        .unwrap_or_else(|| panic!("{bodies:?}"));
+    let (who, rest) = line.split_once("deleted post").unwrap();
+    assert!(who.contains(&format!("@{}", admin_u.username)), "{line}");
+    assert!(rest.contains(&format!("@{}", alice_u.username)), "{line}");
+}
+
+async fn incremental_exports_include_history_imported_behind_the_cursor(s: TestServer) {
+    let (admin, _) = s.admin().await;
+    let (off, _) = officer(&s, &admin, "olivia").await;
+    let (alice, alice_u) = s.user("alice").await;
+    let team = s.team(&alice, "acme", true).await;
+    let _ = team;
+    let town = my_channel(&alice, "town-square").await;
+    alice.post_message(town.id, "today").await.unwrap();
+    let job = off
+        .start_incremental_export(ExportFormat::Csv)
+        .await
+        .unwrap();
+    let first = event_ids(&parse_archive(&finished(&off, job.id).await));
+    assert!(!first.is_empty());
+    // History imported now, claiming to be ten days old: behind the cursor.
+    let claimed = now() - 10 * DAY;
+    let old = insert_post(&s, town.id, alice_u.id, "imported history", claimed);
+    let job = off
+        .start_incremental_export(ExportFormat::Csv)
+        .await
+        .unwrap();
+    let parsed = parse_archive(&finished(&off, job.id).await);
+    let second = event_ids(&parsed);
+    assert_eq!(
+        second,
+        vec![format!("{old}:c")],
+        "the imported post is in the next run, once"
+    );
+    let row = &parsed["csv"][0];
+    assert_eq!(
+        row["timestamp_ms"]
+            .as_str()
+            .unwrap()
+            .parse::<i64>()
+            .unwrap(),
+        claimed,
+        "reported at the time it claims"
+    );
+}
+
+/// The conversations of an Actiance archive, by room id.
+fn rooms(parsed: &Value) -> Vec<&Value> {
+    parsed["actiance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["conversations"].as_array().unwrap())
+        .collect()
+}
+
+async fn silent_members_take_part_in_every_window(s: TestServer) {
+    let (admin, _) = s.admin().await;
+    let (off, _) = officer(&s, &admin, "olivia").await;
+    let (alice, _) = s.user("alice").await;
+    let (_bob, bob_u) = s.user("bob").await;
+    let dm = alice
+        .direct_channel(&[bob_u.id])
+        .await
+        .expect("direct channel");
+    alice.post_message(dm.id, "are you there?").await.unwrap();
+    let job = off
+        .start_incremental_export(ExportFormat::Actiance)
+        .await
+        .unwrap();
+    finished(&off, job.id).await;
+    // The next window holds no join: Bob, who never answers, is still there.
+    alice.post_message(dm.id, "hello?").await.unwrap();
+    let job = off
+        .start_incremental_export(ExportFormat::Actiance)
+        .await
+        .unwrap();
+    let parsed = parse_archive(&finished(&off, job.id).await);
+    let convs = rooms(&parsed);
+    let conv = convs
+        .iter()
+        .find(|c| c["room"].as_str().unwrap().ends_with(&dm.id.to_string()))
+        .unwrap_or_else(|| panic!("{parsed}"));
+    let bob_login = bob_u.email.clone().unwrap_or(bob_u.username.clone());
+    let entered: Vec<&str> = conv["entered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(entered.contains(&bob_login.as_str()), "{entered:?}");
+    // The conversation spans the window: from the cursor to the run's end.
+    let start: i64 = conv["start"].as_str().unwrap().parse().unwrap();
+    let end: i64 = conv["end"].as_str().unwrap().parse().unwrap();
+    assert!(start < end && end <= now(), "{start} {end}");
+}
+
+async fn the_first_daily_runs_wait_for_their_configured_time(s: TestServer) {
+    let (admin, _) = s.admin().await;
+    let ctx = s.server.as_ref().unwrap().ctx.clone();
+    let tick = |at: i64| {
+        let ctx = ctx.clone();
+        async move {
+            tokio::task::spawn_blocking(move || hearth_server::compliance::schedule::tick(&ctx, at))
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    admin
+        .set_retention(&RetentionPolicy {
+            scope: RetentionScope::Global,
+            scope_id: None,
+            messages_days: Some(90),
+            files_days: None,
+            updated_at: None,
+        })
+        .await
+        .unwrap();
+    // A fresh install started at 03:00, after the day's 02:00: nothing yet.
+    let midnight = now().div_euclid(DAY) * DAY;
+    tick(midnight + 3 * 3_600_000).await;
+    assert!(
+        admin.compliance_jobs(None, None).await.unwrap().is_empty(),
+        "neither the export nor the purge starts with the server"
+    );
+    tick(midnight + DAY + 3_600_000).await;
+    assert!(admin.compliance_jobs(None, None).await.unwrap().is_empty());
+    // The next 02:00 starts both.
+    tick(midnight + DAY + 2 * 3_600_000).await;
+    let jobs = admin.compliance_jobs(None, None).await.unwrap();
+    assert_eq!(jobs.len(), 2, "{jobs:?}");
+    for j in &jobs {
+        wait_job(&admin, j.id).await;
+    }
+}
+
+/// The published document passes a standard OpenAPI validator
+/// (`openapi-spec-validator` from PyPI, installed into a virtual environment
+/// under `target/` on first use), which rejects, among other things, a tag
+/// declared twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_document_passes_a_standard_validator() {
+    let mut s = TestServer::boot(Backend::Sqlite).await;
+    let doc = s.client().openapi().await.expect("openapi.json");
+    s.stop().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("openapi.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+    let out = std::process::Command::new(openapi_validator())
+        .args(["-m", "openapi_spec_validator"])
+        .arg(&path)
+        .output()
+        .expect("the validator runs");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The Python of the validator's environment, installing it when missing.
+/// Built in a scratch directory and renamed into place, so concurrent tests
+/// never see a half-made environment (its Python finds its packages
+/// wherever the environment lies).
+fn openapi_validator() -> std::path::PathBuf {
+    let tools = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/tools");
+    let venv = tools.join("openapi-venv");
+    let exe = venv.join("bin/python");
+    if exe.exists() {
+        return exe;
+    }
+    std::fs::create_dir_all(&tools).unwrap();
+    let scratch = tempfile::tempdir_in(&tools).unwrap();
+    let tmp = scratch.path().join("venv");
+    let run = |cmd: &mut std::process::Command| {
+        let out = cmd.output().expect("python3 runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(std::process::Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&tmp));
+    run(std::process::Command::new(tmp.join("bin/pip")).args([
+        "install",
+        "--quiet",
+        "openapi-spec-validator==0.9.0",
+    ]));
+    if std::fs::rename(&tmp, &venv).is_err() && !exe.exists() {
+        panic!(
+            "could not place the validator environment at {}",
+            venv.display()
+        );
+    }
+    exe
+}
