@@ -460,7 +460,12 @@ pub enum AuditCmd {
         output: Option<PathBuf>,
     },
     /// Recompute the hash chain; exits 1 when it is broken.
-    Verify,
+    Verify {
+        /// A head hash kept from an earlier verification or an export
+        /// manifest (`audit_head.hash`): the chain must still contain it.
+        #[arg(long)]
+        head: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -165,6 +165,17 @@ pub struct ExportOptions {
     pub job_id: String,
     /// Number of records the stream will yield, when the server knows it.
     pub total_hint: Option<u64>,
+    /// The audit log's newest entry when the job ran, written into the
+    /// manifest so that an operator holding the archive can later check the
+    /// log still contains it (see [`crate::audit::verify_segment`]).
+    pub audit_head: Option<AuditHead>,
+}
+
+/// An audit log position: the sequence number and hex hash of an entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditHead {
+    pub seq: u64,
+    pub hash: String,
 }
 
 impl ExportOptions {
@@ -178,6 +189,7 @@ impl ExportOptions {
             created_at,
             job_id: job_id.to_string(),
             total_hint: None,
+            audit_head: None,
         }
     }
 }
@@ -403,6 +415,7 @@ where
         },
         "batch_size": batch_size,
         "counts": counts,
+        "audit_head": options.audit_head,
     });
     let finished = archive.finish(metadata)?;
     Ok(ExportOutcome {

@@ -158,7 +158,7 @@ pub fn team_map(channels: &[hearth_store::models::ChannelRow]) -> HashMap<String
 pub fn run(ctx: &Ctx, job: &JobRow, cp: &mut Checkpoint) -> Result<Finished> {
     let params: ExportParams = serde_json::from_str(&job.params)
         .map_err(|e| Error::internal(format!("bad export parameters: {e}")))?;
-    let (users, channels, hold, after, history) = ctx.store.read(|c| {
+    let (users, channels, hold, after, history, audit_head) = ctx.store.read(|c| {
         let hold = match &params.hold_id {
             Some(h) => Some(cstore::hold(c, h)?.ok_or(Error::NotFound("legal hold"))?),
             None => None,
@@ -176,6 +176,7 @@ pub fn run(ctx: &Ctx, job: &JobRow, cp: &mut Checkpoint) -> Result<Finished> {
             hold,
             after,
             cstore::membership_history(c)?,
+            hearth_store::audit::head(c)?,
         ))
     })?;
     let directory =
@@ -183,6 +184,10 @@ pub fn run(ctx: &Ctx, job: &JobRow, cp: &mut Checkpoint) -> Result<Finished> {
     let mut options = ExportOptions::new(lib_format(params.format), job.created_at, &job.id);
     options.batch_size = ctx.config().compliance.export_batch_size;
     options.after = after.clone();
+    options.audit_head = audit_head.map(|h| cexport::AuditHead {
+        seq: u64::try_from(h.seq).unwrap_or(0),
+        hash: h.hash,
+    });
     options.scope = Scope {
         from: params.from,
         until: Some(params.until),

@@ -29,6 +29,7 @@ macro_rules! tests_with {
 }
 
 tests_with!(quiet_schedule:
+    the_audit_head_in_a_manifest_catches_a_cut_back_log,
     deletions_are_attributed_to_whoever_deleted,
     silent_members_take_part_in_every_window,
     incremental_exports_include_history_imported_behind_the_cursor,
@@ -310,4 +311,50 @@ fn openapi_validator() -> std::path::PathBuf {
         );
     }
     exe
+}
+
+async fn the_audit_head_in_a_manifest_catches_a_cut_back_log(s: TestServer) {
+    use diesel::prelude::*;
+    use hearth_store::schema::audit_log;
+
+    let (admin, _) = s.admin().await;
+    let (off, _) = officer(&s, &admin, "olivia").await;
+    for name in ["one", "two", "three"] {
+        s.team(&admin, name, true).await;
+    }
+    let zip = export(&off, all(ExportFormat::Csv)).await;
+    let manifest: Value = {
+        use std::io::Read;
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+        let mut text = String::new();
+        z.by_name("manifest.json")
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let head = manifest["metadata"]["audit_head"].clone();
+    let hash = head["hash"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{manifest}"));
+    let seq = head["seq"].as_i64().unwrap();
+    assert!(seq >= 4, "{head}");
+
+    let v = admin.audit_verify_against(hash).await.unwrap();
+    assert!(v.ok, "{v:?}");
+    let bad = admin.audit_verify_against("not-hex").await.unwrap_err();
+    assert_eq!(bad.code(), Some(hearth_api::ErrorCode::InvalidInput));
+
+    // Someone with database access cuts the log back to before that head:
+    // the shorter chain is valid by itself, not against the kept head.
+    crate::audit::with_db(&s, |c| {
+        diesel::delete(audit_log::table.filter(audit_log::seq.ge(seq))).execute(c)
+    });
+    assert!(
+        admin.audit_verify().await.unwrap().ok,
+        "a shorter chain holds"
+    );
+    let v = admin.audit_verify_against(hash).await.unwrap();
+    assert!(!v.ok, "{v:?}");
+    assert!(v.reason.unwrap().contains("expected head"));
 }
