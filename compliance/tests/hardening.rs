@@ -222,3 +222,133 @@ print(json.dumps(sorted(out)))
         assert_eq!(who, expected, "{format:?}");
     }
 }
+
+const EML: &str = r#"
+import email, email.policy, json, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+out = []
+for name in sorted(z.namelist()):
+    if name.endswith(".eml"):
+        msg = email.message_from_bytes(z.read(name), policy=email.policy.default)
+        body = ""
+        for part in msg.walk():
+            if part.get_content_type() == "text/plain" and not part.get_filename():
+                body += part.get_content()
+        out.append({
+            "path": name,
+            "message_id": str(msg["Message-ID"]),
+            "msg_type": str(msg["X-GlobalRelay-MsgType"]),
+            "auto": str(msg["Auto-Submitted"]),
+            "precedence": str(msg["Precedence"]),
+            "attachments": [p.get_filename() for p in msg.walk() if p.get_filename()],
+            "body": body,
+            "defects": [type(d).__name__ for d in msg.defects],
+        })
+print(json.dumps(out))
+"#;
+
+fn eml_of(
+    recs: Vec<Record>,
+    files: &MemFiles,
+    limit: u64,
+) -> (Vec<serde_json::Value>, Vec<String>) {
+    let mut opts = ExportOptions::new(Format::GlobalRelay, T0 + 100_000, "job-1");
+    opts.max_message_bytes = limit;
+    let out = export(
+        &opts,
+        &directory(),
+        files,
+        ok_stream(recs),
+        IoCursor::new(Vec::new()),
+        &mut no_progress(),
+    )
+    .expect("export");
+    let warnings = out.warnings.clone();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), out.writer.into_inner()).unwrap();
+    let parsed = python(EML, &[file.path().to_str().unwrap()]);
+    (serde_json::from_str(&parsed).unwrap(), warnings)
+}
+
+fn created(id: &str, at: i64, msg: &str) -> Record {
+    Record {
+        at,
+        id: format!("{id}:c"),
+        event: Event::PostCreated {
+            post: post(id, "c-town", "u-alice", at, msg),
+        },
+    }
+}
+
+#[test]
+fn globalrelay_messages_carry_its_headers_and_ids_unique_per_content() {
+    let files = MemFiles::default();
+    let (one, _) = eml_of(vec![created("p-1", T0, "hello")], &files, 1 << 20);
+    let (two, _) = eml_of(
+        vec![created("p-1", T0, "hello"), created("p-2", T0 + 1, "more")],
+        &files,
+        1 << 20,
+    );
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0]["msg_type"], "Hearth");
+    assert_eq!(one[0]["auto"], "auto-generated");
+    assert_eq!(one[0]["precedence"], "bulk");
+    assert_ne!(
+        one[0]["message_id"], two[0]["message_id"],
+        "same first record, different content"
+    );
+    let (again, _) = eml_of(vec![created("p-1", T0, "hello")], &files, 1 << 20);
+    assert_eq!(
+        one[0]["message_id"], again[0]["message_id"],
+        "stable per content"
+    );
+}
+
+#[test]
+fn globalrelay_splits_messages_at_the_size_limit() {
+    let mut files = MemFiles::default();
+    files.files.insert("f-big".into(), vec![b'x'; 500]);
+    let text = "y".repeat(60);
+    let mut big = created("p-3", T0 + 2, "see attached");
+    if let Event::PostCreated { post } = &mut big.event {
+        post.attachments = vec![attachment(
+            "f-big",
+            "big.bin",
+            "application/octet-stream",
+            &[b'x'; 500],
+        )];
+    }
+    let recs = vec![
+        created("p-1", T0, &text),
+        created("p-2", T0 + 1, &text),
+        big,
+    ];
+    let (msgs, warnings) = eml_of(recs, &files, 100);
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
+    for m in &msgs {
+        assert!(m["defects"].as_array().unwrap().is_empty(), "{m}");
+    }
+    // p-1 alone; p-2 with p-3, whose file alone is over the limit.
+    let with = |needle: &str| {
+        msgs.iter()
+            .filter(|m| m["body"].as_str().unwrap().contains(needle))
+            .count()
+    };
+    assert_eq!(with(&text), 2, "{msgs:?}");
+    assert_eq!(with("see attached"), 1);
+    let last = msgs
+        .iter()
+        .find(|m| m["body"].as_str().unwrap().contains("see attached"))
+        .unwrap();
+    assert!(last["attachments"].as_array().unwrap().is_empty(), "{last}");
+    assert!(
+        last["body"]
+            .as_str()
+            .unwrap()
+            .contains("not attached: too large"),
+        "{last}"
+    );
+    assert!(warnings.iter().any(|w| w.contains("p-3")), "{warnings:?}");
+    let ids: std::collections::HashSet<_> = msgs.iter().map(|m| m["message_id"].clone()).collect();
+    assert_eq!(ids.len(), 2);
+}

@@ -34,34 +34,98 @@ pub(super) fn write_batch<W: Write + Seek>(
             .or_default()
             .push(r);
     }
-    for ((channel_id, day), records) in groups {
-        let channel = ctx.directory.channel(channel_id);
-        let path = format!(
-            "globalrelay/batch-{:06}/{}-{}.eml",
-            ctx.batch_no,
-            safe_component(&channel.id),
-            day
-        );
-        let directory = ctx.directory;
-        let files = ctx.files;
-        // Members present during this day of the export window are
-        // recipients, whether or not they wrote anything.
-        let (start, end) = ctx.window.bounds(batch);
-        let day_start = records
-            .first()
-            .map_or(start, |r| r.at.div_euclid(DAY) * DAY);
-        let present = (start.max(day_start), end.min(day_start + DAY - 1));
-        let missing = ctx.archive.entry(&path, |out| {
-            write_message(out, directory, files, &channel, &records, present)
-        })?;
-        for m in missing {
-            ctx.archive.warn(format!(
-                "{path}: attachment {m} missing from the file store, not embedded"
+    let limit = ctx.max_message_bytes;
+    for ((channel_id, day), all) in groups {
+        for (part, records) in split_by_size(&all, limit).into_iter().enumerate() {
+            let channel = ctx.directory.channel(channel_id);
+            let path = if part == 0 {
+                format!(
+                    "globalrelay/batch-{:06}/{}-{}.eml",
+                    ctx.batch_no,
+                    safe_component(&channel.id),
+                    day
+                )
+            } else {
+                format!(
+                    "globalrelay/batch-{:06}/{}-{}-{}.eml",
+                    ctx.batch_no,
+                    safe_component(&channel.id),
+                    day,
+                    part + 1
+                )
+            };
+            let directory = ctx.directory;
+            let files = ctx.files;
+            // Members present during this day of the export window are
+            // recipients, whether or not they wrote anything.
+            let (start, end) = ctx.window.bounds(batch);
+            let day_start = records
+                .first()
+                .map_or(start, |r| r.at.div_euclid(DAY) * DAY);
+            let present = (start.max(day_start), end.min(day_start + DAY - 1));
+            let too_large = oversized_posts(&records, limit);
+            let missing = ctx.archive.entry(&path, |out| {
+                write_message(
+                    out, directory, files, &channel, &records, present, &too_large,
+                )
+            })?;
+            for m in missing {
+                ctx.archive.warn(format!(
+                    "{path}: attachment {m} missing from the file store, not embedded"
+                ));
+            }
+            for post in &too_large {
+                ctx.archive.warn(format!(
+                "{path}: the attachments of post {post} are larger than a GlobalRelay message may be ({limit} bytes), not embedded"
             ));
+            }
+            ctx.counts.export_files += 1;
         }
-        ctx.counts.export_files += 1;
     }
     Ok(())
+}
+
+/// What a record adds to a message: its text and its attachments.
+fn record_size(r: &Record) -> u64 {
+    let text = r.event.post().map_or(0, |p| p.message.len() as u64);
+    let files = match &r.event {
+        Event::PostCreated { post } => post.attachments.iter().map(|a| a.size).sum(),
+        _ => 0,
+    };
+    text.saturating_add(files)
+}
+
+/// Splits a conversation-day into messages of at most `limit` bytes of
+/// text and attachments (GlobalRelay refuses larger ones). A post that is
+/// too large by itself goes out without its files (see [`oversized_posts`]).
+fn split_by_size<'a>(records: &[&'a Record], limit: u64) -> Vec<Vec<&'a Record>> {
+    let mut out: Vec<Vec<&Record>> = vec![Vec::new()];
+    let mut size = 0u64;
+    for r in records {
+        let mut n = record_size(r);
+        if n > limit {
+            n = r.event.post().map_or(0, |p| p.message.len() as u64);
+        }
+        if size.saturating_add(n) > limit && out.last().is_some_and(|m| !m.is_empty()) {
+            out.push(Vec::new());
+            size = 0;
+        }
+        size = size.saturating_add(n);
+        if let Some(m) = out.last_mut() {
+            m.push(r);
+        }
+    }
+    out
+}
+
+/// Posts whose attachments alone exceed the limit: their files are named
+/// in the transcript but not embedded.
+fn oversized_posts(records: &[&Record], limit: u64) -> Vec<String> {
+    records
+        .iter()
+        .filter(|r| matches!(r.event, Event::PostCreated { .. }) && record_size(r) > limit)
+        .filter_map(|r| r.event.post().map(|p| p.id.clone()))
+        .collect()
 }
 
 /// Writes one conversation-day; returns ids of attachments the store lacked.
@@ -72,6 +136,7 @@ fn write_message(
     channel: &Channel,
     records: &[&Record],
     present: (Millis, Millis),
+    too_large: &[String],
 ) -> Result<Vec<String>> {
     // Participants in order of first appearance; the first poster sends.
     let mut participants: Vec<User> = Vec::new();
@@ -107,10 +172,25 @@ fn write_message(
         .first()
         .map(|r| (r.at, r.id.as_str()))
         .unwrap_or((0, ""));
-    let digest = hex::encode(Sha256::digest(format!(
-        "{}\n{}\n{}",
-        channel.id, first.0, first.1
-    )));
+    // Unique per content: GlobalRelay drops a message whose id it has seen,
+    // so two messages with different records or texts never share one.
+    let mut hasher = Sha256::new();
+    hasher.update(channel.id.as_bytes());
+    for r in records {
+        hasher.update(b"\n");
+        hasher.update(r.id.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(r.event.kind_name().as_bytes());
+        if let Some(p) = r.event.post() {
+            hasher.update(b"\0");
+            hasher.update(p.message.as_bytes());
+            for a in &p.attachments {
+                hasher.update(b"\0");
+                hasher.update(a.sha256.as_bytes());
+            }
+        }
+    }
+    let digest = hex::encode(hasher.finalize());
     let tag = digest.get(..24).unwrap_or(&digest);
     let mixed = format!("=_hearth-mixed-{tag}");
     let alt = format!("=_hearth-alt-{tag}");
@@ -128,6 +208,11 @@ fn write_message(
         safe_id(&channel.id)
     );
     header(&mut h, "MIME-Version", "1.0");
+    // The headers GlobalRelay's ingestion reads: the message type, and that
+    // this is machine-generated bulk mail no one should auto-reply to.
+    header(&mut h, "X-GlobalRelay-MsgType", "Hearth");
+    header(&mut h, "Auto-Submitted", "auto-generated");
+    header(&mut h, "Precedence", "bulk");
     header(&mut h, "X-Hearth-Channel-Id", &safe_id(&channel.id));
     header(
         &mut h,
@@ -153,7 +238,7 @@ fn write_message(
     );
     out.write_all(h.as_bytes())?;
 
-    let (plain, html) = transcripts(directory, channel, records);
+    let (plain, html) = transcripts(directory, channel, records, too_large);
     out.write_all(
         b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
     )?;
@@ -170,6 +255,9 @@ fn write_message(
         let Event::PostCreated { post } = &r.event else {
             continue;
         };
+        if too_large.contains(&post.id) {
+            continue;
+        }
         for (a, path) in post.attachments.iter().zip(attachment_paths(post)) {
             let mut reader = match files.open(&post.id, a) {
                 Ok(r) => r,
@@ -402,7 +490,12 @@ fn html_escape(s: &str) -> String {
 }
 
 /// The plain-text and HTML transcripts of one conversation-day.
-fn transcripts(directory: &Directory, channel: &Channel, records: &[&Record]) -> (String, String) {
+fn transcripts(
+    directory: &Directory,
+    channel: &Channel,
+    records: &[&Record],
+    too_large: &[String],
+) -> (String, String) {
     let mut plain = format!(
         "Channel: {} ({}, {})\r\n\r\n",
         channel_label(channel),
@@ -425,12 +518,16 @@ fn transcripts(directory: &Directory, channel: &Channel, records: &[&Record]) ->
         let (what, text) = match &r.event {
             Event::PostCreated { post } => {
                 let mut t = post.message.clone();
+                let removed = too_large.contains(&post.id);
                 for a in &post.attachments {
                     let _ = write!(
                         t,
                         "\n[attachment: {} ({}, {} bytes)]",
                         a.name, a.mime, a.size
                     );
+                    if removed {
+                        let _ = write!(t, " not attached: too large to send (id {})", a.file_id);
+                    }
                 }
                 let what = match &post.root_id {
                     Some(root) => format!("replied in thread {root}"),

@@ -169,7 +169,15 @@ pub struct ExportOptions {
     /// manifest so that an operator holding the archive can later check the
     /// log still contains it (see [`crate::audit::verify_segment`]).
     pub audit_head: Option<AuditHead>,
+    /// Largest GlobalRelay message, text plus attachments, in bytes: a
+    /// conversation-day over it is split into several messages, and a post
+    /// whose files alone exceed it is sent without them (named in the
+    /// transcript and the warnings). GlobalRelay accepts 250 MiB.
+    pub max_message_bytes: u64,
 }
+
+/// The largest message GlobalRelay accepts.
+pub const GLOBALRELAY_MAX_MESSAGE_BYTES: u64 = 250 << 20;
 
 /// An audit log position: the sequence number and hex hash of an entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,6 +198,7 @@ impl ExportOptions {
             job_id: job_id.to_string(),
             total_hint: None,
             audit_head: None,
+            max_message_bytes: GLOBALRELAY_MAX_MESSAGE_BYTES,
         }
     }
 }
@@ -250,6 +259,9 @@ pub(crate) struct BatchContext<'a, W: Write + Seek> {
     pub files: &'a dyn AttachmentSource,
     pub counts: &'a mut ExportCounts,
     pub batch_no: u64,
+    /// Largest GlobalRelay message, text and attachments (see
+    /// [`ExportOptions::max_message_bytes`]).
+    pub max_message_bytes: u64,
     /// The export window: from the cursor or `scope.from` to `scope.until`,
     /// each `None` when unbounded (writers then use the batch's records).
     pub window: Window,
@@ -361,7 +373,7 @@ where
             peak_bytes = peak_bytes.max(batch_bytes);
             if batch.len() >= batch_size {
                 flush(
-                    options.format,
+                    options,
                     Window::of(options),
                     &batch,
                     &mut archive,
@@ -384,7 +396,7 @@ where
     }
     if !batch.is_empty() {
         flush(
-            options.format,
+            options,
             Window::of(options),
             &batch,
             &mut archive,
@@ -432,7 +444,7 @@ where
 }
 
 fn flush<W: Write + Seek>(
-    format: Format,
+    options: &ExportOptions,
     window: Window,
     batch: &[Record],
     archive: &mut ArchiveWriter<W>,
@@ -449,8 +461,9 @@ fn flush<W: Write + Seek>(
         counts,
         batch_no,
         window,
+        max_message_bytes: options.max_message_bytes,
     };
-    match format {
+    match options.format {
         Format::Actiance => actiance::write_batch(&mut ctx, batch)?,
         Format::GlobalRelay => eml::write_batch(&mut ctx, batch)?,
         Format::Csv => csvfmt::write_batch(&mut ctx, batch)?,
