@@ -118,6 +118,18 @@ pub struct MembershipEvent {
     pub at: Millis,
 }
 
+/// A reaction added to a post.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReactionEvent {
+    pub post_id: String,
+    pub channel_id: String,
+    /// Who reacted.
+    pub user_id: String,
+    /// The emoji's name, without colons.
+    pub emoji: String,
+    pub at: Millis,
+}
+
 /// What happened, as exports report it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -130,6 +142,8 @@ pub enum Event {
     PostDeleted { post: Post },
     /// Someone joined or left a channel.
     Membership(MembershipEvent),
+    /// Someone reacted to a post.
+    Reaction(ReactionEvent),
 }
 
 impl Event {
@@ -140,6 +154,7 @@ impl Event {
             | Event::PostEdited { post, .. }
             | Event::PostDeleted { post } => &post.channel_id,
             Event::Membership(m) => &m.channel_id,
+            Event::Reaction(x) => &x.channel_id,
         }
     }
 
@@ -150,6 +165,7 @@ impl Event {
             | Event::PostEdited { post, .. }
             | Event::PostDeleted { post } => &post.author_id,
             Event::Membership(m) => &m.user_id,
+            Event::Reaction(x) => &x.user_id,
         }
     }
 
@@ -158,6 +174,7 @@ impl Event {
     pub fn actor_id(&self) -> &str {
         match self {
             Event::Membership(m) => &m.actor_id,
+            Event::Reaction(x) => &x.user_id,
             Event::PostDeleted { post } => post.deleted_by.as_deref().unwrap_or(&post.author_id),
             Event::PostCreated { post } | Event::PostEdited { post, .. } => &post.author_id,
         }
@@ -169,7 +186,7 @@ impl Event {
             Event::PostCreated { post }
             | Event::PostEdited { post, .. }
             | Event::PostDeleted { post } => Some(post),
-            Event::Membership(_) => None,
+            Event::Membership(_) | Event::Reaction(_) => None,
         }
     }
 
@@ -179,6 +196,7 @@ impl Event {
             Event::PostCreated { .. } => "post_created",
             Event::PostEdited { .. } => "post_edited",
             Event::PostDeleted { .. } => "post_deleted",
+            Event::Reaction(_) => "reaction_added",
             Event::Membership(m) => match m.change {
                 MembershipChange::Joined => "channel_joined",
                 MembershipChange::Left => "channel_left",

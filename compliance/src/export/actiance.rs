@@ -207,6 +207,22 @@ fn conversation<W: Write>(
         participant(w, "ParticipantEntered", u, *at)?;
     }
     for r in records {
+        if let Event::Reaction(x) = &r.event {
+            // A reaction is a message of its own, by whoever reacted.
+            let content = format!("reacted :{}: to message {}", x.emoji, x.post_id);
+            message(
+                w,
+                &Msg {
+                    id: &r.id,
+                    user: &user(&x.user_id),
+                    at: x.at,
+                    updated: None,
+                    edited_new: None,
+                    content: &content,
+                },
+            )?;
+            continue;
+        }
         let Some(post) = r.event.post() else { continue };
         let author = user(&post.author_id);
         match &r.event {
@@ -295,7 +311,7 @@ fn conversation<W: Write>(
                     )?;
                 }
             }
-            Event::Membership(_) => {}
+            Event::Membership(_) | Event::Reaction(_) => {}
         }
     }
     for (at, u) in &leaves {

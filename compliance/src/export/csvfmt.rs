@@ -54,6 +54,10 @@ pub(super) fn write_batch<W: Write + Seek>(
                 Event::PostEdited { previous, .. } => previous.as_str(),
                 _ => "",
             };
+            let reaction = match &r.event {
+                Event::Reaction(x) => Some((x.post_id.as_str(), format!(":{}:", x.emoji))),
+                _ => None,
+            };
             let (names, paths) = match (&r.event, post) {
                 (Event::PostCreated { .. }, Some(p)) => {
                     let names: Vec<&str> = p.attachments.iter().map(|a| a.name.as_str()).collect();
@@ -83,9 +87,13 @@ pub(super) fn write_batch<W: Write + Seek>(
                 &user.email,
                 &user.display_name,
                 actor,
-                post.map(|p| p.id.as_str()).unwrap_or(""),
+                post.map(|p| p.id.as_str())
+                    .or(reaction.as_ref().map(|x| x.0))
+                    .unwrap_or(""),
                 post.and_then(|p| p.root_id.as_deref()).unwrap_or(""),
-                post.map(|p| p.message.as_str()).unwrap_or(""),
+                post.map(|p| p.message.as_str())
+                    .or(reaction.as_ref().map(|x| x.1.as_str()))
+                    .unwrap_or(""),
                 previous,
                 &names,
                 &paths,

@@ -551,6 +551,10 @@ fn transcripts(
                 };
                 (what, post.message.clone())
             }
+            Event::Reaction(x) => (
+                format!("reacted :{}: to post {}", x.emoji, x.post_id),
+                String::new(),
+            ),
             Event::Membership(m) => {
                 let verb = if m.change == MembershipChange::Joined {
                     "joined the channel"

@@ -102,15 +102,15 @@ impl Scope {
             let mut hold = hold.clone();
             hold.status = HoldStatus::Active;
             let held = match &r.event {
-                Event::Membership(m) => {
+                Event::Membership(_) | Event::Reaction(_) => {
                     let probe = Post {
                         id: String::new(),
-                        channel_id: m.channel_id.clone(),
+                        channel_id: r.event.channel_id().to_string(),
                         team_id: None,
-                        author_id: m.user_id.clone(),
+                        author_id: r.event.user_id().to_string(),
                         root_id: None,
                         message: String::new(),
-                        created_at: m.at,
+                        created_at: r.at,
                         edited_at: None,
                         deleted_at: None,
                         deleted_by: None,
@@ -226,6 +226,8 @@ pub struct ExportCounts {
     pub posts_deleted: u64,
     pub joins: u64,
     pub leaves: u64,
+    #[serde(default)]
+    pub reactions: u64,
     pub attachments: u64,
     pub attachments_missing: u64,
     pub batches: u64,
@@ -302,6 +304,7 @@ fn record_bytes(r: &Record) -> usize {
             post.message.len() + post.history.iter().map(|v| v.message.len()).sum::<usize>()
         }
         Event::Membership(_) => 0,
+        Event::Reaction(x) => x.emoji.len() + x.post_id.len(),
     }
     .saturating_add(r.id.len() + 64)
 }
@@ -362,6 +365,7 @@ where
                 Event::PostCreated { .. } => counts.posts_created += 1,
                 Event::PostEdited { .. } => counts.posts_edited += 1,
                 Event::PostDeleted { .. } => counts.posts_deleted += 1,
+                Event::Reaction(_) => counts.reactions += 1,
                 Event::Membership(m) => match m.change {
                     crate::model::MembershipChange::Joined => counts.joins += 1,
                     crate::model::MembershipChange::Left => counts.leaves += 1,

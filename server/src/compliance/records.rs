@@ -3,14 +3,17 @@
 //! paged queries, so memory stays at four pages whatever the database size.
 //!
 //! Record ids: `<post id>:c` (created), `<version id>:e` (edited),
-//! `<post id>:d` (deleted), `<membership row id>:m`. They never change, which
+//! `<post id>:d` (deleted), `<membership row id>:m`,
+//! `<post id>:<user id>:r:<emoji>` (reaction added). They never change, which
 //! is what lets an export cursor resume exactly.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use hearth_compliance::model::{Event, MembershipChange, MembershipEvent, Post, Record};
+use hearth_compliance::model::{
+    Event, MembershipChange, MembershipEvent, Post, ReactionEvent, Record,
+};
 use hearth_core::Result;
 use hearth_store::Store;
 use hearth_store::compliance::{self as cstore, Key};
@@ -24,13 +27,15 @@ enum Source {
     Edited,
     Deleted,
     Membership,
+    Reaction,
 }
 
-const SOURCES: [Source; 4] = [
+const SOURCES: [Source; 5] = [
     Source::Created,
     Source::Edited,
     Source::Deleted,
     Source::Membership,
+    Source::Reaction,
 ];
 
 struct Lane {
@@ -133,6 +138,31 @@ impl RecordStream {
                     let next = rows.last().map(|h| (h.replaced_at, h.id.clone()));
                     let n = rows.len();
                     (edited(c, &rows, team_of)?, next, n)
+                }
+                Source::Reaction => {
+                    let rows = cstore::reactions_added(c, from, after.as_ref(), until, page)?;
+                    let n = rows.len();
+                    let ids: Vec<String> = rows.iter().map(|r| r.post_id.clone()).collect();
+                    let channel_of: HashMap<String, String> = hearth_store::posts::by_ids(c, &ids)?
+                        .into_iter()
+                        .map(|p| (p.id, p.channel_id))
+                        .collect();
+                    let recs: Vec<Record> = rows
+                        .into_iter()
+                        .map(|x| Record {
+                            at: x.created_at,
+                            id: cstore::reaction_record_id(&x.post_id, &x.user_id, &x.emoji_name),
+                            event: Event::Reaction(ReactionEvent {
+                                channel_id: channel_of.get(&x.post_id).cloned().unwrap_or_default(),
+                                post_id: x.post_id,
+                                user_id: x.user_id,
+                                emoji: x.emoji_name,
+                                at: x.created_at,
+                            }),
+                        })
+                        .collect();
+                    let next = recs.last().map(|r| (r.at, r.id.clone()));
+                    (recs, next, n)
                 }
                 Source::Membership => {
                     let rows = cstore::memberships(c, from, after.as_ref(), until, page)?;

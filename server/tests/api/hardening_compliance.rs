@@ -29,6 +29,7 @@ macro_rules! tests_with {
 }
 
 tests_with!(quiet_schedule:
+    reactions_are_exported,
     the_audit_head_in_a_manifest_catches_a_cut_back_log,
     deletions_are_attributed_to_whoever_deleted,
     silent_members_take_part_in_every_window,
@@ -357,4 +358,54 @@ async fn the_audit_head_in_a_manifest_catches_a_cut_back_log(s: TestServer) {
     let v = admin.audit_verify_against(hash).await.unwrap();
     assert!(!v.ok, "{v:?}");
     assert!(v.reason.unwrap().contains("expected head"));
+}
+
+async fn reactions_are_exported(s: TestServer) {
+    let (admin, _) = s.admin().await;
+    let (off, _) = officer(&s, &admin, "olivia").await;
+    let (alice, _) = s.user("alice").await;
+    let (bob, bob_u) = s.user("bob").await;
+    let team = s.team(&alice, "acme", true).await;
+    alice.add_team_member(team.id, bob_u.id).await.unwrap();
+    let town = my_channel(&alice, "town-square").await;
+    let p = alice.post_message(town.id, "ship it?").await.unwrap();
+    bob.add_reaction(p.id, "thumbsup").await.unwrap();
+
+    let csv = parse_archive(&export(&off, all(ExportFormat::Csv)).await);
+    let rows = rows_of(&csv, "reaction_added");
+    assert_eq!(rows.len(), 1, "{csv}");
+    assert_eq!(rows[0]["user_id"], bob_u.id.to_string());
+    assert_eq!(rows[0]["post_id"], p.id.to_string());
+    assert_eq!(rows[0]["message"], ":thumbsup:");
+
+    let xml = parse_archive(&export(&off, all(ExportFormat::Actiance)).await);
+    let bob_login = bob_u.email.clone().unwrap_or(bob_u.username.clone());
+    let reacted: Vec<&Value> = rooms(&xml)
+        .into_iter()
+        .flat_map(|c| c["messages"].as_array().unwrap())
+        .filter(|m| {
+            m["content"]
+                .as_str()
+                .unwrap_or("")
+                .contains("reacted :thumbsup:")
+        })
+        .collect();
+    assert_eq!(reacted.len(), 1, "{xml}");
+    assert_eq!(reacted[0]["login"], bob_login.as_str());
+
+    // Incremental runs take each reaction once.
+    let job = off
+        .start_incremental_export(ExportFormat::Csv)
+        .await
+        .unwrap();
+    let first = event_ids(&parse_archive(&finished(&off, job.id).await));
+    assert_eq!(first.iter().filter(|i| i.contains(":r:")).count(), 1);
+    alice.add_reaction(p.id, "tada").await.unwrap();
+    let job = off
+        .start_incremental_export(ExportFormat::Csv)
+        .await
+        .unwrap();
+    let second = event_ids(&parse_archive(&finished(&off, job.id).await));
+    assert_eq!(second.len(), 1, "{second:?}");
+    assert!(second[0].ends_with(":r:tada"), "{second:?}");
 }

@@ -375,6 +375,62 @@ pub fn deleters(
     Ok(rows.into_iter().map(|(p, by, _)| (p, by)).collect())
 }
 
+/// The record id of a reaction in exports: `<post>:<user>:r:<emoji>`. Post
+/// and user ids have one length, and the emoji comes last, so these ids
+/// sort as the `(post, user, emoji)` tuples [`reactions_added`] pages by.
+pub fn reaction_record_id(post_id: &str, user_id: &str, emoji: &str) -> String {
+    format!("{post_id}:{user_id}:r:{emoji}")
+}
+
+/// Reactions by the time they were added, like [`posts_created`]; `after`
+/// holds a [`reaction_record_id`].
+pub fn reactions_added(
+    conn: &mut DbConn,
+    from: i64,
+    after: Option<&Key>,
+    until: i64,
+    limit: i64,
+) -> StoreResult<Vec<crate::models::ReactionRow>> {
+    let mut q = reactions::table
+        .filter(reactions::created_at.ge(from))
+        .filter(reactions::created_at.lt(until))
+        .order((
+            reactions::created_at.asc(),
+            reactions::post_id.asc(),
+            reactions::user_id.asc(),
+            reactions::emoji_name.asc(),
+        ))
+        .limit(limit)
+        .select(crate::models::ReactionRow::as_select())
+        .into_boxed();
+    if let Some((at, id)) = after {
+        let mut parts = id.splitn(3, ':');
+        let (p, u) = (
+            parts.next().unwrap_or_default().to_string(),
+            parts.next().unwrap_or_default().to_string(),
+        );
+        let e = parts
+            .next()
+            .and_then(|r| r.strip_prefix("r:"))
+            .unwrap_or_default()
+            .to_string();
+        q = q.filter(
+            reactions::created_at
+                .gt(*at)
+                .or(reactions::created_at.eq(*at).and(
+                    reactions::post_id
+                        .gt(p.clone())
+                        .or(reactions::post_id.eq(p).and(
+                            reactions::user_id
+                                .gt(u.clone())
+                                .or(reactions::user_id.eq(u).and(reactions::emoji_name.gt(e))),
+                        )),
+                )),
+        );
+    }
+    Ok(q.load(conn)?)
+}
+
 /// Deleted posts by deletion time, like [`posts_created`].
 pub fn posts_deleted(
     conn: &mut DbConn,
