@@ -29,6 +29,7 @@ macro_rules! tests_with {
 }
 
 tests_with!(quiet_schedule:
+    audit_entries_record_the_client_address,
     reactions_are_exported,
     the_audit_head_in_a_manifest_catches_a_cut_back_log,
     deletions_are_attributed_to_whoever_deleted,
@@ -408,4 +409,27 @@ async fn reactions_are_exported(s: TestServer) {
     let second = event_ids(&parse_archive(&finished(&off, job.id).await));
     assert_eq!(second.len(), 1, "{second:?}");
     assert!(second[0].ends_with(":r:tada"), "{second:?}");
+}
+
+async fn audit_entries_record_the_client_address(s: TestServer) {
+    let (admin, admin_u) = s.admin().await;
+    s.team(&admin, "acme", true).await;
+    let page = admin
+        .audit_log(&hearth_api::AuditQuery {
+            limit: Some(1000),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mine: Vec<_> = page
+        .entries
+        .iter()
+        .filter(|e| e.actor_id == Some(admin_u.id))
+        .collect();
+    assert!(!mine.is_empty(), "{:?}", page.entries);
+    for e in mine {
+        assert_eq!(e.ip.as_deref(), Some("127.0.0.1"), "{e:?}");
+    }
+    // The chain still verifies: the address is kept beside the entry.
+    assert!(admin.audit_verify().await.unwrap().ok);
 }
