@@ -571,6 +571,23 @@ pub enum ArchiveFormat {
     Csv,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ArchiveProfile {
+    /// Hearth's own layout and columns.
+    Hearth,
+    /// Mattermost's layout, for archives that already ingest it.
+    Mattermost,
+}
+
+impl From<ArchiveProfile> for hearth_api::ExportProfile {
+    fn from(p: ArchiveProfile) -> Self {
+        match p {
+            ArchiveProfile::Hearth => hearth_api::ExportProfile::Hearth,
+            ArchiveProfile::Mattermost => hearth_api::ExportProfile::Mattermost,
+        }
+    }
+}
+
 /// What a legal hold covers.
 #[derive(Debug, Args)]
 pub struct HoldDefinition {
@@ -640,6 +657,10 @@ pub enum ExportCmd {
     Start {
         #[arg(long, value_enum)]
         format: ArchiveFormat,
+        /// `mattermost` writes Mattermost's layout (CSV: `posts.csv` files
+        /// with its columns and post types) for archives already ingesting it.
+        #[arg(long, value_enum, default_value = "hearth")]
+        export_profile: ArchiveProfile,
         /// Earliest event time: 2026-01-31, an RFC 3339 time or epoch milliseconds.
         #[arg(long)]
         from: Option<String>,

@@ -174,6 +174,22 @@ pub struct ExportOptions {
     /// whose files alone exceed it is sent without them (named in the
     /// transcript and the warnings). GlobalRelay accepts 250 MiB.
     pub max_message_bytes: u64,
+    /// Hearth's layout, or Mattermost's for archives that already ingest it.
+    pub profile: Profile,
+}
+
+/// The layout of an export.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Profile {
+    /// Every event with its record id, in Hearth's columns.
+    #[default]
+    Hearth,
+    /// Mattermost's CSV columns, post types and `posts.csv` file name, so
+    /// an archive already ingesting Mattermost's exports takes the output
+    /// unchanged. Actiance and GlobalRelay output is already in the shared
+    /// ingestion formats and is the same in both profiles.
+    Mattermost,
 }
 
 /// The largest message GlobalRelay accepts.
@@ -199,6 +215,7 @@ impl ExportOptions {
             total_hint: None,
             audit_head: None,
             max_message_bytes: GLOBALRELAY_MAX_MESSAGE_BYTES,
+            profile: Profile::Hearth,
         }
     }
 }
@@ -432,6 +449,7 @@ where
         "batch_size": batch_size,
         "counts": counts,
         "audit_head": options.audit_head,
+        "profile": options.profile,
     });
     let finished = archive.finish(metadata)?;
     Ok(ExportOutcome {
@@ -470,6 +488,9 @@ fn flush<W: Write + Seek>(
     match options.format {
         Format::Actiance => actiance::write_batch(&mut ctx, batch)?,
         Format::GlobalRelay => eml::write_batch(&mut ctx, batch)?,
+        Format::Csv if options.profile == Profile::Mattermost => {
+            csvfmt::write_mattermost_batch(&mut ctx, batch)?
+        }
         Format::Csv => csvfmt::write_batch(&mut ctx, batch)?,
     }
     copy_attachments(&mut ctx, batch)

@@ -33,6 +33,8 @@ pub struct ExportParams {
     pub hold_id: Option<String>,
     /// The incremental cursor this job reads and advances.
     pub cursor: Option<String>,
+    #[serde(default)]
+    pub profile: hearth_api::ExportProfile,
 }
 
 /// The cursor name of the daily export in `format`.
@@ -63,6 +65,7 @@ pub fn start(ctx: &Ctx, auth: &Auth, req: ExportRequest) -> Result<ComplianceJob
         users: ids(req.users),
         hold_id: req.hold_id.map(|h| h.to_string()),
         cursor: None,
+        profile: req.profile,
     };
     jobs::enqueue(
         ctx,
@@ -116,6 +119,7 @@ fn queue_incremental(
         users: None,
         hold_id: None,
         cursor: Some(daily_cursor(format)),
+        profile: hearth_api::ExportProfile::Hearth,
     };
     jobs::enqueue(
         ctx,
@@ -183,6 +187,10 @@ pub fn run(ctx: &Ctx, job: &JobRow, cp: &mut Checkpoint) -> Result<Finished> {
         convert::directory(&users, &channels).with_members(convert::member_spans(&history));
     let mut options = ExportOptions::new(lib_format(params.format), job.created_at, &job.id);
     options.batch_size = ctx.config().compliance.export_batch_size;
+    options.profile = match params.profile {
+        hearth_api::ExportProfile::Hearth => cexport::Profile::Hearth,
+        hearth_api::ExportProfile::Mattermost => cexport::Profile::Mattermost,
+    };
     options.after = after.clone();
     options.audit_head = audit_head.map(|h| cexport::AuditHead {
         seq: u64::try_from(h.seq).unwrap_or(0),
@@ -315,6 +323,7 @@ pub fn start_for_hold(
             channels: None,
             users: None,
             hold_id: Some(hold_id),
+            profile: Default::default(),
         },
     )
 }

@@ -192,6 +192,7 @@ async fn roles_decide_who_manages_and_who_reads(s: TestServer) {
             channels: None,
             users: None,
             hold_id: None,
+            profile: Default::default(),
         })
         .await
         .expect("admin starts an export");

@@ -89,6 +89,7 @@ pub fn all(format: ExportFormat) -> ExportRequest {
         channels: None,
         users: None,
         hold_id: None,
+        profile: Default::default(),
     }
 }
 

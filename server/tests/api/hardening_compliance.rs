@@ -29,6 +29,7 @@ macro_rules! tests_with {
 }
 
 tests_with!(quiet_schedule:
+    a_mattermost_profile_writes_mattermost_csv,
     audit_entries_record_the_client_address,
     reactions_are_exported,
     the_audit_head_in_a_manifest_catches_a_cut_back_log,
@@ -432,4 +433,94 @@ async fn audit_entries_record_the_client_address(s: TestServer) {
     }
     // The chain still verifies: the address is kept beside the entry.
     assert!(admin.audit_verify().await.unwrap().ok);
+}
+
+async fn a_mattermost_profile_writes_mattermost_csv(s: TestServer) {
+    let (admin, _) = s.admin().await;
+    let (off, _) = officer(&s, &admin, "olivia").await;
+    let (alice, alice_u) = s.user("alice").await;
+    let team = s.team(&alice, "acme", true).await;
+    let _ = team;
+    let town = my_channel(&alice, "town-square").await;
+    let p = alice.post_message(town.id, "draft").await.unwrap();
+    alice.edit_post(p.id, "final").await.unwrap();
+    let d = alice.post_message(town.id, "oops").await.unwrap();
+    alice.delete_post(d.id).await.unwrap();
+
+    let mut req = all(ExportFormat::Csv);
+    req.profile = hearth_api::ExportProfile::Mattermost;
+    let parsed = parse_archive(&export(&off, req).await);
+    let files: Vec<&str> = parsed["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(
+        files.contains(&"mattermost/batch-000001/posts.csv"),
+        "{files:?}"
+    );
+    assert!(!files.iter().any(|f| f.starts_with("csv/")), "{files:?}");
+    let rows = parsed["csv"].as_array().unwrap();
+    let columns: Vec<&str> = rows[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut expected = vec![
+        "Post Creation Time",
+        "Team Id",
+        "Team Name",
+        "Team Display Name",
+        "Channel Id",
+        "Channel Name",
+        "Channel Display Name",
+        "Channel Type",
+        "User Id",
+        "User Email",
+        "Username",
+        "Post Id",
+        "Edited By Post Id",
+        "Replied to Post Id",
+        "Post Message",
+        "Post Type",
+        "User Type",
+        "Previews Post Id",
+    ];
+    let mut got = columns.clone();
+    got.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(got, expected);
+    let find = |f: &dyn Fn(&Value) -> bool| rows.iter().filter(|r| f(r)).count();
+    let pid = p.id.to_string();
+    assert_eq!(
+        find(&|r| r["Post Id"] == pid.as_str() && r["Post Message"] == "draft"),
+        1,
+        "the post as first written"
+    );
+    assert_eq!(
+        find(&|r| r["Edited By Post Id"] == pid.as_str() && r["Post Message"] == "draft"),
+        1,
+        "the earlier text, pointing at the post"
+    );
+    assert_eq!(
+        find(&|r| r["Post Id"] == d.id.to_string().as_str() && r["Post Message"] == "delete oops"),
+        1
+    );
+    assert!(
+        find(&|r| r["Post Type"] == "enter" && r["User Id"] == alice_u.id.to_string().as_str())
+            >= 1,
+        "{rows:?}"
+    );
+    assert!(rows.iter().all(|r| {
+        [
+            "message",
+            "enter",
+            "leave",
+            "previously-joined",
+            "attachment",
+        ]
+        .contains(&r["Post Type"].as_str().unwrap())
+    }));
 }
