@@ -657,8 +657,9 @@ pub enum ExportCmd {
     Start {
         #[arg(long, value_enum)]
         format: ArchiveFormat,
-        /// `mattermost` writes Mattermost's layout (CSV: `posts.csv` files
-        /// with its columns and post types) for archives already ingesting it.
+        /// `mattermost` writes Mattermost's layout (CSV `posts.csv` files with
+        /// its columns and post types, `actiance_export.xml`, its GlobalRelay
+        /// headers) for archives already ingesting it.
         #[arg(long, value_enum, default_value = "hearth")]
         export_profile: ArchiveProfile,
         /// Earliest event time: 2026-01-31, an RFC 3339 time or epoch milliseconds.

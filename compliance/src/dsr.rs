@@ -138,6 +138,7 @@ fn write_part<W: Write + Seek>(
         batch_no: part,
         window: Window::default(),
         max_message_bytes: crate::export::GLOBALRELAY_MAX_MESSAGE_BYTES,
+        profile: crate::export::Profile::Hearth,
     };
     for p in batch {
         for (a, path) in p.attachments.iter().zip(attachment_paths(p)) {

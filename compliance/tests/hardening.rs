@@ -352,3 +352,56 @@ fn globalrelay_splits_messages_at_the_size_limit() {
     let ids: std::collections::HashSet<_> = msgs.iter().map(|m| m["message_id"].clone()).collect();
     assert_eq!(ids.len(), 2);
 }
+
+#[test]
+fn the_mattermost_profile_uses_mattermost_names_and_headers() {
+    let dir = members();
+    let mut names = Vec::new();
+    for format in [Format::Actiance, Format::GlobalRelay] {
+        let mut opts = ExportOptions::new(format, T0 + 100_000, "job-1");
+        opts.profile = hearth_compliance::export::Profile::Mattermost;
+        let out = export(
+            &opts,
+            &dir,
+            &NoAttachments,
+            ok_stream(records()),
+            IoCursor::new(Vec::new()),
+            &mut no_progress(),
+        )
+        .expect("export");
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), out.writer.into_inner()).unwrap();
+        let got = python(
+            r#"
+import email, email.policy, json, sys, zipfile, xml.etree.ElementTree as ET
+z = zipfile.ZipFile(sys.argv[1])
+out = []
+for name in sorted(z.namelist()):
+    if name == "manifest.json":
+        continue
+    out.append(name)
+    if name.endswith(".xml"):
+        ET.fromstring(z.read(name))
+    if name.endswith(".eml"):
+        msg = email.message_from_bytes(z.read(name), policy=email.policy.default)
+        for h in ["X-GlobalRelay-MsgType", "X-Mattermost-ChannelName", "X-Mattermost-ChannelID", "X-Mattermost-ChannelType"]:
+            out.append(h + ": " + str(msg[h]))
+print(json.dumps(out))
+"#,
+            &[file.path().to_str().unwrap()],
+        );
+        let got: Vec<String> = serde_json::from_str(&got).unwrap();
+        names.extend(got);
+    }
+    assert_eq!(
+        names,
+        vec![
+            "mattermost/batch-000001/actiance_export.xml",
+            "mattermost/batch-000001/Alice, Bjørn - (c-dm) - 1.eml",
+            "X-GlobalRelay-MsgType: Mattermost",
+            "X-Mattermost-ChannelName: Alice, Bjørn",
+            "X-Mattermost-ChannelID: c-dm",
+            "X-Mattermost-ChannelType: direct",
+        ]
+    );
+}

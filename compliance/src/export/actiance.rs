@@ -49,7 +49,12 @@ pub(super) fn write_batch<W: Write + Seek>(
     for r in batch {
         by_channel.entry(r.event.channel_id()).or_default().push(r);
     }
-    let path = format!("actiance/batch-{:06}.xml", ctx.batch_no);
+    let path = match ctx.profile {
+        super::Profile::Hearth => format!("actiance/batch-{:06}.xml", ctx.batch_no),
+        super::Profile::Mattermost => {
+            format!("mattermost/batch-{:06}/actiance_export.xml", ctx.batch_no)
+        }
+    };
     let directory = ctx.directory;
     ctx.archive.entry(&path, |out| {
         let mut w = Writer::new_with_indent(out, b' ', 2);

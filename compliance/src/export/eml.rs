@@ -35,10 +35,24 @@ pub(super) fn write_batch<W: Write + Seek>(
             .push(r);
     }
     let limit = ctx.max_message_bytes;
+    let mut mm_parts: BTreeMap<&str, usize> = BTreeMap::new();
     for ((channel_id, day), all) in groups {
         for (part, records) in split_by_size(&all, limit).into_iter().enumerate() {
             let channel = ctx.directory.channel(channel_id);
-            let path = if part == 0 {
+            let mm_part = {
+                let n = mm_parts.entry(channel_id).or_insert(0);
+                *n += 1;
+                *n
+            };
+            let path = if ctx.profile == super::Profile::Mattermost {
+                format!(
+                    "mattermost/batch-{:06}/{} - ({}) - {}.eml",
+                    ctx.batch_no,
+                    safe_component(channel_label(&channel)),
+                    safe_component(&channel.id),
+                    mm_part
+                )
+            } else if part == 0 {
                 format!(
                     "globalrelay/batch-{:06}/{}-{}.eml",
                     ctx.batch_no,
@@ -64,10 +78,13 @@ pub(super) fn write_batch<W: Write + Seek>(
                 .map_or(start, |r| r.at.div_euclid(DAY) * DAY);
             let present = (start.max(day_start), end.min(day_start + DAY - 1));
             let too_large = oversized_posts(&records, limit);
+            let how = How {
+                present,
+                too_large: &too_large,
+                mattermost: ctx.profile == super::Profile::Mattermost,
+            };
             let missing = ctx.archive.entry(&path, |out| {
-                write_message(
-                    out, directory, files, &channel, &records, present, &too_large,
-                )
+                write_message(out, directory, files, &channel, &records, &how)
             })?;
             for m in missing {
                 ctx.archive.warn(format!(
@@ -128,6 +145,16 @@ fn oversized_posts(records: &[&Record], limit: u64) -> Vec<String> {
         .collect()
 }
 
+/// How one message is written.
+struct How<'a> {
+    /// The span whose members are recipients.
+    present: (Millis, Millis),
+    /// Posts sent without their files (too large).
+    too_large: &'a [String],
+    /// Mattermost's message type and channel headers.
+    mattermost: bool,
+}
+
 /// Writes one conversation-day; returns ids of attachments the store lacked.
 fn write_message(
     out: &mut dyn Write,
@@ -135,9 +162,9 @@ fn write_message(
     files: &dyn crate::model::AttachmentSource,
     channel: &Channel,
     records: &[&Record],
-    present: (Millis, Millis),
-    too_large: &[String],
+    how: &How<'_>,
 ) -> Result<Vec<String>> {
+    let (present, too_large) = (how.present, how.too_large);
     // Participants in order of first appearance; the first poster sends.
     let mut participants: Vec<User> = Vec::new();
     let mut from: Option<User> = None;
@@ -210,7 +237,19 @@ fn write_message(
     header(&mut h, "MIME-Version", "1.0");
     // The headers GlobalRelay's ingestion reads: the message type, and that
     // this is machine-generated bulk mail no one should auto-reply to.
-    header(&mut h, "X-GlobalRelay-MsgType", "Hearth");
+    if how.mattermost {
+        // Archives route Mattermost's messages by these.
+        header(&mut h, "X-GlobalRelay-MsgType", "Mattermost");
+        header(
+            &mut h,
+            "X-Mattermost-ChannelName",
+            &encode_header_text(channel_label(channel)),
+        );
+        header(&mut h, "X-Mattermost-ChannelID", &safe_id(&channel.id));
+        header(&mut h, "X-Mattermost-ChannelType", channel.kind.as_str());
+    } else {
+        header(&mut h, "X-GlobalRelay-MsgType", "Hearth");
+    }
     header(&mut h, "Auto-Submitted", "auto-generated");
     header(&mut h, "Precedence", "bulk");
     header(&mut h, "X-Hearth-Channel-Id", &safe_id(&channel.id));

@@ -185,10 +185,11 @@ pub enum Profile {
     /// Every event with its record id, in Hearth's columns.
     #[default]
     Hearth,
-    /// Mattermost's CSV columns, post types and `posts.csv` file name, so
-    /// an archive already ingesting Mattermost's exports takes the output
-    /// unchanged. Actiance and GlobalRelay output is already in the shared
-    /// ingestion formats and is the same in both profiles.
+    /// Mattermost's layout, so an archive already ingesting Mattermost's
+    /// exports takes the output unchanged: CSV with its columns, post types
+    /// and `posts.csv` file name; Actiance as `actiance_export.xml`;
+    /// GlobalRelay messages named `<channel> - (<id>) - <n>.eml` with its
+    /// message type and `X-Mattermost-Channel*` headers.
     Mattermost,
 }
 
@@ -281,6 +282,7 @@ pub(crate) struct BatchContext<'a, W: Write + Seek> {
     /// Largest GlobalRelay message, text and attachments (see
     /// [`ExportOptions::max_message_bytes`]).
     pub max_message_bytes: u64,
+    pub profile: Profile,
     /// The export window: from the cursor or `scope.from` to `scope.until`,
     /// each `None` when unbounded (writers then use the batch's records).
     pub window: Window,
@@ -484,6 +486,7 @@ fn flush<W: Write + Seek>(
         batch_no,
         window,
         max_message_bytes: options.max_message_bytes,
+        profile: options.profile,
     };
     match options.format {
         Format::Actiance => actiance::write_batch(&mut ctx, batch)?,

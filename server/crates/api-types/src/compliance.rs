@@ -200,7 +200,9 @@ pub enum ExportProfile {
     /// Mattermost's layout, for archives already ingesting Mattermost's
     /// exports: CSV batches are `posts.csv` files with Mattermost's columns
     /// and post types (`message`, `enter`, `leave`, `previously-joined`,
-    /// `attachment`, edits and `delete ...` rows).
+    /// `attachment`, edits and `delete ...` rows), Actiance batches
+    /// `actiance_export.xml`, GlobalRelay messages carry Mattermost's
+    /// message type and channel headers.
     Mattermost,
 }
 
