@@ -477,7 +477,12 @@ pub enum AuditCmd {
         output: Option<PathBuf>,
     },
     /// Recompute the hash chain; exits 1 when it is broken.
-    Verify,
+    Verify {
+        /// A head hash kept from an earlier verification or an export
+        /// manifest (`audit_head.hash`): the chain must still contain it.
+        #[arg(long)]
+        head: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -583,6 +588,23 @@ pub enum ArchiveFormat {
     Csv,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ArchiveProfile {
+    /// Hearth's own layout and columns.
+    Hearth,
+    /// Mattermost's layout, for archives that already ingest it.
+    Mattermost,
+}
+
+impl From<ArchiveProfile> for hearth_api::ExportProfile {
+    fn from(p: ArchiveProfile) -> Self {
+        match p {
+            ArchiveProfile::Hearth => hearth_api::ExportProfile::Hearth,
+            ArchiveProfile::Mattermost => hearth_api::ExportProfile::Mattermost,
+        }
+    }
+}
+
 /// What a legal hold covers.
 #[derive(Debug, Args)]
 pub struct HoldDefinition {
@@ -652,6 +674,11 @@ pub enum ExportCmd {
     Start {
         #[arg(long, value_enum)]
         format: ArchiveFormat,
+        /// `mattermost` writes Mattermost's layout (CSV `posts.csv` files with
+        /// its columns and post types, `actiance_export.xml`, its GlobalRelay
+        /// headers) for archives already ingesting it.
+        #[arg(long, value_enum, default_value = "hearth")]
+        export_profile: ArchiveProfile,
         /// Earliest event time: 2026-01-31, an RFC 3339 time or epoch milliseconds.
         #[arg(long)]
         from: Option<String>,

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::archive::{ArchiveWriter, attachment_paths};
 use crate::error::{ComplianceError, Result};
-use crate::export::{BatchContext, ExportCounts, copy_one};
+use crate::export::{BatchContext, ExportCounts, Window, copy_one};
 use crate::holds::{LegalHold, holds_on_user};
 use crate::model::{AttachmentSource, Directory, Millis, Post, User};
 
@@ -136,6 +136,9 @@ fn write_part<W: Write + Seek>(
         files,
         counts,
         batch_no: part,
+        window: Window::default(),
+        max_message_bytes: crate::export::GLOBALRELAY_MAX_MESSAGE_BYTES,
+        profile: crate::export::Profile::Hearth,
     };
     for p in batch {
         for (a, path) in p.attachments.iter().zip(attachment_paths(p)) {

@@ -90,6 +90,10 @@ pub struct Post {
     pub edited_at: Option<Millis>,
     /// Set when a user deleted the post; held posts stay stored after that.
     pub deleted_at: Option<Millis>,
+    /// Who deleted it, when known (a moderator may delete another's post);
+    /// deletions are attributed to them, falling back to the author.
+    #[serde(default)]
+    pub deleted_by: Option<String>,
     pub attachments: Vec<Attachment>,
     /// Earlier texts, oldest first; empty when never edited.
     pub history: Vec<PostVersion>,
@@ -114,6 +118,18 @@ pub struct MembershipEvent {
     pub at: Millis,
 }
 
+/// A reaction added to a post.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReactionEvent {
+    pub post_id: String,
+    pub channel_id: String,
+    /// Who reacted.
+    pub user_id: String,
+    /// The emoji's name, without colons.
+    pub emoji: String,
+    pub at: Millis,
+}
+
 /// What happened, as exports report it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -126,6 +142,8 @@ pub enum Event {
     PostDeleted { post: Post },
     /// Someone joined or left a channel.
     Membership(MembershipEvent),
+    /// Someone reacted to a post.
+    Reaction(ReactionEvent),
 }
 
 impl Event {
@@ -136,6 +154,7 @@ impl Event {
             | Event::PostEdited { post, .. }
             | Event::PostDeleted { post } => &post.channel_id,
             Event::Membership(m) => &m.channel_id,
+            Event::Reaction(x) => &x.channel_id,
         }
     }
 
@@ -146,6 +165,18 @@ impl Event {
             | Event::PostEdited { post, .. }
             | Event::PostDeleted { post } => &post.author_id,
             Event::Membership(m) => &m.user_id,
+            Event::Reaction(x) => &x.user_id,
+        }
+    }
+
+    /// Who did it: the member or whoever added or removed them, the deleter
+    /// of a deleted post (the author when unknown), else the author.
+    pub fn actor_id(&self) -> &str {
+        match self {
+            Event::Membership(m) => &m.actor_id,
+            Event::Reaction(x) => &x.user_id,
+            Event::PostDeleted { post } => post.deleted_by.as_deref().unwrap_or(&post.author_id),
+            Event::PostCreated { post } | Event::PostEdited { post, .. } => &post.author_id,
         }
     }
 
@@ -155,7 +186,7 @@ impl Event {
             Event::PostCreated { post }
             | Event::PostEdited { post, .. }
             | Event::PostDeleted { post } => Some(post),
-            Event::Membership(_) => None,
+            Event::Membership(_) | Event::Reaction(_) => None,
         }
     }
 
@@ -165,6 +196,7 @@ impl Event {
             Event::PostCreated { .. } => "post_created",
             Event::PostEdited { .. } => "post_edited",
             Event::PostDeleted { .. } => "post_deleted",
+            Event::Reaction(_) => "reaction_added",
             Event::Membership(m) => match m.change {
                 MembershipChange::Joined => "channel_joined",
                 MembershipChange::Left => "channel_left",
@@ -183,6 +215,19 @@ pub struct Record {
     pub at: Millis,
     pub id: String,
     pub event: Event,
+}
+
+impl Record {
+    /// When the event happened as the post tells it: a post's creation time
+    /// for its creation (which `at` may not be: a server can order records
+    /// by when they reached it, so imported history is not skipped), and
+    /// `at` for everything else.
+    pub fn happened_at(&self) -> Millis {
+        match &self.event {
+            Event::PostCreated { post } => post.created_at,
+            _ => self.at,
+        }
+    }
 }
 
 impl Post {
@@ -234,13 +279,27 @@ impl Post {
     }
 }
 
-/// Users and channels that records refer to, resolved by id.
+/// One stay of a user in a channel: from joining to leaving (`None` while
+/// still a member).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberSpan {
+    pub user_id: String,
+    pub joined: Millis,
+    pub left: Option<Millis>,
+}
+
+/// Users and channels that records refer to, resolved by id, and who was
+/// in each channel when.
 ///
-/// Both are small next to the record stream, so they are held in memory.
+/// All are small next to the record stream, so they are held in memory.
 #[derive(Debug, Clone, Default)]
 pub struct Directory {
     pub users: HashMap<String, User>,
     pub channels: HashMap<String, Channel>,
+    /// Membership spans by channel id. Exports list everyone present during
+    /// a window as a participant of that window's conversation, including
+    /// members who never posted (a direct message's recipient).
+    pub members: HashMap<String, Vec<MemberSpan>>,
 }
 
 impl Directory {
@@ -252,7 +311,25 @@ impl Directory {
         Directory {
             users: users.into_iter().map(|u| (u.id.clone(), u)).collect(),
             channels: channels.into_iter().map(|c| (c.id.clone(), c)).collect(),
+            members: HashMap::new(),
         }
+    }
+
+    /// Adds membership spans, by channel id.
+    pub fn with_members(mut self, members: HashMap<String, Vec<MemberSpan>>) -> Self {
+        self.members = members;
+        self
+    }
+
+    /// The spans of `channel` that overlap `[start, end]`: members at
+    /// `start` plus those who joined before `end`.
+    pub fn present(&self, channel: &str, start: Millis, end: Millis) -> Vec<&MemberSpan> {
+        self.members.get(channel).map_or_else(Vec::new, |spans| {
+            spans
+                .iter()
+                .filter(|s| s.joined <= end && s.left.is_none_or(|l| l >= start))
+                .collect()
+        })
     }
 
     /// The user, or a placeholder so exports never fail on a dangling id.

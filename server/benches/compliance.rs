@@ -297,6 +297,7 @@ async fn export_part(n: usize) {
                 channels: None,
                 users: None,
                 hold_id: None,
+                profile: Default::default(),
             })
             .await
             .unwrap();

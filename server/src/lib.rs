@@ -4,6 +4,7 @@
 
 pub mod admin_socket;
 pub mod auth;
+pub mod client_addr;
 pub mod compliance;
 pub mod config;
 pub mod error;
@@ -266,6 +267,7 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
             .app_data(routes::query_config())
             .app_data(web::PayloadConfig::new(json_limit))
             .wrap(actix_web::middleware::from_fn(headers::secure))
+            .wrap(actix_web::middleware::from_fn(client_addr::scope))
             .wrap(actix_web::middleware::from_fn(telemetry::observe))
             .configure(routes::system::configure_root)
             .configure(routes::configure)

@@ -278,10 +278,8 @@ pub const CSRF_SCHEME: &str = "csrf_token";
         (name = "posts", description = "Posts, threads, reactions, pins and saved posts."),
         (name = "files", description = "Uploads and downloads."),
         (name = "search", description = "Full-text search of posts and files within the caller's channels, and the index's administration."),
-        (name = "admin", description = "Server administration: directory (LDAP) tests and sync, the audit log and its verification."),
         (name = "compliance", description = "Retention policies and purges, legal holds, exports (Actiance XML, GlobalRelay EML, CSV) with incremental cursors, audited search across all content, and data subject requests. System admins and compliance officers manage; only compliance officers download or search content."),
-        (name = "admin", description = "Server administration: system status, configuration, directory (LDAP) tests and sync, the audit log and its verification."),
-        (name = "admin", description = "Server administration: directory (LDAP) tests and sync, the audit log and its verification, data import."),
+        (name = "admin", description = "Server administration: system status, configuration, directory (LDAP) tests and sync, the audit log and its verification, data import."),
         (name = "ws", description = "The WebSocket for live events (frames: `ServerFrame`, `ClientFrame`)."),
     )
 )]

@@ -252,7 +252,9 @@ impl Ctx {
         F: FnOnce(&Ctx) -> hearth_core::Result<T> + Send + 'static,
     {
         let ctx = self.clone();
-        match tokio::task::spawn_blocking(move || f(&ctx)).await {
+        let addr = crate::client_addr::of_request();
+        match tokio::task::spawn_blocking(move || crate::client_addr::with(addr, || f(&ctx))).await
+        {
             Ok(r) => r.map_err(ApiError),
             Err(e) => Err(ApiError(Error::internal(format!(
                 "blocking task failed: {e}"

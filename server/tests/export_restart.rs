@@ -110,6 +110,7 @@ async fn killed_export_is_redone(backend: Backend) {
         channels: None,
         users: None,
         hold_id: None,
+        profile: Default::default(),
     };
     let job = off.start_export(&full).await.unwrap();
     // Kill the server once the job has visibly made progress.

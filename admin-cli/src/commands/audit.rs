@@ -62,8 +62,11 @@ pub async fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
             }
             Ok(())
         }
-        AuditCmd::Verify => {
-            let v = c.audit_verify().await?;
+        AuditCmd::Verify { head } => {
+            let v = match head {
+                Some(h) => c.audit_verify_against(&h).await?,
+                None => c.audit_verify().await?,
+            };
             ctx.out.emit(&v, || {
                 fields(vec![
                     ("intact", yes_no(v.ok)),

@@ -337,6 +337,7 @@ pub async fn export(ctx: &Ctx, cmd: ExportCmd) -> Result<()> {
     match cmd {
         ExportCmd::Start {
             format,
+            export_profile,
             from,
             until,
             channel,
@@ -352,6 +353,7 @@ pub async fn export(ctx: &Ctx, cmd: ExportCmd) -> Result<()> {
                 channels: (!ch.is_empty()).then_some(ch),
                 users: (!u.is_empty()).then_some(u),
                 hold_id: None,
+                profile: export_profile.into(),
             };
             let job = c.start_export(&req).await?;
             finish(ctx, &c, job, wait || output.is_some(), output).await

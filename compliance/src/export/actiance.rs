@@ -41,15 +41,20 @@ pub(super) fn write_batch<W: Write + Seek>(
     ctx: &mut BatchContext<'_, W>,
     batch: &[Record],
 ) -> Result<()> {
-    let (Some(first), Some(last)) = (batch.first(), batch.last()) else {
+    if batch.is_empty() {
         return Ok(());
-    };
-    let (start, end) = (first.at, last.at);
+    }
+    let (start, end) = ctx.window.bounds(batch);
     let mut by_channel: BTreeMap<&str, Vec<&Record>> = BTreeMap::new();
     for r in batch {
         by_channel.entry(r.event.channel_id()).or_default().push(r);
     }
-    let path = format!("actiance/batch-{:06}.xml", ctx.batch_no);
+    let path = match ctx.profile {
+        super::Profile::Hearth => format!("actiance/batch-{:06}.xml", ctx.batch_no),
+        super::Profile::Mattermost => {
+            format!("mattermost/batch-{:06}/actiance_export.xml", ctx.batch_no)
+        }
+    };
     let directory = ctx.directory;
     ctx.archive.entry(&path, |out| {
         let mut w = Writer::new_with_indent(out, b' ', 2);
@@ -135,8 +140,9 @@ fn conversation<W: Write>(
     let channel = directory.channel(channel_id);
     let mut users: HashMap<&str, User> = HashMap::new();
     for r in records {
-        let id = r.event.user_id();
-        users.entry(id).or_insert_with(|| directory.user(id));
+        for id in [r.event.user_id(), r.event.actor_id()] {
+            users.entry(id).or_insert_with(|| directory.user(id));
+        }
     }
     let user = |id: &str| users.get(id).cloned().unwrap_or_else(|| directory.user(id));
 
@@ -144,9 +150,20 @@ fn conversation<W: Write>(
     let mut joins: Vec<(Millis, User)> = Vec::new();
     let mut leaves: Vec<(Millis, User)> = Vec::new();
     let mut present: HashMap<&str, Millis> = HashMap::new();
+    // Everyone who was a member during the window enters and leaves within
+    // it, whether or not they wrote anything.
     let mut seen: HashSet<&str> = HashSet::new();
+    for span in directory.present(channel_id, start, end) {
+        joins.push((span.joined.max(start), user(&span.user_id)));
+        leaves.push((span.left.map_or(end, |l| l.min(end)), user(&span.user_id)));
+        seen.insert(&span.user_id);
+    }
+    let from_spans = seen.clone();
     for r in records {
         let uid = r.event.user_id();
+        if from_spans.contains(uid) && matches!(r.event, Event::Membership(_)) {
+            continue;
+        }
         match &r.event {
             Event::Membership(m) if m.change == MembershipChange::Joined => {
                 joins.push((r.at, user(uid)));
@@ -163,9 +180,11 @@ fn conversation<W: Write>(
                 present.remove(uid);
             }
             _ => {
-                if seen.insert(uid) {
-                    joins.push((start, user(uid)));
-                    present.insert(uid, start);
+                for uid in [uid, r.event.actor_id()] {
+                    if seen.insert(uid) {
+                        joins.push((start, user(uid)));
+                        present.insert(uid, start);
+                    }
                 }
             }
         }
@@ -193,6 +212,22 @@ fn conversation<W: Write>(
         participant(w, "ParticipantEntered", u, *at)?;
     }
     for r in records {
+        if let Event::Reaction(x) = &r.event {
+            // A reaction is a message of its own, by whoever reacted.
+            let content = format!("reacted :{}: to message {}", x.emoji, x.post_id);
+            message(
+                w,
+                &Msg {
+                    id: &r.id,
+                    user: &user(&x.user_id),
+                    at: x.at,
+                    updated: None,
+                    edited_new: None,
+                    content: &content,
+                },
+            )?;
+            continue;
+        }
         let Some(post) = r.event.post() else { continue };
         let author = user(&post.author_id);
         match &r.event {
@@ -224,10 +259,14 @@ fn conversation<W: Write>(
             }
             Event::PostEdited { previous, .. } => {
                 let edited_at = post.edited_at.unwrap_or(r.at);
+                // The text before the edit is a message of its own, named by
+                // the stored version, pointing at the post that now holds
+                // the new text.
+                let original_id = r.id.strip_suffix(":e").unwrap_or(&r.id);
                 message(
                     w,
                     &Msg {
-                        id: &post.id,
+                        id: original_id,
                         user: &author,
                         at: post.created_at,
                         updated: Some(("EditedOriginalMsg", edited_at)),
@@ -249,6 +288,7 @@ fn conversation<W: Write>(
             }
             Event::PostDeleted { .. } => {
                 let deleted_at = post.deleted_at.unwrap_or(r.at);
+                let author = user(r.event.actor_id());
                 let content = format!("delete {}", post.message);
                 message(
                     w,
@@ -276,7 +316,7 @@ fn conversation<W: Write>(
                     )?;
                 }
             }
-            Event::Membership(_) => {}
+            Event::Membership(_) | Event::Reaction(_) => {}
         }
     }
     for (at, u) in &leaves {

@@ -49,10 +49,14 @@ pub(super) fn write_batch<W: Write + Seek>(
             let channel = directory.channel(r.event.channel_id());
             let user = directory.user(r.event.user_id());
             let post = r.event.post();
-            let (actor, previous) = match &r.event {
-                Event::Membership(m) => (m.actor_id.as_str(), ""),
-                Event::PostEdited { previous, .. } => (user.id.as_str(), previous.as_str()),
-                _ => (user.id.as_str(), ""),
+            let actor = r.event.actor_id();
+            let previous = match &r.event {
+                Event::PostEdited { previous, .. } => previous.as_str(),
+                _ => "",
+            };
+            let reaction = match &r.event {
+                Event::Reaction(x) => Some((x.post_id.as_str(), format!(":{}:", x.emoji))),
+                _ => None,
             };
             let (names, paths) = match (&r.event, post) {
                 (Event::PostCreated { .. }, Some(p)) => {
@@ -69,8 +73,8 @@ pub(super) fn write_batch<W: Write + Seek>(
                 .or_else(|| channel.team_id.clone())
                 .unwrap_or_default();
             let row: [&str; 20] = [
-                &time::iso8601(r.at),
-                &r.at.to_string(),
+                &time::iso8601(r.happened_at()),
+                &r.happened_at().to_string(),
                 &r.id,
                 r.event.kind_name(),
                 &team,
@@ -83,14 +87,209 @@ pub(super) fn write_batch<W: Write + Seek>(
                 &user.email,
                 &user.display_name,
                 actor,
-                post.map(|p| p.id.as_str()).unwrap_or(""),
+                post.map(|p| p.id.as_str())
+                    .or(reaction.as_ref().map(|x| x.0))
+                    .unwrap_or(""),
                 post.and_then(|p| p.root_id.as_deref()).unwrap_or(""),
-                post.map(|p| p.message.as_str()).unwrap_or(""),
+                post.map(|p| p.message.as_str())
+                    .or(reaction.as_ref().map(|x| x.1.as_str()))
+                    .unwrap_or(""),
                 previous,
                 &names,
                 &paths,
             ];
             w.write_record(row)?;
+        }
+        w.flush()?;
+        Ok(())
+    })?;
+    ctx.counts.export_files += 1;
+    Ok(())
+}
+
+/// Mattermost's CSV columns, in its order.
+pub const MATTERMOST_COLUMNS: [&str; 18] = [
+    "Post Creation Time",
+    "Team Id",
+    "Team Name",
+    "Team Display Name",
+    "Channel Id",
+    "Channel Name",
+    "Channel Display Name",
+    "Channel Type",
+    "User Id",
+    "User Email",
+    "Username",
+    "Post Id",
+    "Edited By Post Id",
+    "Replied to Post Id",
+    "Post Message",
+    "Post Type",
+    "User Type",
+    "Previews Post Id",
+];
+
+/// Mattermost's names of channel kinds.
+fn mattermost_channel_type(kind: crate::model::ChannelKind) -> &'static str {
+    match kind {
+        crate::model::ChannelKind::Public => "public",
+        crate::model::ChannelKind::Private => "private",
+        crate::model::ChannelKind::Direct => "direct",
+        crate::model::ChannelKind::Group => "group",
+    }
+}
+
+/// One batch in Mattermost's layout: `mattermost/batch-NNNNNN/posts.csv`,
+/// a row per post (type `message`), per earlier text of an edited post
+/// (its own id, `Edited By Post Id` naming the post), per deletion
+/// (`delete <text>` at the deletion time), per attachment (`attachment`,
+/// `name (files/<post>/<name>)`) and per join or leave (`enter`/`leave`,
+/// `User <name> (<email>) joined the channel`), after a `previously-joined`
+/// row at the window's start for each member already in a channel the
+/// batch touches. Times are epoch milliseconds.
+pub(super) fn write_mattermost_batch<W: Write + Seek>(
+    ctx: &mut BatchContext<'_, W>,
+    batch: &[Record],
+) -> Result<()> {
+    let path = format!("mattermost/batch-{:06}/posts.csv", ctx.batch_no);
+    let directory = ctx.directory;
+    let window = ctx.window;
+    ctx.archive.entry(&path, |out| {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
+        w.write_record(MATTERMOST_COLUMNS)?;
+        let (start, _) = window.bounds(batch);
+        let channels: std::collections::BTreeSet<&str> =
+            batch.iter().map(|r| r.event.channel_id()).collect();
+        for channel_id in channels {
+            let channel = directory.channel(channel_id);
+            let mut already: Vec<&crate::model::MemberSpan> = directory
+                .present(channel_id, start, start)
+                .into_iter()
+                .filter(|s| s.joined < start)
+                .collect();
+            already.sort_by(|a, b| a.user_id.cmp(&b.user_id));
+            for s in already {
+                let u = directory.user(&s.user_id);
+                w.write_record([
+                    start.to_string(),
+                    channel.team_id.clone().unwrap_or_default(),
+                    String::new(),
+                    String::new(),
+                    channel.id.clone(),
+                    channel.name.clone(),
+                    channel.display_name.clone(),
+                    mattermost_channel_type(channel.kind).to_string(),
+                    u.id.clone(),
+                    u.email.clone(),
+                    u.username.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    format!(
+                        "User {} ({}) was already in the channel",
+                        u.username, u.email
+                    ),
+                    "previously-joined".to_string(),
+                    if u.is_bot { "bot" } else { "user" }.to_string(),
+                    String::new(),
+                ])?;
+            }
+        }
+        for r in batch {
+            let channel = directory.channel(r.event.channel_id());
+            let team = channel.team_id.clone().unwrap_or_default();
+            let row = |at: i64,
+                       user_id: &str,
+                       post_id: &str,
+                       edited_by: &str,
+                       root: &str,
+                       message: &str,
+                       post_type: &str|
+             -> Vec<String> {
+                let u = directory.user(user_id);
+                vec![
+                    at.to_string(),
+                    team.clone(),
+                    String::new(),
+                    String::new(),
+                    channel.id.clone(),
+                    channel.name.clone(),
+                    channel.display_name.clone(),
+                    mattermost_channel_type(channel.kind).to_string(),
+                    u.id.clone(),
+                    u.email.clone(),
+                    u.username.clone(),
+                    post_id.to_string(),
+                    edited_by.to_string(),
+                    root.to_string(),
+                    message.to_string(),
+                    post_type.to_string(),
+                    if u.is_bot { "bot" } else { "user" }.to_string(),
+                    String::new(),
+                ]
+            };
+            match &r.event {
+                Event::PostCreated { post } => {
+                    let root = post.root_id.as_deref().unwrap_or("");
+                    w.write_record(row(
+                        post.created_at,
+                        &post.author_id,
+                        &post.id,
+                        "",
+                        root,
+                        &post.message,
+                        "message",
+                    ))?;
+                    for (a, p) in post.attachments.iter().zip(attachment_paths(post)) {
+                        w.write_record(row(
+                            post.created_at,
+                            &post.author_id,
+                            &post.id,
+                            "",
+                            root,
+                            &format!("{} ({p})", a.name),
+                            "attachment",
+                        ))?;
+                    }
+                }
+                Event::PostEdited { post, previous } => {
+                    let root = post.root_id.as_deref().unwrap_or("");
+                    let original_id = r.id.strip_suffix(":e").unwrap_or(&r.id);
+                    w.write_record(row(
+                        post.created_at,
+                        &post.author_id,
+                        original_id,
+                        &post.id,
+                        root,
+                        previous,
+                        "message",
+                    ))?;
+                }
+                Event::PostDeleted { post } => {
+                    w.write_record(row(
+                        post.deleted_at.unwrap_or(r.at),
+                        r.event.actor_id(),
+                        &post.id,
+                        "",
+                        post.root_id.as_deref().unwrap_or(""),
+                        &format!("delete {}", post.message),
+                        "message",
+                    ))?;
+                }
+                Event::Membership(m) => {
+                    let u = directory.user(&m.user_id);
+                    let (verb, kind) = match m.change {
+                        crate::model::MembershipChange::Joined => ("joined", "enter"),
+                        crate::model::MembershipChange::Left => ("left", "leave"),
+                    };
+                    let text = format!("User {} ({}) {verb} the channel", u.username, u.email);
+                    w.write_record(row(m.at, &m.user_id, "", "", "", &text, kind))?;
+                }
+                // Mattermost's CSV has no reaction rows.
+                Event::Reaction(_) => {}
+            }
         }
         w.flush()?;
         Ok(())

@@ -18,7 +18,9 @@ use sha2::{Digest, Sha256};
 use super::BatchContext;
 use crate::archive::{attachment_paths, safe_component};
 use crate::error::Result;
-use crate::model::{Channel, Directory, Event, MembershipChange, Record, User};
+use crate::model::{Channel, Directory, Event, MembershipChange, Millis, Record, User};
+
+const DAY: Millis = 86_400_000;
 use crate::time;
 
 pub(super) fn write_batch<W: Write + Seek>(
@@ -32,27 +34,125 @@ pub(super) fn write_batch<W: Write + Seek>(
             .or_default()
             .push(r);
     }
-    for ((channel_id, day), records) in groups {
-        let channel = ctx.directory.channel(channel_id);
-        let path = format!(
-            "globalrelay/batch-{:06}/{}-{}.eml",
-            ctx.batch_no,
-            safe_component(&channel.id),
-            day
-        );
-        let directory = ctx.directory;
-        let files = ctx.files;
-        let missing = ctx.archive.entry(&path, |out| {
-            write_message(out, directory, files, &channel, &records)
-        })?;
-        for m in missing {
-            ctx.archive.warn(format!(
-                "{path}: attachment {m} missing from the file store, not embedded"
+    let limit = ctx.max_message_bytes;
+    let mut mm_parts: BTreeMap<&str, usize> = BTreeMap::new();
+    for ((channel_id, day), all) in groups {
+        for (part, records) in split_by_size(&all, limit).into_iter().enumerate() {
+            let channel = ctx.directory.channel(channel_id);
+            let mm_part = {
+                let n = mm_parts.entry(channel_id).or_insert(0);
+                *n += 1;
+                *n
+            };
+            let path = if ctx.profile == super::Profile::Mattermost {
+                format!(
+                    "mattermost/batch-{:06}/{} - ({}) - {}.eml",
+                    ctx.batch_no,
+                    safe_component(channel_label(&channel)),
+                    safe_component(&channel.id),
+                    mm_part
+                )
+            } else if part == 0 {
+                format!(
+                    "globalrelay/batch-{:06}/{}-{}.eml",
+                    ctx.batch_no,
+                    safe_component(&channel.id),
+                    day
+                )
+            } else {
+                format!(
+                    "globalrelay/batch-{:06}/{}-{}-{}.eml",
+                    ctx.batch_no,
+                    safe_component(&channel.id),
+                    day,
+                    part + 1
+                )
+            };
+            let directory = ctx.directory;
+            let files = ctx.files;
+            // Members present during this day of the export window are
+            // recipients, whether or not they wrote anything.
+            let (start, end) = ctx.window.bounds(batch);
+            let day_start = records
+                .first()
+                .map_or(start, |r| r.at.div_euclid(DAY) * DAY);
+            let present = (start.max(day_start), end.min(day_start + DAY - 1));
+            let too_large = oversized_posts(&records, limit);
+            let how = How {
+                present,
+                too_large: &too_large,
+                mattermost: ctx.profile == super::Profile::Mattermost,
+            };
+            let missing = ctx.archive.entry(&path, |out| {
+                write_message(out, directory, files, &channel, &records, &how)
+            })?;
+            for m in missing {
+                ctx.archive.warn(format!(
+                    "{path}: attachment {m} missing from the file store, not embedded"
+                ));
+            }
+            for post in &too_large {
+                ctx.archive.warn(format!(
+                "{path}: the attachments of post {post} are larger than a GlobalRelay message may be ({limit} bytes), not embedded"
             ));
+            }
+            ctx.counts.export_files += 1;
         }
-        ctx.counts.export_files += 1;
     }
     Ok(())
+}
+
+/// What a record adds to a message: its text and its attachments.
+fn record_size(r: &Record) -> u64 {
+    let text = r.event.post().map_or(0, |p| p.message.len() as u64);
+    let files = match &r.event {
+        Event::PostCreated { post } => post.attachments.iter().map(|a| a.size).sum(),
+        _ => 0,
+    };
+    text.saturating_add(files)
+}
+
+/// Splits a conversation-day into messages of at most `limit` bytes of
+/// text and attachments (GlobalRelay refuses larger ones). A post that is
+/// too large by itself goes out without its files (see [`oversized_posts`]).
+fn split_by_size<'a>(records: &[&'a Record], limit: u64) -> Vec<Vec<&'a Record>> {
+    let mut out: Vec<Vec<&Record>> = vec![Vec::new()];
+    let mut size = 0u64;
+    for r in records {
+        let mut n = record_size(r);
+        if n > limit {
+            n = r.event.post().map_or(0, |p| p.message.len() as u64);
+        }
+        if size.saturating_add(n) > limit && out.last().is_some_and(|m| !m.is_empty()) {
+            out.push(Vec::new());
+            size = 0;
+        }
+        size = size.saturating_add(n);
+        if let Some(m) = out.last_mut() {
+            m.push(r);
+        }
+    }
+    out
+}
+
+/// Posts whose attachments alone exceed the limit: their files are named
+/// in the transcript but not embedded.
+fn oversized_posts(records: &[&Record], limit: u64) -> Vec<String> {
+    records
+        .iter()
+        .filter(|r| matches!(r.event, Event::PostCreated { .. }) && record_size(r) > limit)
+        .filter_map(|r| r.event.post().map(|p| p.id.clone()))
+        .collect()
+}
+
+/// How one message is written.
+struct How<'a> {
+    /// The span whose members are recipients.
+    present: (Millis, Millis),
+    /// Posts sent without their files (too large).
+    too_large: &'a [String],
+    /// Mattermost's message type and channel headers.
+    mattermost: bool,
 }
 
 /// Writes one conversation-day; returns ids of attachments the store lacked.
@@ -62,17 +162,33 @@ fn write_message(
     files: &dyn crate::model::AttachmentSource,
     channel: &Channel,
     records: &[&Record],
+    how: &How<'_>,
 ) -> Result<Vec<String>> {
+    let (present, too_large) = (how.present, how.too_large);
     // Participants in order of first appearance; the first poster sends.
     let mut participants: Vec<User> = Vec::new();
     let mut from: Option<User> = None;
     for r in records {
         let uid = r.event.user_id();
-        if !participants.iter().any(|u| u.id == uid) {
-            participants.push(directory.user(uid));
+        for id in [uid, r.event.actor_id()] {
+            if !participants.iter().any(|u| u.id == id) {
+                participants.push(directory.user(id));
+            }
         }
         if from.is_none() && r.event.post().is_some() {
             from = Some(directory.user(uid));
+        }
+    }
+    let mut members: Vec<&str> = directory
+        .present(&channel.id, present.0, present.1)
+        .into_iter()
+        .map(|s| s.user_id.as_str())
+        .collect();
+    members.sort_unstable();
+    members.dedup();
+    for id in members {
+        if !participants.iter().any(|u| u.id == id) {
+            participants.push(directory.user(id));
         }
     }
     let from = from
@@ -83,10 +199,25 @@ fn write_message(
         .first()
         .map(|r| (r.at, r.id.as_str()))
         .unwrap_or((0, ""));
-    let digest = hex::encode(Sha256::digest(format!(
-        "{}\n{}\n{}",
-        channel.id, first.0, first.1
-    )));
+    // Unique per content: GlobalRelay drops a message whose id it has seen,
+    // so two messages with different records or texts never share one.
+    let mut hasher = Sha256::new();
+    hasher.update(channel.id.as_bytes());
+    for r in records {
+        hasher.update(b"\n");
+        hasher.update(r.id.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(r.event.kind_name().as_bytes());
+        if let Some(p) = r.event.post() {
+            hasher.update(b"\0");
+            hasher.update(p.message.as_bytes());
+            for a in &p.attachments {
+                hasher.update(b"\0");
+                hasher.update(a.sha256.as_bytes());
+            }
+        }
+    }
+    let digest = hex::encode(hasher.finalize());
     let tag = digest.get(..24).unwrap_or(&digest);
     let mixed = format!("=_hearth-mixed-{tag}");
     let alt = format!("=_hearth-alt-{tag}");
@@ -104,6 +235,23 @@ fn write_message(
         safe_id(&channel.id)
     );
     header(&mut h, "MIME-Version", "1.0");
+    // The headers GlobalRelay's ingestion reads: the message type, and that
+    // this is machine-generated bulk mail no one should auto-reply to.
+    if how.mattermost {
+        // Archives route Mattermost's messages by these.
+        header(&mut h, "X-GlobalRelay-MsgType", "Mattermost");
+        header(
+            &mut h,
+            "X-Mattermost-ChannelName",
+            &encode_header_text(channel_label(channel)),
+        );
+        header(&mut h, "X-Mattermost-ChannelID", &safe_id(&channel.id));
+        header(&mut h, "X-Mattermost-ChannelType", channel.kind.as_str());
+    } else {
+        header(&mut h, "X-GlobalRelay-MsgType", "Hearth");
+    }
+    header(&mut h, "Auto-Submitted", "auto-generated");
+    header(&mut h, "Precedence", "bulk");
     header(&mut h, "X-Hearth-Channel-Id", &safe_id(&channel.id));
     header(
         &mut h,
@@ -129,7 +277,7 @@ fn write_message(
     );
     out.write_all(h.as_bytes())?;
 
-    let (plain, html) = transcripts(directory, channel, records);
+    let (plain, html) = transcripts(directory, channel, records, too_large);
     out.write_all(
         b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
     )?;
@@ -146,6 +294,9 @@ fn write_message(
         let Event::PostCreated { post } = &r.event else {
             continue;
         };
+        if too_large.contains(&post.id) {
+            continue;
+        }
         for (a, path) in post.attachments.iter().zip(attachment_paths(post)) {
             let mut reader = match files.open(&post.id, a) {
                 Ok(r) => r,
@@ -378,7 +529,12 @@ fn html_escape(s: &str) -> String {
 }
 
 /// The plain-text and HTML transcripts of one conversation-day.
-fn transcripts(directory: &Directory, channel: &Channel, records: &[&Record]) -> (String, String) {
+fn transcripts(
+    directory: &Directory,
+    channel: &Channel,
+    records: &[&Record],
+    too_large: &[String],
+) -> (String, String) {
     let mut plain = format!(
         "Channel: {} ({}, {})\r\n\r\n",
         channel_label(channel),
@@ -391,18 +547,26 @@ fn transcripts(directory: &Directory, channel: &Channel, records: &[&Record]) ->
         html_escape(channel_label(channel))
     );
     for r in records {
-        let user = directory.user(r.event.user_id());
+        // A deletion is told as its deleter's act; a membership change as the member's.
+        let user = match &r.event {
+            Event::PostDeleted { .. } => directory.user(r.event.actor_id()),
+            _ => directory.user(r.event.user_id()),
+        };
         let who = author_label(&user);
-        let when = time::human(r.at);
+        let when = time::human(r.happened_at());
         let (what, text) = match &r.event {
             Event::PostCreated { post } => {
                 let mut t = post.message.clone();
+                let removed = too_large.contains(&post.id);
                 for a in &post.attachments {
                     let _ = write!(
                         t,
                         "\n[attachment: {} ({}, {} bytes)]",
                         a.name, a.mime, a.size
                     );
+                    if removed {
+                        let _ = write!(t, " not attached: too large to send (id {})", a.file_id);
+                    }
                 }
                 let what = match &post.root_id {
                     Some(root) => format!("replied in thread {root}"),
@@ -415,8 +579,21 @@ fn transcripts(directory: &Directory, channel: &Channel, records: &[&Record]) ->
                 format!("{}\n(previously: {previous})", post.message),
             ),
             Event::PostDeleted { post } => {
-                (format!("deleted post {}", post.id), post.message.clone())
+                let what = if r.event.actor_id() == post.author_id {
+                    format!("deleted post {}", post.id)
+                } else {
+                    format!(
+                        "deleted post {} (written by {})",
+                        post.id,
+                        author_label(&directory.user(&post.author_id))
+                    )
+                };
+                (what, post.message.clone())
             }
+            Event::Reaction(x) => (
+                format!("reacted :{}: to post {}", x.emoji, x.post_id),
+                String::new(),
+            ),
             Event::Membership(m) => {
                 let verb = if m.change == MembershipChange::Joined {
                     "joined the channel"

@@ -93,12 +93,8 @@ impl Scope {
             return false;
         }
         if let Some(users) = &self.users {
-            let actor = match &r.event {
-                Event::Membership(m) => Some(m.actor_id.as_str()),
-                _ => None,
-            };
-            let user = r.event.user_id();
-            if !users.iter().any(|u| u == user || Some(u.as_str()) == actor) {
+            let (user, actor) = (r.event.user_id(), r.event.actor_id());
+            if !users.iter().any(|u| u == user || u == actor) {
                 return false;
             }
         }
@@ -106,17 +102,18 @@ impl Scope {
             let mut hold = hold.clone();
             hold.status = HoldStatus::Active;
             let held = match &r.event {
-                Event::Membership(m) => {
+                Event::Membership(_) | Event::Reaction(_) => {
                     let probe = Post {
                         id: String::new(),
-                        channel_id: m.channel_id.clone(),
+                        channel_id: r.event.channel_id().to_string(),
                         team_id: None,
-                        author_id: m.user_id.clone(),
+                        author_id: r.event.user_id().to_string(),
                         root_id: None,
                         message: String::new(),
-                        created_at: m.at,
+                        created_at: r.at,
                         edited_at: None,
                         deleted_at: None,
+                        deleted_by: None,
                         attachments: Vec::new(),
                         history: Vec::new(),
                     };
@@ -168,6 +165,42 @@ pub struct ExportOptions {
     pub job_id: String,
     /// Number of records the stream will yield, when the server knows it.
     pub total_hint: Option<u64>,
+    /// The audit log's newest entry when the job ran, written into the
+    /// manifest so that an operator holding the archive can later check the
+    /// log still contains it (see [`crate::audit::verify_segment`]).
+    pub audit_head: Option<AuditHead>,
+    /// Largest GlobalRelay message, text plus attachments, in bytes: a
+    /// conversation-day over it is split into several messages, and a post
+    /// whose files alone exceed it is sent without them (named in the
+    /// transcript and the warnings). GlobalRelay accepts 250 MiB.
+    pub max_message_bytes: u64,
+    /// Hearth's layout, or Mattermost's for archives that already ingest it.
+    pub profile: Profile,
+}
+
+/// The layout of an export.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Profile {
+    /// Every event with its record id, in Hearth's columns.
+    #[default]
+    Hearth,
+    /// Mattermost's layout, so an archive already ingesting Mattermost's
+    /// exports takes the output unchanged: CSV with its columns, post types
+    /// and `posts.csv` file name; Actiance as `actiance_export.xml`;
+    /// GlobalRelay messages named `<channel> - (<id>) - <n>.eml` with its
+    /// message type and `X-Mattermost-Channel*` headers.
+    Mattermost,
+}
+
+/// The largest message GlobalRelay accepts.
+pub const GLOBALRELAY_MAX_MESSAGE_BYTES: u64 = 250 << 20;
+
+/// An audit log position: the sequence number and hex hash of an entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditHead {
+    pub seq: u64,
+    pub hash: String,
 }
 
 impl ExportOptions {
@@ -181,6 +214,9 @@ impl ExportOptions {
             created_at,
             job_id: job_id.to_string(),
             total_hint: None,
+            audit_head: None,
+            max_message_bytes: GLOBALRELAY_MAX_MESSAGE_BYTES,
+            profile: Profile::Hearth,
         }
     }
 }
@@ -208,6 +244,8 @@ pub struct ExportCounts {
     pub posts_deleted: u64,
     pub joins: u64,
     pub leaves: u64,
+    #[serde(default)]
+    pub reactions: u64,
     pub attachments: u64,
     pub attachments_missing: u64,
     pub batches: u64,
@@ -241,6 +279,41 @@ pub(crate) struct BatchContext<'a, W: Write + Seek> {
     pub files: &'a dyn AttachmentSource,
     pub counts: &'a mut ExportCounts,
     pub batch_no: u64,
+    /// Largest GlobalRelay message, text and attachments (see
+    /// [`ExportOptions::max_message_bytes`]).
+    pub max_message_bytes: u64,
+    pub profile: Profile,
+    /// The export window: from the cursor or `scope.from` to `scope.until`,
+    /// each `None` when unbounded (writers then use the batch's records).
+    pub window: Window,
+}
+
+/// Start and end of an export window; `None` where unbounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Window {
+    pub start: Option<Millis>,
+    pub end: Option<Millis>,
+}
+
+impl Window {
+    fn of(options: &ExportOptions) -> Window {
+        let from = options.scope.from;
+        let after = options.after.as_ref().map(|c| c.at);
+        Window {
+            start: match (from, after) {
+                (Some(f), Some(a)) => Some(f.max(a)),
+                (f, a) => f.or(a),
+            },
+            end: options.scope.until,
+        }
+    }
+
+    /// The window, with the batch's first and last record times where unbounded.
+    pub fn bounds(self, batch: &[Record]) -> (Millis, Millis) {
+        let first = batch.first().map_or(0, |r| r.at);
+        let last = batch.last().map_or(first, |r| r.at);
+        (self.start.unwrap_or(first), self.end.unwrap_or(last))
+    }
 }
 
 fn record_bytes(r: &Record) -> usize {
@@ -250,6 +323,7 @@ fn record_bytes(r: &Record) -> usize {
             post.message.len() + post.history.iter().map(|v| v.message.len()).sum::<usize>()
         }
         Event::Membership(_) => 0,
+        Event::Reaction(x) => x.emoji.len() + x.post_id.len(),
     }
     .saturating_add(r.id.len() + 64)
 }
@@ -310,6 +384,7 @@ where
                 Event::PostCreated { .. } => counts.posts_created += 1,
                 Event::PostEdited { .. } => counts.posts_edited += 1,
                 Event::PostDeleted { .. } => counts.posts_deleted += 1,
+                Event::Reaction(_) => counts.reactions += 1,
                 Event::Membership(m) => match m.change {
                     crate::model::MembershipChange::Joined => counts.joins += 1,
                     crate::model::MembershipChange::Left => counts.leaves += 1,
@@ -321,7 +396,8 @@ where
             peak_bytes = peak_bytes.max(batch_bytes);
             if batch.len() >= batch_size {
                 flush(
-                    options.format,
+                    options,
+                    Window::of(options),
                     &batch,
                     &mut archive,
                     directory,
@@ -343,7 +419,8 @@ where
     }
     if !batch.is_empty() {
         flush(
-            options.format,
+            options,
+            Window::of(options),
             &batch,
             &mut archive,
             directory,
@@ -373,6 +450,8 @@ where
         },
         "batch_size": batch_size,
         "counts": counts,
+        "audit_head": options.audit_head,
+        "profile": options.profile,
     });
     let finished = archive.finish(metadata)?;
     Ok(ExportOutcome {
@@ -389,7 +468,8 @@ where
 }
 
 fn flush<W: Write + Seek>(
-    format: Format,
+    options: &ExportOptions,
+    window: Window,
     batch: &[Record],
     archive: &mut ArchiveWriter<W>,
     directory: &Directory,
@@ -404,10 +484,16 @@ fn flush<W: Write + Seek>(
         files,
         counts,
         batch_no,
+        window,
+        max_message_bytes: options.max_message_bytes,
+        profile: options.profile,
     };
-    match format {
+    match options.format {
         Format::Actiance => actiance::write_batch(&mut ctx, batch)?,
         Format::GlobalRelay => eml::write_batch(&mut ctx, batch)?,
+        Format::Csv if options.profile == Profile::Mattermost => {
+            csvfmt::write_mattermost_batch(&mut ctx, batch)?
+        }
         Format::Csv => csvfmt::write_batch(&mut ctx, batch)?,
     }
     copy_attachments(&mut ctx, batch)

@@ -85,6 +85,7 @@ pub fn post(id: &str, channel: &str, author: &str, at: i64, msg: &str) -> Post {
         created_at: at,
         edited_at: None,
         deleted_at: None,
+        deleted_by: None,
         attachments: vec![],
         history: vec![],
     }

@@ -9,12 +9,14 @@ pub struct ComplianceConfig {
     /// `csv`); empty switches the daily export off. Each format keeps its own
     /// cursor, so every record lands in exactly one daily file per format.
     pub daily_export_formats: Vec<String>,
-    /// Time of day (`HH:MM`, UTC) the daily export starts.
+    /// Time of day (`HH:MM`, UTC) the daily export starts. A format's first
+    /// run waits for this time; a newly started server never runs it at once.
     pub daily_export_time: String,
     /// Run the retention purge every day (it deletes nothing while every
     /// policy keeps forever).
     pub purge_enabled: bool,
-    /// Time of day (`HH:MM`, UTC) the daily purge starts.
+    /// Time of day (`HH:MM`, UTC) the daily purge starts. The first purge
+    /// waits for this time; a newly started server never runs it at once.
     pub purge_time: String,
     /// Posts and files deleted per transaction: small batches keep each
     /// write short (a few milliseconds) so chat is never stalled behind a

@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use hearth_api as api;
 use hearth_compliance::holds::{HoldStatus, LegalHold};
 use hearth_compliance::model::{
-    Attachment, Channel, ChannelKind, Directory, Post, PostVersion, User,
+    Attachment, Channel, ChannelKind, Directory, MemberSpan, Post, PostVersion, User,
 };
 use hearth_compliance::retention::{Keep, Periods, RetentionPolicies};
-use hearth_store::compliance::{HoldRow, JobRow, RetentionRow};
+use hearth_store::compliance::{HoldRow, JobRow, MembershipRow, RetentionRow};
 use hearth_store::models::{ChannelRow, FileRow, PostHistoryRow, PostRow, UserRow};
 use hearth_store::{parse_id, parse_ids_json};
 
@@ -43,6 +43,40 @@ pub fn directory(users: &[UserRow], channels: &[ChannelRow]) -> Directory {
     Directory::new(users.iter().map(user), channels.iter().map(channel))
 }
 
+/// Membership spans by channel from the join/leave history (oldest first):
+/// each join opens a span, the next leave of the same user closes it. A
+/// leave with no recorded join closes a span open since the beginning.
+pub fn member_spans(history: &[MembershipRow]) -> HashMap<String, Vec<MemberSpan>> {
+    let mut out: HashMap<String, Vec<MemberSpan>> = HashMap::new();
+    let mut open: HashMap<(&str, &str), usize> = HashMap::new();
+    for h in history {
+        let spans = out.entry(h.channel_id.clone()).or_default();
+        let key = (h.channel_id.as_str(), h.user_id.as_str());
+        if h.change == "left" {
+            match open.remove(&key) {
+                Some(i) => {
+                    if let Some(s) = spans.get_mut(i) {
+                        s.left = Some(h.at);
+                    }
+                }
+                None => spans.push(MemberSpan {
+                    user_id: h.user_id.clone(),
+                    joined: i64::MIN,
+                    left: Some(h.at),
+                }),
+            }
+        } else if let std::collections::hash_map::Entry::Vacant(e) = open.entry(key) {
+            e.insert(spans.len());
+            spans.push(MemberSpan {
+                user_id: h.user_id.clone(),
+                joined: h.at,
+                left: None,
+            });
+        }
+    }
+    out
+}
+
 pub fn attachment(f: &FileRow) -> Attachment {
     Attachment {
         file_id: f.id.clone(),
@@ -65,6 +99,7 @@ pub fn post(p: &PostRow, team_of: &HashMap<String, Option<String>>, files: &[&Fi
         created_at: p.created_at,
         edited_at: p.edited_at,
         deleted_at: p.deleted_at,
+        deleted_by: None,
         attachments: files.iter().map(|f| attachment(f)).collect(),
         history: Vec::new(),
     }

@@ -33,6 +33,8 @@ pub struct ExportParams {
     pub hold_id: Option<String>,
     /// The incremental cursor this job reads and advances.
     pub cursor: Option<String>,
+    #[serde(default)]
+    pub profile: hearth_api::ExportProfile,
 }
 
 /// The cursor name of the daily export in `format`.
@@ -63,6 +65,7 @@ pub fn start(ctx: &Ctx, auth: &Auth, req: ExportRequest) -> Result<ComplianceJob
         users: ids(req.users),
         hold_id: req.hold_id.map(|h| h.to_string()),
         cursor: None,
+        profile: req.profile,
     };
     jobs::enqueue(
         ctx,
@@ -116,6 +119,7 @@ fn queue_incremental(
         users: None,
         hold_id: None,
         cursor: Some(daily_cursor(format)),
+        profile: hearth_api::ExportProfile::Hearth,
     };
     jobs::enqueue(
         ctx,
@@ -158,7 +162,7 @@ pub fn team_map(channels: &[hearth_store::models::ChannelRow]) -> HashMap<String
 pub fn run(ctx: &Ctx, job: &JobRow, cp: &mut Checkpoint) -> Result<Finished> {
     let params: ExportParams = serde_json::from_str(&job.params)
         .map_err(|e| Error::internal(format!("bad export parameters: {e}")))?;
-    let (users, channels, hold, after) = ctx.store.read(|c| {
+    let (users, channels, hold, after, history, audit_head) = ctx.store.read(|c| {
         let hold = match &params.hold_id {
             Some(h) => Some(cstore::hold(c, h)?.ok_or(Error::NotFound("legal hold"))?),
             None => None,
@@ -170,12 +174,28 @@ pub fn run(ctx: &Ctx, job: &JobRow, cp: &mut Checkpoint) -> Result<Finished> {
             }),
             None => None,
         };
-        Ok((cstore::all_users(c)?, cstore::all_channels(c)?, hold, after))
+        Ok((
+            cstore::all_users(c)?,
+            cstore::all_channels(c)?,
+            hold,
+            after,
+            cstore::membership_history(c)?,
+            hearth_store::audit::head(c)?,
+        ))
     })?;
-    let directory = convert::directory(&users, &channels);
+    let directory =
+        convert::directory(&users, &channels).with_members(convert::member_spans(&history));
     let mut options = ExportOptions::new(lib_format(params.format), job.created_at, &job.id);
     options.batch_size = ctx.config().compliance.export_batch_size;
+    options.profile = match params.profile {
+        hearth_api::ExportProfile::Hearth => cexport::Profile::Hearth,
+        hearth_api::ExportProfile::Mattermost => cexport::Profile::Mattermost,
+    };
     options.after = after.clone();
+    options.audit_head = audit_head.map(|h| cexport::AuditHead {
+        seq: u64::try_from(h.seq).unwrap_or(0),
+        hash: h.hash,
+    });
     options.scope = Scope {
         from: params.from,
         until: Some(params.until),
@@ -197,6 +217,13 @@ pub fn run(ctx: &Ctx, job: &JobRow, cp: &mut Checkpoint) -> Result<Finished> {
         ctx.config().compliance.export_batch_size,
         Duration::from_millis(ctx.config().compliance.export_page_pause_ms),
     );
+    // Incremental runs cover records by when they entered Hearth, so
+    // imported history older than the cursor is never skipped.
+    let records = if params.cursor.is_some() {
+        records.by_arrival()
+    } else {
+        records
+    };
     let out = jobs::create_part(ctx, &job.id)?;
     let mut stop: Option<Error> = None;
     let outcome = cexport::export(
@@ -296,6 +323,7 @@ pub fn start_for_hold(
             channels: None,
             users: None,
             hold_id: Some(hold_id),
+            profile: Default::default(),
         },
     )
 }

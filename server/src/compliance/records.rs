@@ -3,14 +3,17 @@
 //! paged queries, so memory stays at four pages whatever the database size.
 //!
 //! Record ids: `<post id>:c` (created), `<version id>:e` (edited),
-//! `<post id>:d` (deleted), `<membership row id>:m`. They never change, which
+//! `<post id>:d` (deleted), `<membership row id>:m`,
+//! `<post id>:<user id>:r:<emoji>` (reaction added). They never change, which
 //! is what lets an export cursor resume exactly.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use hearth_compliance::model::{Event, MembershipChange, MembershipEvent, Post, Record};
+use hearth_compliance::model::{
+    Event, MembershipChange, MembershipEvent, Post, ReactionEvent, Record,
+};
 use hearth_core::Result;
 use hearth_store::Store;
 use hearth_store::compliance::{self as cstore, Key};
@@ -24,13 +27,15 @@ enum Source {
     Edited,
     Deleted,
     Membership,
+    Reaction,
 }
 
-const SOURCES: [Source; 4] = [
+const SOURCES: [Source; 5] = [
     Source::Created,
     Source::Edited,
     Source::Deleted,
     Source::Membership,
+    Source::Reaction,
 ];
 
 struct Lane {
@@ -50,6 +55,7 @@ pub struct RecordStream {
     pause: Duration,
     lanes: Vec<Lane>,
     failed: bool,
+    by_arrival: bool,
 }
 
 impl RecordStream {
@@ -80,7 +86,17 @@ impl RecordStream {
                 })
                 .collect(),
             failed: false,
+            by_arrival: false,
         }
+    }
+
+    /// Orders post creations by when the posts entered Hearth instead of
+    /// the time they claim, for incremental exports: a post imported with
+    /// an old creation time then comes after the cursor, not behind it.
+    /// The record's time is its arrival; the post keeps its claimed time.
+    pub fn by_arrival(mut self) -> RecordStream {
+        self.by_arrival = true;
+        self
     }
 
     fn fill(&mut self, i: usize) -> Result<()> {
@@ -89,8 +105,20 @@ impl RecordStream {
         let after = lane.after.clone();
         let source = lane.source;
         let team_of = &self.team_of;
+        let by_arrival = self.by_arrival;
         let (records, next, count) = self.store.read(|c| {
             Ok(match source {
+                Source::Created if by_arrival => {
+                    let rows = cstore::posts_arrived(c, from, after.as_ref(), until, page)?;
+                    let next = rows.last().map(|(p, at)| (*at, p.id.clone()));
+                    let n = rows.len();
+                    let (posts, arrived): (Vec<PostRow>, Vec<i64>) = rows.into_iter().unzip();
+                    let mut recs = created(c, &posts, team_of)?;
+                    for (r, at) in recs.iter_mut().zip(arrived) {
+                        r.at = at;
+                    }
+                    (recs, next, n)
+                }
                 Source::Created => {
                     let rows = cstore::posts_created(c, from, after.as_ref(), until, page)?;
                     let next = rows.last().map(|p| (p.created_at, p.id.clone()));
@@ -110,6 +138,31 @@ impl RecordStream {
                     let next = rows.last().map(|h| (h.replaced_at, h.id.clone()));
                     let n = rows.len();
                     (edited(c, &rows, team_of)?, next, n)
+                }
+                Source::Reaction => {
+                    let rows = cstore::reactions_added(c, from, after.as_ref(), until, page)?;
+                    let n = rows.len();
+                    let ids: Vec<String> = rows.iter().map(|r| r.post_id.clone()).collect();
+                    let channel_of: HashMap<String, String> = hearth_store::posts::by_ids(c, &ids)?
+                        .into_iter()
+                        .map(|p| (p.id, p.channel_id))
+                        .collect();
+                    let recs: Vec<Record> = rows
+                        .into_iter()
+                        .map(|x| Record {
+                            at: x.created_at,
+                            id: cstore::reaction_record_id(&x.post_id, &x.user_id, &x.emoji_name),
+                            event: Event::Reaction(ReactionEvent {
+                                channel_id: channel_of.get(&x.post_id).cloned().unwrap_or_default(),
+                                post_id: x.post_id,
+                                user_id: x.user_id,
+                                emoji: x.emoji_name,
+                                at: x.created_at,
+                            }),
+                        })
+                        .collect();
+                    let next = recs.last().map(|r| (r.at, r.id.clone()));
+                    (recs, next, n)
                 }
                 Source::Membership => {
                     let rows = cstore::memberships(c, from, after.as_ref(), until, page)?;
@@ -260,11 +313,13 @@ fn deleted(
 ) -> Result<Vec<Record>> {
     let ids: Vec<String> = rows.iter().map(|p| p.id.clone()).collect();
     let (files, hist) = page_context(c, &ids)?;
+    let deleters = cstore::deleters(c, &ids)?;
     Ok(rows
         .iter()
         .map(|p| {
             let mut post = with_files(p, team_of, &files);
             post.history = convert::versions(p, hist.get(&p.id).map_or(&[], Vec::as_slice));
+            post.deleted_by = deleters.get(&p.id).cloned();
             Record {
                 at: p.deleted_at.unwrap_or(p.created_at),
                 id: format!("{}:d", p.id),

@@ -1,6 +1,8 @@
 //! The daily schedule: the incremental exports and the retention purge,
 //! each queued once per UTC day at its configured time. The day of the last
-//! run is stored, so a restart neither skips nor repeats a day's run.
+//! run is stored, so a restart neither skips nor repeats a day's run. A run
+//! never seen before (a fresh install, a newly enabled format or purge)
+//! starts at its next configured time, not at once.
 
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -41,6 +43,8 @@ fn due_day(now: i64, hhmm: &str) -> Option<i64> {
 }
 
 /// Claims today's run of `key` once: true if this call should queue it.
+/// The first call for a key only records `day` as done, so the first run
+/// waits for the configured time instead of starting when the server does.
 fn claim(ctx: &Ctx, key: &str, day: i64) -> Result<bool> {
     ctx.store.write(|tx| {
         let last = hearth_store::settings::get(tx.conn, key)?.and_then(|v| v.parse::<i64>().ok());
@@ -48,7 +52,7 @@ fn claim(ctx: &Ctx, key: &str, day: i64) -> Result<bool> {
             return Ok(false);
         }
         hearth_store::settings::set(tx.conn, key, &day.to_string())?;
-        Ok(true)
+        Ok(last.is_some())
     })
 }
 

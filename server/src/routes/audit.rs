@@ -118,22 +118,35 @@ async fn list(ctx: Ctx, auth: Auth, query: web::Query<AuditQuery>) -> ApiResult<
     operation_id = "audit_verify",
     tag = "admin",
     summary = "Recompute the audit chain and report the first entry that was changed, removed or reordered (system admin)",
+    params(AuditVerifyQuery),
     responses(
         (status = 200, description = "The verification; `ok` false names the first bad seq", body = AuditVerification),
+        (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []), ("session_cookie" = []))
 )]
 #[get("/admin/audit/verify")]
-async fn verify(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
+async fn verify(ctx: Ctx, auth: Auth, q: web::Query<AuditVerifyQuery>) -> ApiResult<HttpResponse> {
+    let expected = q.into_inner().expected_head;
     let answer = ctx
         .into_inner()
         .run(move |c| {
             admin_only(&auth)?;
+            let expected = match expected.as_deref() {
+                Some(h) => {
+                    let mut out = [0u8; 32];
+                    hex::decode_to_slice(h, &mut out).map_err(|_| {
+                        Error::invalid("expected_head must be 64 hexadecimal digits")
+                    })?;
+                    Some(out)
+                }
+                None => None,
+            };
             let v = c
                 .store
-                .read(|conn| Ok(hearth_store::audit::verify(conn, VERIFY_BATCH)?))?;
+                .read(|conn| Ok(hearth_store::audit::verify(conn, VERIFY_BATCH, expected)?))?;
             if let Some(t) = &v.tamper {
                 tracing::warn!(seq = t.seq, reason = %t.reason, "audit chain broken");
             }
@@ -147,6 +160,16 @@ async fn verify(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
         })
         .await?;
     Ok(HttpResponse::Ok().json(answer))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AuditVerifyQuery {
+    /// A head hash kept outside the database (from an earlier verification
+    /// or an export manifest's `audit_head`): the chain must contain an
+    /// entry with this hash, which catches a log cut back or rewritten.
+    pub expected_head: Option<String>,
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]

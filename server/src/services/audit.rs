@@ -41,7 +41,7 @@ pub fn record(
             target_kind: target_kind.to_string(),
             target_id,
             details,
-            ip: None,
+            ip: crate::client_addr::current(),
             created_at: now_millis(),
         },
     )?;

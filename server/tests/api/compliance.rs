@@ -192,6 +192,7 @@ async fn roles_decide_who_manages_and_who_reads(s: TestServer) {
             channels: None,
             users: None,
             hold_id: None,
+            profile: Default::default(),
         })
         .await
         .expect("admin starts an export");
@@ -432,26 +433,32 @@ async fn the_daily_schedule_queues_each_run_once_a_day(s: TestServer) {
         })
         .await
         .unwrap();
-    // Purges run at 02:00 UTC: a day's first tick after that queues one.
+    // Purges run at 02:00 UTC. The first tick only notes the schedule: the
+    // first run waits for 02:00 rather than starting with the server.
     let midnight = now().div_euclid(DAY) * DAY;
     tick(midnight + 60_000).await;
-    let jobs = admin
-        .compliance_jobs(Some(hearth_api::JobKind::Purge), None)
-        .await
-        .unwrap();
-    assert_eq!(jobs.len(), 1, "the previous day's run was still due");
-    wait_job(&admin, jobs[0].id).await;
-    tick(midnight + 90_000).await;
-    assert_eq!(
-        admin.compliance_jobs(None, None).await.unwrap().len(),
-        1,
-        "not twice for one day"
+    assert!(
+        admin.compliance_jobs(None, None).await.unwrap().is_empty(),
+        "nothing runs before the configured time on first start"
     );
     tick(midnight + 3 * 3_600_000).await;
     let jobs = admin
         .compliance_jobs(Some(hearth_api::JobKind::Purge), None)
         .await
         .unwrap();
-    assert_eq!(jobs.len(), 2, "today's run after 02:00");
+    assert_eq!(jobs.len(), 1, "today's run after 02:00");
+    wait_job(&admin, jobs[0].id).await;
+    tick(midnight + 3 * 3_600_000 + 90_000).await;
+    assert_eq!(
+        admin.compliance_jobs(None, None).await.unwrap().len(),
+        1,
+        "not twice for one day"
+    );
+    tick(midnight + DAY + 3 * 3_600_000).await;
+    let jobs = admin
+        .compliance_jobs(Some(hearth_api::JobKind::Purge), None)
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), 2, "the next day's run after 02:00");
     assert!(jobs.iter().all(|j| j.scheduled && j.created_by.is_none()));
 }

@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::compliance::{officer, wait_job};
 use crate::harness::{Backend, TestServer, my_channel};
 
-fn quiet_schedule(c: &mut Config) {
+pub fn quiet_schedule(c: &mut Config) {
     c.compliance.late_commit_margin_secs = 0;
     c.compliance.purge_enabled = false;
     c.compliance.export_batch_size = 4;
@@ -44,7 +44,7 @@ tests_with_config!(
 );
 
 /// Runs the Python checker over an archive.
-fn parse_archive(bytes: &[u8]) -> Value {
+pub fn parse_archive(bytes: &[u8]) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("export.zip");
     std::fs::write(&path, bytes).unwrap();
@@ -62,12 +62,12 @@ fn parse_archive(bytes: &[u8]) -> Value {
     serde_json::from_slice(&out.stdout).expect("checker prints JSON")
 }
 
-async fn export(officer: &Client, req: ExportRequest) -> Vec<u8> {
+pub async fn export(officer: &Client, req: ExportRequest) -> Vec<u8> {
     let job = officer.start_export(&req).await.expect("start export");
     finished(officer, job.id).await
 }
 
-async fn finished(officer: &Client, id: uuid::Uuid) -> Vec<u8> {
+pub async fn finished(officer: &Client, id: uuid::Uuid) -> Vec<u8> {
     let job = wait_job(officer, id).await;
     assert_eq!(job.status, JobStatus::Succeeded, "{:?}", job.error);
     let zip = officer.download_compliance_job(id).await.expect("download");
@@ -81,7 +81,7 @@ async fn finished(officer: &Client, id: uuid::Uuid) -> Vec<u8> {
     zip.bytes
 }
 
-fn all(format: ExportFormat) -> ExportRequest {
+pub fn all(format: ExportFormat) -> ExportRequest {
     ExportRequest {
         format,
         from: None,
@@ -89,10 +89,11 @@ fn all(format: ExportFormat) -> ExportRequest {
         channels: None,
         users: None,
         hold_id: None,
+        profile: Default::default(),
     }
 }
 
-fn event_ids(parsed: &Value) -> Vec<String> {
+pub fn event_ids(parsed: &Value) -> Vec<String> {
     parsed["csv"]
         .as_array()
         .unwrap()

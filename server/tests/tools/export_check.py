@@ -53,6 +53,9 @@ def main(path):
                     convs.append({
                         "tag": conv.tag,
                         "room": conv.findtext("RoomID"),
+                        "start": conv.findtext("StartTimeUTC"),
+                        "end": conv.findtext("EndTimeUTC"),
+                        "entered": [p.findtext("LoginName") for p in conv.findall("ParticipantEntered")],
                         "children": [c.tag for c in conv],
                         "messages": [
                             {

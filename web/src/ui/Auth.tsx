@@ -1,33 +1,10 @@
 import { lazy, Suspense, useEffect, useId, useState, type FormEvent, type ReactNode } from "react";
-import { api, ApiError, isMfaChallenge } from "../api/client";
+import { api, isMfaChallenge } from "../api/client";
 import type { AuthProvider, MfaChallenge, MfaEnrolment } from "../api/types";
 import { cleanCode, groupSecret, providerHref, readSsoError, ssoErrorText } from "./signin";
+import { errorText, signinErrorText } from "./errors";
 
 const QrCode = lazy(() => import("./QrCode"));
-
-function errorText(e: unknown): string {
-  if (e instanceof ApiError) {
-    switch (e.code) {
-      case "invalid_credentials":
-        return "Wrong username or password.";
-      case "setup_token_invalid":
-        return "The setup token is wrong. It is printed in the server log at first start.";
-      case "conflict":
-        return "That username or e-mail is already taken.";
-      case "signup_disabled":
-        return "Signup is closed on this server, or needs a valid invitation.";
-      case "rate_limited":
-        return `Too many attempts. Try again${e.retryAfter ? ` in ${e.retryAfter} s` : " later"}.`;
-      case "account_inactive":
-        return "This account is deactivated.";
-      case "session_expired":
-        return "The sign-in took too long. Start again.";
-      default:
-        return e.message;
-    }
-  }
-  return "Something went wrong.";
-}
 
 export function Field(props: {
   label: string;
@@ -84,7 +61,7 @@ function useSubmit(fn: () => Promise<void>) {
     try {
       await fn();
     } catch (err) {
-      setError(errorText(err));
+      setError(signinErrorText(err));
     } finally {
       setBusy(false);
     }

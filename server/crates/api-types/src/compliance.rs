@@ -183,6 +183,27 @@ pub struct ExportRequest {
     /// Only what this legal hold covers.
     #[serde(default)]
     pub hold_id: Option<Uuid>,
+    /// Hearth's own layout (default), or `mattermost` for archives that
+    /// already ingest Mattermost's exports.
+    #[serde(default)]
+    pub profile: ExportProfile,
+}
+
+/// The layout of an export archive.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportProfile {
+    /// Hearth's layout: every event, with its own record id, in the richer
+    /// columns documented in the API guide.
+    #[default]
+    Hearth,
+    /// Mattermost's layout, for archives already ingesting Mattermost's
+    /// exports: CSV batches are `posts.csv` files with Mattermost's columns
+    /// and post types (`message`, `enter`, `leave`, `previously-joined`,
+    /// `attachment`, edits and `delete ...` rows), Actiance batches
+    /// `actiance_export.xml`, GlobalRelay messages carry Mattermost's
+    /// message type and channel headers.
+    Mattermost,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

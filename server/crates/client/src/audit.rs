@@ -44,4 +44,14 @@ impl Client {
         self.json(self.api(Method::GET, "/admin/audit/verify"))
             .await
     }
+
+    /// `GET /admin/audit/verify?expected_head=`: also requires the chain to
+    /// contain an entry whose hash is `head` (kept outside the database).
+    pub async fn audit_verify_against(&self, head: &str) -> Result<AuditVerification> {
+        self.json(
+            self.api(Method::GET, "/admin/audit/verify")
+                .query(&[("expected_head", head)]),
+        )
+        .await
+    }
 }

@@ -135,9 +135,17 @@ pub struct Verification {
 
 /// Recomputes the chain from the first entry, `batch` rows at a time, and
 /// reports the first entry whose position, link or stored hash is wrong.
-pub fn verify(conn: &mut DbConn, batch: i64) -> StoreResult<Verification> {
+/// With `expected_head` (a hash the operator kept from an earlier check or
+/// an export manifest), the chain must also contain an entry with that
+/// hash: a log cut back before it, or rewritten up to it, is broken.
+pub fn verify(
+    conn: &mut DbConn,
+    batch: i64,
+    expected_head: Option<Hash>,
+) -> StoreResult<Verification> {
     let mut anchor: (u64, Hash) = (0, GENESIS);
     let mut entries = 0u64;
+    let mut found = expected_head.is_none();
     let mut after = i64::MIN;
     loop {
         let rows: Vec<AuditRow> = audit_log::table
@@ -152,7 +160,10 @@ pub fn verify(conn: &mut DbConn, batch: i64) -> StoreResult<Verification> {
         for row in &rows {
             entries += 1;
             match check(row, anchor) {
-                Ok(next) => anchor = next,
+                Ok(next) => {
+                    anchor = next;
+                    found |= expected_head == Some(next.1);
+                }
                 Err(t) => {
                     return Ok(Verification {
                         entries,
@@ -165,6 +176,17 @@ pub fn verify(conn: &mut DbConn, batch: i64) -> StoreResult<Verification> {
         if done {
             break;
         }
+    }
+    if !found {
+        return Ok(Verification {
+            entries,
+            head_hash: None,
+            tamper: Some(Tamper {
+                seq: anchor.0,
+                reason: "no entry has the expected head hash: entries were removed or rewritten"
+                    .into(),
+            }),
+        });
     }
     Ok(Verification {
         entries,
@@ -222,11 +244,16 @@ fn parse_hash(hex_text: &str, seq: u64, column: &str) -> Result<Hash, Tamper> {
     Ok(out)
 }
 
+/// Set once the log is chained (or found chained, or empty): from then on
+/// nothing is ever resealed.
+const SEALED_KEY: &str = "audit.chain_sealed";
+
 /// Chains entries written before the log was hash-chained, once: only when no
-/// entry has a hash yet, so blanking a hash later is reported by [`verify`]
-/// rather than silently resealed. Returns the number of entries chained.
+/// entry has a hash yet and the log was never found chained before. A log
+/// whose hashes were all blanked later is reported broken by [`verify`],
+/// never resealed. Returns the number of entries chained.
 pub fn chain_unsealed(conn: &mut DbConn) -> StoreResult<usize> {
-    Ok(conn.transaction::<_, diesel::result::Error, _>(|c| {
+    conn.transaction::<_, crate::error::StoreError, _>(|c| {
         if let DbConn::Pg(_) = c {
             // Several servers may start at once; the append lock orders them.
             diesel::sql_query(format!(
@@ -235,6 +262,10 @@ pub fn chain_unsealed(conn: &mut DbConn) -> StoreResult<usize> {
             ))
             .execute(c)?;
         }
+        if crate::settings::get(c, SEALED_KEY)?.is_some() {
+            return Ok(0);
+        }
+        crate::settings::set(c, SEALED_KEY, "1")?;
         let sealed: i64 = audit_log::table
             .filter(audit_log::hash.ne(""))
             .count()
@@ -261,5 +292,5 @@ pub fn chain_unsealed(conn: &mut DbConn) -> StoreResult<usize> {
                 .execute(c)?;
         }
         Ok(rows.len())
-    })?)
+    })
 }

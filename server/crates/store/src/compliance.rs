@@ -92,6 +92,17 @@ pub struct MembershipRow {
     pub at: i64,
 }
 
+/// Every join and leave, oldest first: who was in which channel when.
+pub fn membership_history(conn: &mut DbConn) -> StoreResult<Vec<MembershipRow>> {
+    Ok(channel_member_history::table
+        .order((
+            channel_member_history::at.asc(),
+            channel_member_history::id.asc(),
+        ))
+        .select(MembershipRow::as_select())
+        .load(conn)?)
+}
+
 /// Records a join or leave; `by` is `None` for automatic changes.
 pub fn record_membership(
     conn: &mut DbConn,
@@ -313,6 +324,108 @@ pub fn posts_created(
             posts::created_at
                 .gt(*at)
                 .or(posts::created_at.eq(*at).and(posts::id.gt(id.clone()))),
+        );
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Posts by when they entered Hearth (`inserted_at`), like
+/// [`posts_created`]; each with that time. Incremental exports read these
+/// so posts imported with an old creation time are never behind a cursor.
+pub fn posts_arrived(
+    conn: &mut DbConn,
+    from: i64,
+    after: Option<&Key>,
+    until: i64,
+    limit: i64,
+) -> StoreResult<Vec<(PostRow, i64)>> {
+    let mut q = posts::table
+        .filter(posts::inserted_at.ge(from))
+        .filter(posts::inserted_at.lt(until))
+        .order((posts::inserted_at.asc(), posts::id.asc()))
+        .limit(limit)
+        .select((PostRow::as_select(), posts::inserted_at))
+        .into_boxed();
+    if let Some((at, id)) = after {
+        q = q.filter(
+            posts::inserted_at
+                .gt(*at)
+                .or(posts::inserted_at.eq(*at).and(posts::id.gt(id.clone()))),
+        );
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Who deleted each of `post_ids`: the author of the `delete` version the
+/// deletion stored. Posts deleted before they reached Hearth have none.
+pub fn deleters(
+    conn: &mut DbConn,
+    post_ids: &[String],
+) -> StoreResult<std::collections::HashMap<String, String>> {
+    let rows: Vec<(String, String, i64)> = post_history::table
+        .filter(post_history::post_id.eq_any(post_ids))
+        .filter(post_history::change.eq("delete"))
+        .order(post_history::replaced_at.asc())
+        .select((
+            post_history::post_id,
+            post_history::replaced_by,
+            post_history::replaced_at,
+        ))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(p, by, _)| (p, by)).collect())
+}
+
+/// The record id of a reaction in exports: `<post>:<user>:r:<emoji>`. Post
+/// and user ids have one length, and the emoji comes last, so these ids
+/// sort as the `(post, user, emoji)` tuples [`reactions_added`] pages by.
+pub fn reaction_record_id(post_id: &str, user_id: &str, emoji: &str) -> String {
+    format!("{post_id}:{user_id}:r:{emoji}")
+}
+
+/// Reactions by the time they were added, like [`posts_created`]; `after`
+/// holds a [`reaction_record_id`].
+pub fn reactions_added(
+    conn: &mut DbConn,
+    from: i64,
+    after: Option<&Key>,
+    until: i64,
+    limit: i64,
+) -> StoreResult<Vec<crate::models::ReactionRow>> {
+    let mut q = reactions::table
+        .filter(reactions::created_at.ge(from))
+        .filter(reactions::created_at.lt(until))
+        .order((
+            reactions::created_at.asc(),
+            reactions::post_id.asc(),
+            reactions::user_id.asc(),
+            reactions::emoji_name.asc(),
+        ))
+        .limit(limit)
+        .select(crate::models::ReactionRow::as_select())
+        .into_boxed();
+    if let Some((at, id)) = after {
+        let mut parts = id.splitn(3, ':');
+        let (p, u) = (
+            parts.next().unwrap_or_default().to_string(),
+            parts.next().unwrap_or_default().to_string(),
+        );
+        let e = parts
+            .next()
+            .and_then(|r| r.strip_prefix("r:"))
+            .unwrap_or_default()
+            .to_string();
+        q = q.filter(
+            reactions::created_at
+                .gt(*at)
+                .or(reactions::created_at.eq(*at).and(
+                    reactions::post_id
+                        .gt(p.clone())
+                        .or(reactions::post_id.eq(p).and(
+                            reactions::user_id
+                                .gt(u.clone())
+                                .or(reactions::user_id.eq(u).and(reactions::emoji_name.gt(e))),
+                        )),
+                )),
         );
     }
     Ok(q.load(conn)?)

@@ -7,9 +7,11 @@ use crate::error::StoreResult;
 use crate::models::{PostHistoryRow, PostRow, ReactionRow};
 use crate::schema::{post_history, posts, reactions, saved_posts};
 
+/// Inserts a post, stamping when it entered Hearth (see `posts.inserted_at`)
+/// whatever time it claims, so imported history reaches incremental exports.
 pub fn insert(conn: &mut DbConn, row: &PostRow) -> StoreResult<()> {
     diesel::insert_into(posts::table)
-        .values(row)
+        .values((row, posts::inserted_at.eq(hearth_core::now_millis())))
         .execute(conn)?;
     Ok(())
 }

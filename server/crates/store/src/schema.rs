@@ -118,6 +118,7 @@ diesel::table! {
         reply_count -> BigInt,
         last_reply_at -> Nullable<BigInt>,
         idempotency_key -> Nullable<Text>,
+        inserted_at -> BigInt,
     }
 }
 

@@ -43,8 +43,10 @@ fn unchained_entries_are_chained_at_open() {
                     .execute(c)
                     .map_err(hearth_store::StoreError::from)?;
             }
-            let v = hearth_store::audit::verify(c, 2)?;
+            let v = hearth_store::audit::verify(c, 2, None)?;
             assert_eq!(v.tamper.map(|t| t.seq), Some(1), "not chained yet");
+            // A database from before the chain has no mark that it was sealed.
+            hearth_store::settings::delete(c, "audit.chain_sealed")?;
             Ok(())
         })
         .unwrap();
@@ -53,11 +55,58 @@ fn unchained_entries_are_chained_at_open() {
     let store = open(&path);
     store
         .read(|c| {
-            let v = hearth_store::audit::verify(c, 2)?;
+            let v = hearth_store::audit::verify(c, 2, None)?;
             assert_eq!(v.tamper, None);
             assert_eq!(v.entries, 3);
             let head = hearth_store::audit::head(c)?.unwrap();
             assert_eq!(v.head_hash, Some(head.hash));
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn a_log_whose_hashes_were_blanked_is_never_resealed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.db");
+    let store = open(&path);
+    store
+        .write(|tx| {
+            for i in 0..3 {
+                hearth_store::audit::append(
+                    tx,
+                    hearth_store::audit::NewEntry {
+                        id: uuid::Uuid::now_v7().to_string(),
+                        actor_id: None,
+                        action: format!("test.{i}"),
+                        target_kind: "system".into(),
+                        target_id: None,
+                        details: serde_json::json!({}),
+                        ip: None,
+                        created_at: 1_700_000_000_000 + i,
+                    },
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    store
+        .read(|c| {
+            diesel::update(audit_log::table)
+                .set((audit_log::prev_hash.eq(""), audit_log::hash.eq("")))
+                .execute(c)
+                .map_err(hearth_store::StoreError::from)?;
+            Ok(())
+        })
+        .unwrap();
+    drop(store);
+
+    let store = open(&path);
+    store
+        .read(|c| {
+            assert_eq!(hearth_store::audit::chain_unsealed(c)?, 0);
+            let v = hearth_store::audit::verify(c, 2, None)?;
+            assert_eq!(v.tamper.map(|t| t.seq), Some(1), "still broken");
             Ok(())
         })
         .unwrap();

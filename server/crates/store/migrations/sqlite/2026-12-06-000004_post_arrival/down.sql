@@ -1,0 +1,2 @@
+DROP INDEX posts_inserted_at;
+ALTER TABLE posts DROP COLUMN inserted_at;
