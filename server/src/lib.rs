@@ -241,6 +241,7 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
     }
     compliance::jobs::spawn(&ctx);
     compliance::schedule::spawn(&ctx);
+    spawn_limit_sweeper(&ctx);
 
     let addr = ctx.config().listen_addr()?;
     let listener = TcpListener::bind(addr).map_err(|source| StartError::Listen {
@@ -342,4 +343,20 @@ fn serve_admin_socket(
     .run();
     let handle = server.handle();
     Ok((handle, tokio::spawn(server)))
+}
+
+/// Every minute, drops the rate-limit entries of clients that have gone
+/// quiet, so the limiters hold only the recently active ones.
+fn spawn_limit_sweeper(ctx: &Arc<Ctx>) {
+    let weak = Arc::downgrade(ctx);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        every.tick().await;
+        loop {
+            every.tick().await;
+            let Some(ctx) = weak.upgrade() else { return };
+            let kept = ctx.limits.forget_idle();
+            tracing::debug!(entries = kept, "rate-limit entries kept");
+        }
+    });
 }

@@ -230,6 +230,21 @@ impl Limits {
             })
     }
 
+    /// Forgets the clients and accounts whose buckets are full again: each
+    /// distinct address or account that ever knocked would otherwise keep an
+    /// entry for the life of the process. Answers how many entries remain.
+    pub fn forget_idle(&self) -> usize {
+        self.logins.retain_recent();
+        self.signups.retain_recent();
+        self.posts.retain_recent();
+        self.requests.retain_recent();
+        self.logins.shrink_to_fit();
+        self.signups.shrink_to_fit();
+        self.posts.shrink_to_fit();
+        self.requests.shrink_to_fit();
+        self.logins.len() + self.signups.len() + self.posts.len() + self.requests.len()
+    }
+
     pub fn post(&self, user: Id) -> Result<(), Error> {
         self.posts.check_key(&user).map_err(|_| Error::RateLimited {
             retry_after_secs: 1,
@@ -284,5 +299,22 @@ mod tests {
         assert!(gate.hash(HashPurpose::Signup, "pw").is_ok());
         assert_eq!(gate.computed(HashPurpose::Signup), 2);
         assert_eq!(gate.computed(HashPurpose::Login), 1);
+    }
+
+    #[test]
+    fn idle_rate_limit_entries_are_forgotten() {
+        let mut config = Config::default();
+        // A login cell comes back every millisecond, so a single attempt is
+        // forgotten a few milliseconds later; a signup cell takes an hour.
+        config.limits.logins_per_minute = 60_000;
+        config.limits.signups_per_hour = 1;
+        let limits = Limits::new(&config);
+        for i in 0..1000u32 {
+            let ip = IpAddr::from(i.to_be_bytes());
+            limits.login(ip).unwrap();
+            limits.signup(ip).unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(limits.forget_idle(), 1000, "only the signup entries stay");
     }
 }

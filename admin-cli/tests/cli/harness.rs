@@ -104,6 +104,12 @@ impl TestServer {
         cfg.limits.signups_per_hour = 100_000;
         // The tests sign their users up themselves; the default is invite-only.
         cfg.accounts.signup = hearth_server::config::SignupMode::Open;
+        // Spreadsheets are read by a `hearth` child process; this test binary
+        // is not one, so use the workspace's (built beside `hearthctl`).
+        let reader = std::path::Path::new(env!("CARGO_BIN_EXE_hearthctl")).with_file_name("hearth");
+        if reader.exists() {
+            cfg.limits.sheet_reader_program = reader;
+        }
         tweak(&mut cfg);
         let server = hearth_server::start(cfg, 1).await.expect("server starts");
         TestServer {

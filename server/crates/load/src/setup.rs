@@ -49,24 +49,27 @@ pub fn channel_members(c: usize, k: usize, n: usize) -> Vec<usize> {
 }
 
 /// Retries `f` while the server answers `rate_limited` or `unavailable`,
-/// backing off from 100 ms to 5 s, at most 10 attempts.
+/// backing off from 50 ms to 1 s with jitter (so concurrent setup tasks that
+/// met a busy signup budget together do not come back together), for at
+/// most 60 attempts.
 pub async fn retry<T, Fut>(mut f: impl FnMut() -> Fut) -> Result<T, ClientError>
 where
     Fut: Future<Output = Result<T, ClientError>>,
 {
-    let mut delay = Duration::from_millis(100);
+    let mut delay = Duration::from_millis(50);
     let mut attempt = 1;
     loop {
         match f().await {
             Err(e)
-                if attempt < 10
+                if attempt < 60
                     && matches!(
                         e.code(),
                         Some(ErrorCode::RateLimited | ErrorCode::Unavailable)
                     ) =>
             {
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(5));
+                let jitter = u64::from(Uuid::new_v4().as_bytes()[0]) % 50;
+                tokio::time::sleep(delay + Duration::from_millis(jitter)).await;
+                delay = (delay * 2).min(Duration::from_secs(1));
                 attempt += 1;
             }
             r => return r,

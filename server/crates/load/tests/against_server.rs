@@ -11,6 +11,7 @@ async fn small_run_delivers_everything_once() {
     cfg.server.data_dir = dir.path().to_path_buf();
     cfg.server.shutdown_grace_secs = 1;
     cfg.limits.logins_per_minute = 10_000;
+    cfg.limits.signups_per_hour = 10_000;
     let server = hearth_server::start(cfg, 2).await.unwrap();
     let token = server.setup_token.clone().unwrap();
     let url = server.url();

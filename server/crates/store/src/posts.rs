@@ -19,10 +19,13 @@ pub fn insert(conn: &mut DbConn, row: &PostRow) -> StoreResult<()> {
 /// Inserts a post unless one with the same author and idempotency key
 /// exists; false when it did. A concurrent retry on PostgreSQL waits for the
 /// first to commit and then finds its post: the failed insert is undone to
-/// a savepoint, leaving the caller's transaction usable.
+/// a savepoint, leaving the caller's transaction usable. Stamped like
+/// [`insert`].
 pub fn insert_unless_retried(conn: &mut DbConn, row: &PostRow) -> StoreResult<bool> {
     let res = conn.transaction::<_, diesel::result::Error, _>(|c| {
-        diesel::insert_into(posts::table).values(row).execute(c)
+        diesel::insert_into(posts::table)
+            .values((row, posts::inserted_at.eq(hearth_core::now_millis())))
+            .execute(c)
     });
     match res {
         Ok(_) => Ok(true),
