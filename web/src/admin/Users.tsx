@@ -9,16 +9,11 @@ import { Dialog } from "../ui/nav/Dialog";
 import { MenuButton } from "../ui/nav/Menu";
 import { adminApi } from "./api";
 import { ConfirmDialog, LoadState, useLoad, useTitle } from "./common";
+import { OFFICER_ON_HOST, ROLE_NAMES, roleChangeable, roleChoices } from "./roles";
 import { adminPath, type AdminRoute } from "./route";
 
 export const PER_PAGE = 25;
 
-const ROLE_NAMES: Record<Role, string> = {
-  system_admin: "System admin",
-  compliance_officer: "Compliance officer",
-  user: "User",
-  guest: "Guest",
-};
 
 type Action =
   | { kind: "create" }
@@ -266,15 +261,25 @@ function RoleDialog({ user, onClose, onDone }: { user: User; onClose: () => void
   return (
     <Dialog title={`Role of @${user.username}`} onClose={onClose}>
       <form onSubmit={submit}>
-        <fieldset className="radios">
+        <fieldset className="radios" aria-describedby="officer-role-hint">
           <legend>System role</legend>
-          {(Object.keys(ROLE_NAMES) as Role[]).map((r) => (
-            <label key={r}>
-              <input type="radio" name="role" value={r} checked={role === r} onChange={() => setRole(r)} />
-              {ROLE_NAMES[r]}
+          {roleChoices(user.role).map((c) => (
+            <label key={c.role}>
+              <input
+                type="radio"
+                name="role"
+                value={c.role}
+                checked={role === c.role}
+                disabled={c.disabled}
+                onChange={() => setRole(c.role)}
+              />
+              {c.label}
             </label>
           ))}
         </fieldset>
+        <p id="officer-role-hint" className="hint">
+          {roleChangeable(user.role) ? OFFICER_ON_HOST : `@${user.username} is a compliance officer. ${OFFICER_ON_HOST}`}
+        </p>
         <FormError error={error} />
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>
