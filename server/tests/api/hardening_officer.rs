@@ -2,8 +2,8 @@
 //! role is granted and removed only by the operator on the server's host,
 //! through the local administration socket. Over the API a system admin gets
 //! `separation_of_duties` whichever path sets the role (the role route, an
-//! account the admin created, a user import), and a directory mapping never
-//! changes an officer's role.
+//! account the admin created, a user import), and a directory mapping (LDAP
+//! sync or an OpenID Connect sign-in) never changes an officer's role.
 
 use hearth_api::{
     ErrorCode, ImportIssueCode, Role, SignupRequest, UserImportQuery, UserImportReport,
@@ -12,6 +12,7 @@ use hearth_client::{ClientError, Method};
 use hearth_identity::SystemRole;
 use hearth_identity::sync::GroupMapping;
 use hearth_identity::test_support::free_port;
+use hearth_identity::test_support::ldap::{BASE, Slapd};
 use hearth_identity::test_support::oidc::OidcServer;
 
 use crate::both_backends;
@@ -306,4 +307,79 @@ async fn directory_mappings_never_change_an_officers_role_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn directory_mappings_never_change_an_officers_role_postgres() {
     directory_mappings_never_change_an_officers_role(Backend::Postgres).await;
+}
+
+/// An officer whose directory group no longer maps to a role keeps the
+/// officer role at the next LDAP sync; the sync reports and audits the skip.
+async fn ldap_sync_never_changes_an_officers_role(backend: Backend) {
+    let slapd = Slapd::start();
+    let dir = slapd.config();
+    let s = TestServer::boot_with(backend, move |c| {
+        c.ldap.enabled = true;
+        c.ldap.sync_interval_mins = 0;
+        c.ldap.directory = Some(dir);
+        c.ldap.group_mappings = vec![GroupMapping {
+            group: format!("cn=admins,ou=groups,{BASE}"),
+            teams: vec![],
+            channels: vec![],
+            system_role: Some(SystemRole::Admin),
+        }];
+    })
+    .await;
+    let (admin, _) = s.admin().await;
+    admin.ldap_sync().await.expect("first sync");
+    let alice = admin.user_by_username("alice").await.unwrap();
+    assert_eq!(
+        alice.role,
+        Role::SystemAdmin,
+        "mapped from the admins group"
+    );
+    s.local()
+        .set_role(alice.id, Role::ComplianceOfficer)
+        .await
+        .unwrap();
+
+    // Out of the admins group: the mapping would make her a plain user.
+    slapd.modify(&format!(
+        "dn: cn=admins,ou=groups,{BASE}\nchangetype: modify\nreplace: member\nmember: uid=carol,ou=people,{BASE}\n"
+    ));
+    let report = admin.ldap_sync().await.expect("second sync");
+    assert!(
+        report
+            .errors
+            .iter()
+            .any(|e| e.code == "sync.officer_role" && e.subject == "alice"),
+        "{report:?}"
+    );
+    assert_eq!(
+        admin.user(alice.id).await.unwrap().role,
+        Role::ComplianceOfficer
+    );
+    let skipped: Vec<_> = audit_actions(&s)
+        .into_iter()
+        .filter(|(a, _)| a == "user.role_sync_skipped")
+        .collect();
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(skipped[0].1["source"], "ldap");
+    assert_eq!(skipped[0].1["to"], "user");
+    // The next sync neither changes the role nor reports it again.
+    let report = admin.ldap_sync().await.expect("third sync");
+    assert!(
+        !report.errors.iter().any(|e| e.code == "sync.officer_role"),
+        "{report:?}"
+    );
+    assert_eq!(
+        admin.user(alice.id).await.unwrap().role,
+        Role::ComplianceOfficer
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ldap_sync_never_changes_an_officers_role_sqlite() {
+    ldap_sync_never_changes_an_officers_role(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ldap_sync_never_changes_an_officers_role_postgres() {
+    ldap_sync_never_changes_an_officers_role(Backend::Postgres).await;
 }
