@@ -81,6 +81,8 @@ test("retention, legal holds, exports and the audited search on the Compliance p
     await page.getByRole("navigation", { name: "System console" }).getByRole("link", { name: "Users", exact: true }).click();
     await row(page, "@carol").filter({ hasText: "Compliance officer" }).waitFor();
     await page.getByRole("button", { name: "Actions for carol" }).click();
+    // Nothing the server would refuse: no password, MFA, session or deactivation items.
+    assert.deepEqual(await page.getByRole("menuitem").allInnerTexts(), ["Change role"]);
     await page.getByRole("menuitem", { name: "Change role" }).click();
     const carolRole = page.getByRole("dialog", { name: "Role of @carol" });
     assert.ok(await carolRole.getByLabel("Compliance officer").isChecked());

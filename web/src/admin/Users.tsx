@@ -97,15 +97,22 @@ export default function Users({ route }: { route: AdminRoute }) {
                   <td className="actions">
                     <MenuButton
                       label={`Actions for ${u.username}`}
-                      items={[
-                        { label: "Change role", onSelect: () => setAction({ kind: "role", user: u }) },
-                        { label: "Reset password", onSelect: () => setAction({ kind: "password", user: u }) },
-                        { label: "Reset MFA", onSelect: () => setAction({ kind: "mfa", user: u }) },
-                        { label: "Revoke sessions", onSelect: () => setAction({ kind: "sessions", user: u }) },
-                        u.is_active
-                          ? { label: "Deactivate", danger: true, onSelect: () => setAction({ kind: "active", user: u }) }
-                          : { label: "Activate", onSelect: () => setAction({ kind: "active", user: u }) },
-                      ]}
+                      // An officer's account is managed on the server's host
+                      // (the server refuses admins every action on it): only
+                      // the role dialog, which says so, is offered.
+                      items={
+                        roleChangeable(u.role)
+                          ? [
+                              { label: "Change role", onSelect: () => setAction({ kind: "role", user: u }) },
+                              { label: "Reset password", onSelect: () => setAction({ kind: "password", user: u }) },
+                              { label: "Reset MFA", onSelect: () => setAction({ kind: "mfa", user: u }) },
+                              { label: "Revoke sessions", onSelect: () => setAction({ kind: "sessions", user: u }) },
+                              u.is_active
+                                ? { label: "Deactivate", danger: true, onSelect: () => setAction({ kind: "active", user: u }) }
+                                : { label: "Activate", onSelect: () => setAction({ kind: "active", user: u }) },
+                            ]
+                          : [{ label: "Change role", onSelect: () => setAction({ kind: "role", user: u }) }]
+                      }
                     >
                       Actions
                     </MenuButton>
@@ -278,7 +285,9 @@ function RoleDialog({ user, onClose, onDone }: { user: User; onClose: () => void
           ))}
         </fieldset>
         <p id="officer-role-hint" className="hint">
-          {roleChangeable(user.role) ? OFFICER_ON_HOST : `@${user.username} is a compliance officer. ${OFFICER_ON_HOST}`}
+          {roleChangeable(user.role)
+            ? OFFICER_ON_HOST
+            : `@${user.username} is a compliance officer: this account is managed only on the server's host (hearthctl --local).`}
         </p>
         <FormError error={error} />
         <div className="dialog-actions">
