@@ -10,7 +10,18 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PASSWORD, WAIT, assertBuilt, launchBrowser, log, screenshotsDir, signIn, startWithTeam, stopServer } from "./harness.mjs";
+import {
+  PASSWORD,
+  WAIT,
+  assertBuilt,
+  hearthctlLocal,
+  launchBrowser,
+  log,
+  screenshotsDir,
+  signIn,
+  startWithTeam,
+  stopServer,
+} from "./harness.mjs";
 
 /** The row of a table that mentions `text`. */
 const row = (page, text) => page.getByRole("row").filter({ hasText: text });
@@ -48,10 +59,15 @@ test("retention, legal holds, exports and the audited search on the Compliance p
       adminToken,
     );
     await call("POST", "/posts", { channel_id: secret.id, message: "the quokka merger stays confidential" }, adminToken);
-    // carol: a team member, made a compliance officer.
+    // carol: a team member, made a compliance officer by the operator on the
+    // server's host (an admin's token cannot grant that role).
     const carol = await call("POST", "/users", { username: "carol", email: "carol@example.test", password: PASSWORD }, adminToken);
     await call("POST", `/teams/${team.id}/members`, { user_id: carol.id }, adminToken);
-    await call("PUT", `/users/${carol.id}/role`, { role: "compliance_officer" }, adminToken);
+    await assert.rejects(
+      call("PUT", `/users/${carol.id}/role`, { role: "compliance_officer" }, adminToken),
+      /403 .*separation_of_duties/,
+    );
+    await hearthctlLocal(dataDir, ["user", "role", "carol", "compliance_officer"]);
 
     browser = await launchBrowser();
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -60,6 +76,22 @@ test("retention, legal holds, exports and the audited search on the Compliance p
     await signIn(page, base, "alice");
     await openConsoleFromMenu(page);
     await page.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
+
+    // ---- the console shows carol as an officer and offers no role change ----
+    await page.getByRole("navigation", { name: "System console" }).getByRole("link", { name: "Users", exact: true }).click();
+    await row(page, "@carol").filter({ hasText: "Compliance officer" }).waitFor();
+    await page.getByRole("button", { name: "Actions for carol" }).click();
+    // Nothing the server would refuse: no password, MFA, session or deactivation items.
+    assert.deepEqual(await page.getByRole("menuitem").allInnerTexts(), ["Change role"]);
+    await page.getByRole("menuitem", { name: "Change role" }).click();
+    const carolRole = page.getByRole("dialog", { name: "Role of @carol" });
+    assert.ok(await carolRole.getByLabel("Compliance officer").isChecked());
+    for (const other of ["System admin", "User", "Guest"]) {
+      assert.ok(await carolRole.getByLabel(other).isDisabled(), `${other} is not offered for an officer`);
+    }
+    assert.match(await carolRole.innerText(), /only on the server's host/);
+    assert.ok(await carolRole.getByRole("button", { name: "Save role" }).isDisabled());
+    await carolRole.getByRole("button", { name: "Cancel" }).click();
     await page.getByRole("navigation", { name: "System console" }).getByRole("link", { name: "Compliance", exact: true }).click();
     await page.getByRole("heading", { level: 1, name: "Compliance" }).waitFor();
     assert.equal(new URL(page.url()).pathname, "/admin/compliance");

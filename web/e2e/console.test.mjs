@@ -94,6 +94,9 @@ test("a system admin manages users, teams, LDAP settings and the audit log from 
     // ---- bob: system admin, then deactivated ----
     await userAction(page, "bob", "Change role");
     const roleDialog = page.getByRole("dialog", { name: "Role of @bob" });
+    // The officer role is set on the server's host, so it is shown but not offered.
+    assert.ok(await roleDialog.getByLabel("Compliance officer").isDisabled());
+    assert.match(await roleDialog.innerText(), /only on the server's host/);
     await roleDialog.getByLabel("System admin").check();
     await roleDialog.getByRole("button", { name: "Save role" }).click();
     await row(page, "@bob").filter({ hasText: "System admin" }).waitFor();

@@ -2,9 +2,10 @@
 // dir, Debian's Chromium through playwright-core, and an HTTP client for fixtures.
 //
 // Env: HEARTH_BIN (default ../target/debug/hearth, relative to web/),
+//      HEARTHCTL_BIN (default: hearthctl next to HEARTH_BIN),
 //      CHROMIUM (default /usr/bin/chromium),
 //      E2E_SCREENSHOTS (default: a fresh temp dir; never inside the repo).
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +17,7 @@ import { chromium } from "playwright-core";
 export const here = path.dirname(fileURLToPath(import.meta.url));
 export const webDir = path.resolve(here, "..");
 export const HEARTH_BIN = path.resolve(webDir, process.env.HEARTH_BIN ?? "../target/debug/hearth");
+export const HEARTHCTL_BIN = path.resolve(webDir, process.env.HEARTHCTL_BIN ?? path.join(path.dirname(HEARTH_BIN), "hearthctl"));
 export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 export const WAIT = 10_000; // every single wait is bounded by this
 export const PASSWORD = "correct-horse-battery-staple";
@@ -114,6 +116,21 @@ export function apiClient(base) {
   };
 }
 
+/**
+ * Runs `hearthctl --local --data-dir <dataDir> args…`: the operator on the
+ * server's host, over the local administration socket (how compliance
+ * officers are made). Resolves with its standard output; rejects when it fails.
+ */
+export function hearthctlLocal(dataDir, args) {
+  const { HEARTH_BIN: _bin, HEARTHCTL_BIN: _ctl, ...env } = process.env;
+  return new Promise((resolve, reject) => {
+    execFile(HEARTHCTL_BIN, ["--local", "--data-dir", dataDir, ...args], { env, timeout: WAIT }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`hearthctl ${args.join(" ")} failed: ${err.message} ${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
 /** Resolves when the page's WebSocket receives its first `hello` frame (the live connection is up). */
 export function socketHello(page) {
   return new Promise((resolve, reject) => {
@@ -146,6 +163,7 @@ export const messages = (page, title) => page.getByRole("log", { name: `Messages
 /** Fails early with a clear message when the build products are missing. */
 export function assertBuilt() {
   assert.ok(existsSync(HEARTH_BIN), `server binary not found at ${HEARTH_BIN} (cargo build --bin hearth, or set HEARTH_BIN)`);
+  assert.ok(existsSync(HEARTHCTL_BIN), `hearthctl not found at ${HEARTHCTL_BIN} (cargo build --bin hearthctl, or set HEARTHCTL_BIN)`);
   assert.ok(existsSync(path.join(webDir, "dist", "index.html")), "web/dist missing: run npm run build first");
 }
 

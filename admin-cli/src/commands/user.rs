@@ -7,7 +7,7 @@ use rand::distr::Alphanumeric;
 use serde::Serialize;
 
 use super::{Ctx, resolve};
-use crate::cli::UserCmd;
+use crate::cli::{RoleArg, UserCmd};
 use crate::exit::{CliError, Result};
 use crate::output::{fields, table, time, yes_no};
 
@@ -39,6 +39,19 @@ pub async fn run(ctx: &Ctx, cmd: UserCmd) -> Result<()> {
             role,
             password,
         } => {
+            // The server refuses the officer role to anyone but the local
+            // operator; asked here first so a token's refusal leaves no
+            // half-made account behind.
+            let local = ctx.global.local || ctx.global.socket.is_some();
+            if matches!(role, RoleArg::ComplianceOfficer) && !local {
+                return Err(CliError::Api {
+                    code: "separation_of_duties".into(),
+                    message: "the compliance officer role is granted only by the operator on \
+                              the server's host: run this with --local there"
+                        .into(),
+                    exit: crate::exit::PERMISSION,
+                });
+            }
             let generated = password.is_none();
             let password = password.unwrap_or_else(generate_password);
             let mut user = c

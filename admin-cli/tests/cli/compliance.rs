@@ -129,13 +129,38 @@ async fn retention_holds_and_exports(mut s: TestServer) {
     let zip_s = zip.to_str().unwrap();
     let denied = s.ctl(&["export", "download", &id, "-o", zip_s]).await;
     assert_eq!(denied.code, 4, "admins do not download content: {denied:?}");
-    admin
-        .set_role(
-            admin.user_by_username("olivia").await.unwrap().id,
-            Role::ComplianceOfficer,
-        )
+    // Only the operator on the host makes a compliance officer: the admin's
+    // token is refused, the local socket is not.
+    let refused = s
+        .ctl(&["user", "role", "olivia", "compliance_officer"])
+        .await;
+    assert_eq!(refused.code, 4, "{refused:?}");
+    assert!(
+        refused.stderr.contains("separation_of_duties"),
+        "{refused:?}"
+    );
+    // Creating an officer with a token is refused before any account exists.
+    let refused = s
+        .ctl(&[
+            "user",
+            "create",
+            "--username",
+            "puppet",
+            "--email",
+            "puppet@example.com",
+            "--role",
+            "compliance_officer",
+        ])
+        .await;
+    assert_eq!(refused.code, 4, "{refused:?}");
+    assert!(admin.user_by_username("puppet").await.is_err());
+    s.local(&["user", "role", "olivia", "compliance_officer"])
         .await
-        .unwrap();
+        .ok();
+    assert_eq!(
+        admin.user_by_username("olivia").await.unwrap().role,
+        Role::ComplianceOfficer
+    );
     let as_officer = |args: &[&str]| {
         let mut full = vec![
             "--url",

@@ -712,6 +712,7 @@ async fn get_user(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<Ht
     operation_id = "set_role",
     tag = "users",
     summary = "Set a user's system role (system admins)",
+    description = "Granting or removing the compliance officer role, and any change of an officer's role, is refused with 403 separation_of_duties except over the local administration socket (the operator on the server's host).",
     params(
         ("id" = uuid::Uuid, Path, description = "User id"),
     ),

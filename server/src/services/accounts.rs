@@ -398,8 +398,14 @@ pub fn search(
         .collect())
 }
 
+/// Sets an account's system role. Granting or removing the compliance
+/// officer role is for the local operator only (see
+/// [`permissions::role_change_verdict`]).
 pub fn set_role(ctx: &Ctx, auth: &Auth, id: Id, role: Role) -> Result<User> {
     require(&auth.actor, Action::ManageUsers, &Facts::default())?;
+    // Asked before anything else, so that an admin naming the officer role
+    // learns why whatever the account.
+    permissions::require_role_change(auth.is_local(), Role::User, role)?;
     if id == auth.user_id() && role != Role::SystemAdmin {
         return Err(Error::invalid(
             "you cannot remove your own system admin role",
@@ -407,6 +413,7 @@ pub fn set_role(ctx: &Ctx, auth: &Auth, id: Id, role: Role) -> Result<User> {
     }
     let row = ctx.store.write(|tx| {
         let mut row = check_account_action(tx.conn, auth, AccountAction::ChangeRole, id)?;
+        permissions::require_role_change(auth.is_local(), row.role(), role)?;
         let old = row.role.clone();
         row.role = role.as_str().into();
         row.updated_at = now_millis();

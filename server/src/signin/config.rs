@@ -249,6 +249,15 @@ redirect_url = "https://chat.example.com/api/v1/oauth/corp/callback"
         let e = load("[[ldap.group_mappings]]\ngroup = \"g\"\nchannels = [\"nochannel\"]\n")
             .unwrap_err();
         assert!(e.contains("team/channel"), "{e}");
+        // Group mappings cannot make compliance officers: that role is
+        // granted only by the operator through the local socket.
+        for section in ["ldap", "oidc"] {
+            let e = load(&format!(
+                "[[{section}.group_mappings]]\ngroup = \"g\"\nsystem_role = \"compliance_officer\"\n"
+            ))
+            .unwrap_err();
+            assert!(e.contains("compliance_officer"), "{e}");
+        }
         let e = load("[mfa]\nenforce = \"sometimes\"\n").unwrap_err();
         assert!(e.contains("enforce"), "{e}");
         let e = load(

@@ -265,7 +265,9 @@ pub fn apply_plan(tx: &mut Tx, plan: &SyncPlan, trigger: &str) -> Result<Vec<Lda
         let Some(uid) = resolve(&r.account) else {
             continue;
         };
-        apply_role(tx, &uid, r.to, "ldap")?;
+        if let Some(i) = apply_role(tx, &uid, r.to, "ldap")? {
+            issues.push(i);
+        }
     }
     Ok(issues)
 }
@@ -430,16 +432,43 @@ pub fn apply_channel(
 }
 
 /// Sets the system role a mapping grants; `None` returns to a plain user.
+/// Mappings cannot name the compliance officer role, and they never change
+/// an officer's role either (only the local operator grants or removes it):
+/// that change is skipped, audited as `user.role_sync_skipped` and returned
+/// as an issue.
 pub fn apply_role(
     tx: &mut Tx,
     uid: &str,
     to: Option<hearth_identity::SystemRole>,
     source: &str,
-) -> Result<()> {
+) -> Result<Option<LdapSyncIssue>> {
     let Some(mut row) = users::by_id(tx.conn, uid)? else {
-        return Ok(());
+        return Ok(None);
     };
     let role = to.map(role_of).unwrap_or(Role::User);
+    if hearth_core::permissions::require_role_change(false, row.role(), role).is_err() {
+        audit::record(
+            tx,
+            None,
+            "user.role_sync_skipped",
+            "user",
+            Some(row.id.clone()),
+            serde_json::json!({ "from": row.role, "to": role.as_str(), "source": source }),
+        )?;
+        // Remembered as applied, so that every later sync or sign-in does
+        // not try (and audit) the same change again.
+        update_synced(tx, uid, |s| s.memberships.system_role = to)?;
+        return Ok(Some(issue(
+            "sync.officer_role",
+            &row.username,
+            format!(
+                "`{}` is a compliance officer; the mapped role `{}` was not applied ({})",
+                row.username,
+                role.as_str(),
+                hearth_core::permissions::OFFICER_ROLE_ON_HOST
+            ),
+        )));
+    }
     if row.role != role.as_str() {
         let old = row.role.clone();
         row.role = role.as_str().into();
@@ -455,7 +484,8 @@ pub fn apply_role(
             serde_json::json!({ "from": old, "to": row.role, "source": source }),
         )?;
     }
-    update_synced(tx, uid, |s| s.memberships.system_role = to)
+    update_synced(tx, uid, |s| s.memberships.system_role = to)?;
+    Ok(None)
 }
 
 /// Reads the whole directory and applies the plan; one run at a time.

@@ -398,6 +398,7 @@ fn apply_group_claims(tx: &mut Tx, ctx: &Ctx, uid: &str, id: &ExternalIdentity) 
         apply_channel(tx, uid, ch, false)?;
     }
     if want.system_role != had.system_role {
+        // An officer's role is left alone; the skip is audited.
         apply_role(tx, uid, want.system_role, "oidc")?;
     }
     Ok(())

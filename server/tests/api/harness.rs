@@ -113,6 +113,17 @@ impl TestServer {
         Client::with_timeout(self.url.clone(), Duration::from_secs(20)).expect("client")
     }
 
+    /// A client on the server's local administration socket: every request
+    /// acts as the operator on the server's host (the built-in administrator).
+    pub fn local(&self) -> Client {
+        let server = self.server.as_ref().expect("server runs");
+        let path = server
+            .admin_socket
+            .clone()
+            .expect("the admin socket is on by default");
+        Client::unix(&path, Duration::from_secs(20)).expect("local client")
+    }
+
     /// Creates the first account (system admin) with the setup token and logs in.
     pub async fn admin(&self) -> (Client, User) {
         let c = self.client();

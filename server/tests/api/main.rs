@@ -14,6 +14,7 @@ mod files;
 mod hardening_compliance;
 mod hardening_extract;
 mod hardening_limits;
+mod hardening_officer;
 mod hardening_rights;
 mod hardening_signin;
 mod import_mattermost;

@@ -9,16 +9,11 @@ import { Dialog } from "../ui/nav/Dialog";
 import { MenuButton } from "../ui/nav/Menu";
 import { adminApi } from "./api";
 import { ConfirmDialog, LoadState, useLoad, useTitle } from "./common";
+import { OFFICER_ON_HOST, ROLE_NAMES, roleChangeable, roleChoices } from "./roles";
 import { adminPath, type AdminRoute } from "./route";
 
 export const PER_PAGE = 25;
 
-const ROLE_NAMES: Record<Role, string> = {
-  system_admin: "System admin",
-  compliance_officer: "Compliance officer",
-  user: "User",
-  guest: "Guest",
-};
 
 type Action =
   | { kind: "create" }
@@ -102,15 +97,22 @@ export default function Users({ route }: { route: AdminRoute }) {
                   <td className="actions">
                     <MenuButton
                       label={`Actions for ${u.username}`}
-                      items={[
-                        { label: "Change role", onSelect: () => setAction({ kind: "role", user: u }) },
-                        { label: "Reset password", onSelect: () => setAction({ kind: "password", user: u }) },
-                        { label: "Reset MFA", onSelect: () => setAction({ kind: "mfa", user: u }) },
-                        { label: "Revoke sessions", onSelect: () => setAction({ kind: "sessions", user: u }) },
-                        u.is_active
-                          ? { label: "Deactivate", danger: true, onSelect: () => setAction({ kind: "active", user: u }) }
-                          : { label: "Activate", onSelect: () => setAction({ kind: "active", user: u }) },
-                      ]}
+                      // An officer's account is managed on the server's host
+                      // (the server refuses admins every action on it): only
+                      // the role dialog, which says so, is offered.
+                      items={
+                        roleChangeable(u.role)
+                          ? [
+                              { label: "Change role", onSelect: () => setAction({ kind: "role", user: u }) },
+                              { label: "Reset password", onSelect: () => setAction({ kind: "password", user: u }) },
+                              { label: "Reset MFA", onSelect: () => setAction({ kind: "mfa", user: u }) },
+                              { label: "Revoke sessions", onSelect: () => setAction({ kind: "sessions", user: u }) },
+                              u.is_active
+                                ? { label: "Deactivate", danger: true, onSelect: () => setAction({ kind: "active", user: u }) }
+                                : { label: "Activate", onSelect: () => setAction({ kind: "active", user: u }) },
+                            ]
+                          : [{ label: "Change role", onSelect: () => setAction({ kind: "role", user: u }) }]
+                      }
                     >
                       Actions
                     </MenuButton>
@@ -266,15 +268,27 @@ function RoleDialog({ user, onClose, onDone }: { user: User; onClose: () => void
   return (
     <Dialog title={`Role of @${user.username}`} onClose={onClose}>
       <form onSubmit={submit}>
-        <fieldset className="radios">
+        <fieldset className="radios" aria-describedby="officer-role-hint">
           <legend>System role</legend>
-          {(Object.keys(ROLE_NAMES) as Role[]).map((r) => (
-            <label key={r}>
-              <input type="radio" name="role" value={r} checked={role === r} onChange={() => setRole(r)} />
-              {ROLE_NAMES[r]}
+          {roleChoices(user.role).map((c) => (
+            <label key={c.role}>
+              <input
+                type="radio"
+                name="role"
+                value={c.role}
+                checked={role === c.role}
+                disabled={c.disabled}
+                onChange={() => setRole(c.role)}
+              />
+              {c.label}
             </label>
           ))}
         </fieldset>
+        <p id="officer-role-hint" className="hint">
+          {roleChangeable(user.role)
+            ? OFFICER_ON_HOST
+            : `@${user.username} is a compliance officer: this account is managed only on the server's host (hearthctl --local).`}
+        </p>
         <FormError error={error} />
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>

@@ -38,6 +38,9 @@ pub enum ImportIssueCode {
     UsernameTaken,
     /// The account matched by e-mail has a different username.
     UsernameMismatch,
+    /// The row would change a compliance officer's role, which only the
+    /// operator on the server's host may do (separation of duties).
+    SeparationOfDuties,
     /// A line of an import file is not valid JSON or not the expected shape.
     InvalidLine,
     /// A line refers to a team, channel, user or post the file does not define.

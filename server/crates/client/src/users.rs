@@ -150,7 +150,9 @@ impl Client {
         self.json(self.api(Method::GET, &path)).await
     }
 
-    /// `PUT /users/{id}/role` (system admin).
+    /// `PUT /users/{id}/role` (system admin). To or from
+    /// [`Role::ComplianceOfficer`] only on a [`Client::unix`] client on the
+    /// local administration socket; elsewhere `separation_of_duties`.
     pub async fn set_role(&self, user_id: Uuid, role: Role) -> Result<User> {
         let rb = self
             .api(Method::PUT, &format!("/users/{user_id}/role"))

@@ -9,8 +9,8 @@ mod accounts;
 mod visibility;
 
 pub use accounts::{
-    ACCOUNT_ACTIONS, AccountAction, Target, Verdict, account_action_name, account_verdict,
-    require_account_action,
+    ACCOUNT_ACTIONS, AccountAction, OFFICER_ROLE_ON_HOST, Target, Verdict, account_action_name,
+    account_verdict, require_account_action, require_role_change, role_change_verdict,
 };
 pub use visibility::{may_message_directly, may_see_user, sees_everyone};
 

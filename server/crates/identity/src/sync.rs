@@ -23,6 +23,8 @@ pub struct GroupMapping {
     #[serde(default)]
     pub channels: Vec<String>,
     /// System role; with several mapped groups the highest wins (admin > user > guest).
+    /// There is deliberately no compliance officer here: only the operator
+    /// on the server's host grants that role.
     #[serde(default)]
     pub system_role: Option<SystemRole>,
 }

@@ -47,7 +47,8 @@ pub fn import(ctx: &Ctx, auth: &Auth, bytes: &[u8], opts: UserImport) -> Result<
     let format = opts.format.unwrap_or_else(|| SheetFormat::sniff(bytes));
     let rows = crate::sheet_reader::SheetReader::from_config(&ctx.config()).rows(bytes, format)?;
     let sheet = hearth_import::users::parse_rows(&rows, format, &opts.mapping)?;
-    let planned = ctx.store.read(|c| plan(c, &sheet))?;
+    let local = auth.is_local();
+    let planned = ctx.store.read(|c| plan(c, &sheet, local))?;
     let report = summarise(&sheet, &planned, opts.dry_run);
     if opts.dry_run || report.errors > 0 {
         return Ok(report);
@@ -55,7 +56,7 @@ pub fn import(ctx: &Ctx, auth: &Auth, bytes: &[u8], opts: UserImport) -> Result<
     // Planned again inside the transaction, so a concurrent change between
     // the check and the write cannot slip through.
     ctx.store.write(|tx| {
-        let planned = plan(tx.conn, &sheet)?;
+        let planned = plan(tx.conn, &sheet, local)?;
         let report = summarise(&sheet, &planned, false);
         if report.errors > 0 {
             return Ok(report);
@@ -118,7 +119,9 @@ fn issue(code: ImportIssueCode, message: String, column: Option<String>) -> Impo
     }
 }
 
-fn plan(c: &mut DbConn, sheet: &UserSheet) -> Result<Vec<Planned>> {
+/// `local` is true when the local operator imports, who alone may change a
+/// compliance officer's role.
+fn plan(c: &mut DbConn, sheet: &UserSheet, local: bool) -> Result<Vec<Planned>> {
     let mut team_cache: HashMap<String, Option<TeamRow>> = HashMap::new();
     let mut out = Vec::with_capacity(sheet.records.len());
     for rec in &sheet.records {
@@ -190,7 +193,18 @@ fn plan(c: &mut DbConn, sheet: &UserSheet) -> Result<Vec<Planned>> {
             {
                 changes.push("display_name".to_string());
             }
-            if rec.role.is_some_and(|r| r != ex.role()) {
+            if let Some(r) = rec.role.filter(|r| *r != ex.role()) {
+                if hearth_core::permissions::require_role_change(local, ex.role(), r).is_err() {
+                    errors.push(issue(
+                        ImportIssueCode::SeparationOfDuties,
+                        format!(
+                            "'{}' is a compliance officer: {}",
+                            ex.username,
+                            hearth_core::permissions::OFFICER_ROLE_ON_HOST
+                        ),
+                        column(sheet, "role"),
+                    ));
+                }
                 changes.push("role".to_string());
             }
             for t in &team_rows {

@@ -17,6 +17,17 @@
 //!   or erase each other alone. Changes to an officer's account are made by
 //!   the operator on the server's host, through the local administration
 //!   socket, where they are audited as such.
+//! * **The officer role itself** is granted and removed only by that operator
+//!   ([`role_change_verdict`]). Otherwise a system admin could promote an
+//!   account of their own (a puppet) to compliance officer and read
+//!   everyone's content alone through compliance search and exports. The
+//!   rule holds on every path that sets a role: the role route, accounts an
+//!   admin creates (`hearthctl user create --role` sets the role afterwards),
+//!   user import files (whose role column cannot name the officer role and
+//!   whose rows may not change an officer's role) and directory sync (LDAP
+//!   and OpenID Connect group mappings cannot name the officer role, and a
+//!   mapping never changes an existing officer's role: the change is skipped
+//!   and audited).
 //! * **Oneself**: resetting one's own password or MFA as an admin would skip
 //!   the current-password and code checks, and anonymising oneself would
 //!   erase the one who acts, so those are refused; the ordinary self-service
@@ -125,6 +136,33 @@ pub fn account_verdict(
         Role::User | Role::Guest => Verdict::NotPermitted,
     }
 }
+
+/// Decides whether an account's system role may go from `from` to `to`.
+/// Granting or removing [`Role::ComplianceOfficer`] is for the local
+/// operator only (`local_operator`); every other change is left to
+/// [`account_verdict`] with [`AccountAction::ChangeRole`]. Directory sync,
+/// which acts for nobody, asks with `local_operator == false`.
+pub fn role_change_verdict(local_operator: bool, from: Role, to: Role) -> Verdict {
+    let touches_officer =
+        from != to && (from == Role::ComplianceOfficer || to == Role::ComplianceOfficer);
+    if touches_officer && !local_operator {
+        Verdict::SeparationOfDuties
+    } else {
+        Verdict::Allowed
+    }
+}
+
+/// [`role_change_verdict`] as a `Result` with the matching error.
+pub fn require_role_change(local_operator: bool, from: Role, to: Role) -> Result<()> {
+    match role_change_verdict(local_operator, from, to) {
+        Verdict::Allowed => Ok(()),
+        _ => Err(Error::SeparationOfDuties(OFFICER_ROLE_ON_HOST.into())),
+    }
+}
+
+/// Why a change of the officer role was refused, for error messages and
+/// import reports.
+pub const OFFICER_ROLE_ON_HOST: &str = "the compliance officer role is granted and removed only by the operator on the server's host, through the local administration socket (hearthctl --local user role USER ROLE)";
 
 /// [`account_verdict`] as a `Result` with the matching error.
 pub fn require_account_action(
@@ -295,6 +333,46 @@ mod tests {
         );
     }
 
+    #[test]
+    fn only_the_operator_grants_or_removes_the_officer_role() {
+        use Role as R;
+        // (from, to, allowed over the API, allowed for the local operator)
+        let table = [
+            (R::User, R::ComplianceOfficer, false, true),
+            (R::Guest, R::ComplianceOfficer, false, true),
+            (R::SystemAdmin, R::ComplianceOfficer, false, true),
+            (R::ComplianceOfficer, R::User, false, true),
+            (R::ComplianceOfficer, R::SystemAdmin, false, true),
+            (R::ComplianceOfficer, R::Guest, false, true),
+            (R::ComplianceOfficer, R::ComplianceOfficer, true, true),
+            (R::User, R::SystemAdmin, true, true),
+            (R::SystemAdmin, R::User, true, true),
+            (R::User, R::Guest, true, true),
+            (R::Guest, R::User, true, true),
+        ];
+        for (from, to, api, local) in table {
+            let want = |ok: bool| {
+                if ok {
+                    Verdict::Allowed
+                } else {
+                    Verdict::SeparationOfDuties
+                }
+            };
+            assert_eq!(
+                role_change_verdict(false, from, to),
+                want(api),
+                "{from:?} -> {to:?}"
+            );
+            assert_eq!(
+                role_change_verdict(true, from, to),
+                want(local),
+                "{from:?} -> {to:?} locally"
+            );
+        }
+        let e = require_role_change(false, R::User, R::ComplianceOfficer).unwrap_err();
+        assert!(matches!(e, Error::SeparationOfDuties(_)));
+    }
+
     fn role() -> impl Strategy<Value = Role> {
         prop::sample::select(ROLES.to_vec())
     }
@@ -311,6 +389,10 @@ mod tests {
             let v = account_verdict(&actor(a), local, act, &other(Role::ComplianceOfficer));
             if v == Verdict::Allowed {
                 prop_assert!(local);
+            }
+            if !local {
+                prop_assert_eq!(role_change_verdict(false, a, Role::ComplianceOfficer) == Verdict::Allowed, a == Role::ComplianceOfficer);
+                prop_assert_eq!(role_change_verdict(false, Role::ComplianceOfficer, a) == Verdict::Allowed, a == Role::ComplianceOfficer);
             }
             if matches!(a, Role::User | Role::Guest) && !local {
                 prop_assert_ne!(account_verdict(&actor(a), false, act, &other(Role::User)), Verdict::Allowed);
