@@ -21,7 +21,20 @@
 //! Removing entries from the end of a log leaves a valid shorter chain; to
 //! catch that, keep the latest `(seq, hash)` somewhere else (for example in
 //! the export manifest) and pass it to [`verify_segment`].
+//!
+//! # Keyed entries
+//!
+//! Anyone who can write the log can also recompute a plain SHA-256 chain
+//! over what they wrote. With an [`AuditKey`] kept where the log's writer
+//! cannot read it, an entry's hash is instead `HMAC-SHA256(key,
+//! canonical_bytes(entry))` (the same canonical bytes), which cannot be
+//! recomputed without the key. A log may switch from plain to keyed hashes at
+//! one entry ([`Keyed::from_seq`]): entries before it keep their SHA-256
+//! hashes, and it and every later entry are keyed. The switch entry is
+//! itself covered by the chain; where it is recorded is up to the log's
+//! keeper.
 
+use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -82,6 +95,20 @@ pub fn entry_hash(entry: &AuditEntry) -> Hash {
     Sha256::digest(canonical_bytes(entry)).into()
 }
 
+/// The keyed hash of an entry: HMAC-SHA256 of its canonical bytes under
+/// `key` (see "Keyed entries" in the module documentation).
+pub fn keyed_entry_hash(key: &AuditKey, entry: &AuditEntry) -> Hash {
+    key.mac(&canonical_bytes(entry))
+}
+
+/// [`keyed_entry_hash`] with a key, [`entry_hash`] without.
+pub fn entry_hash_with(key: Option<&AuditKey>, entry: &AuditEntry) -> Hash {
+    match key {
+        Some(k) => keyed_entry_hash(k, entry),
+        None => entry_hash(entry),
+    }
+}
+
 /// Hashes `entry` as if its `prev_hash` were `prev`: the chain step.
 pub fn chain_hash(prev: &Hash, entry: &AuditEntry) -> Hash {
     if entry.prev_hash == *prev {
@@ -92,11 +119,82 @@ pub fn chain_hash(prev: &Hash, entry: &AuditEntry) -> Hash {
     entry_hash(&e)
 }
 
+/// The secret that keys entry hashes. It never prints (`Debug` shows
+/// `[redacted]`) and is at least [`AuditKey::MIN_LEN`] bytes long.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AuditKey(Vec<u8>);
+
+/// A key shorter than [`AuditKey::MIN_LEN`] bytes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the audit key must be at least {min} bytes long, this one has {len}")]
+pub struct KeyTooShort {
+    pub len: usize,
+    pub min: usize,
+}
+
+impl AuditKey {
+    /// The shortest key accepted, in bytes (256 bits, the size of the hash).
+    pub const MIN_LEN: usize = 32;
+
+    /// A key made of `bytes` (for a key kept as text, its UTF-8 bytes).
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Result<AuditKey, KeyTooShort> {
+        let bytes = bytes.into();
+        if bytes.len() < Self::MIN_LEN {
+            return Err(KeyTooShort {
+                len: bytes.len(),
+                min: Self::MIN_LEN,
+            });
+        }
+        Ok(AuditKey(bytes))
+    }
+
+    /// Names the key without revealing it: 16 hex digits of
+    /// `HMAC-SHA256(key, "hearth-audit-key-id")`, so two keys can be told
+    /// apart (a wrong key from a changed entry).
+    pub fn id(&self) -> String {
+        hex::encode(&self.mac(b"hearth-audit-key-id")[..8])
+    }
+
+    fn mac(&self, data: &[u8]) -> Hash {
+        hmac_sha256(&self.0, data)
+    }
+}
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey([redacted])")
+    }
+}
+
+fn hmac_sha256(key: &[u8], data: &[u8]) -> Hash {
+    // HMAC takes keys of any length; `new_from_slice` cannot fail for it.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC accepts any key length");
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+/// Where a log switches to keyed hashes, and the key to check them with.
+#[derive(Debug, Clone, Copy)]
+pub struct Keyed<'a> {
+    /// The first keyed entry; every later one is keyed too.
+    pub from_seq: u64,
+    pub key: &'a AuditKey,
+}
+
+impl<'a> Keyed<'a> {
+    /// The key that hashes the entry at `seq`, if any.
+    pub fn key_for(self, seq: u64) -> Option<&'a AuditKey> {
+        (seq >= self.from_seq).then_some(self.key)
+    }
+}
+
 /// Appends entries with correct sequence numbers and links.
 #[derive(Debug, Clone)]
 pub struct AuditChain {
     next_seq: u64,
     head: Hash,
+    /// Keys every entry appended from now on.
+    key: Option<AuditKey>,
 }
 
 impl Default for AuditChain {
@@ -104,6 +202,7 @@ impl Default for AuditChain {
         AuditChain {
             next_seq: 1,
             head: GENESIS,
+            key: None,
         }
     }
 }
@@ -114,7 +213,20 @@ impl AuditChain {
         AuditChain {
             next_seq: last_seq.saturating_add(1),
             head,
+            key: None,
         }
+    }
+
+    /// Keys the entries appended from now on with `key`: the next entry is
+    /// the log's [`Keyed::from_seq`].
+    pub fn keyed(mut self, key: AuditKey) -> Self {
+        self.key = Some(key);
+        self
+    }
+
+    /// The seq the next entry gets.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
     }
 
     /// Builds the next entry; the server stores it, in order.
@@ -135,7 +247,7 @@ impl AuditChain {
             details,
             prev_hash: self.head,
         };
-        self.head = entry_hash(&entry);
+        self.head = entry_hash_with(self.key.as_ref(), &entry);
         self.next_seq = self.next_seq.saturating_add(1);
         entry
     }
@@ -154,6 +266,13 @@ pub fn verify(entries: &[AuditEntry]) -> Result<(), Tamper> {
     verify_segment(entries, (0, GENESIS), None).map(|_| ())
 }
 
+/// [`verify`] for a log keyed from `keyed.from_seq` on: the entries before
+/// it are checked as SHA-256 and the others as HMAC-SHA256 under the key, so
+/// a keyed entry rewritten (or re-chained) without the key breaks the chain.
+pub fn verify_keyed(entries: &[AuditEntry], keyed: Keyed<'_>) -> Result<(), Tamper> {
+    verify_segment_with(entries, (0, GENESIS), None, Some(keyed)).map(|_| ())
+}
+
 /// Verifies entries following a trusted `(seq, hash)` anchor, optionally
 /// checking that the last entry hashes to a separately kept `expected_head`
 /// (which catches truncation and edits of the last entry). Returns the new
@@ -162,6 +281,17 @@ pub fn verify_segment(
     entries: &[AuditEntry],
     anchor: (u64, Hash),
     expected_head: Option<Hash>,
+) -> Result<Hash, Tamper> {
+    verify_segment_with(entries, anchor, expected_head, None)
+}
+
+/// [`verify_segment`] with entries from `keyed.from_seq` on hashed under
+/// its key (plain SHA-256 throughout without it).
+pub fn verify_segment_with(
+    entries: &[AuditEntry],
+    anchor: (u64, Hash),
+    expected_head: Option<Hash>,
+    keyed: Option<Keyed<'_>>,
 ) -> Result<Hash, Tamper> {
     let (mut prev_seq, mut prev_hash) = anchor;
     for e in entries {
@@ -185,7 +315,7 @@ pub fn verify_segment(
             });
         }
         prev_seq = e.seq;
-        prev_hash = entry_hash(e);
+        prev_hash = entry_hash_with(keyed.and_then(|k| k.key_for(e.seq)), e);
     }
     if let Some(h) = expected_head
         && h != prev_hash
@@ -245,5 +375,26 @@ mod hex_hash {
         let mut out = [0u8; 32];
         hex::decode_to_slice(&s, &mut out).map_err(D::Error::custom)?;
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 4231, test case 6 (a key longer than the block size): the MAC is
+    /// standard HMAC-SHA256.
+    #[test]
+    fn hmac_is_rfc_4231_hmac_sha256() {
+        let key = AuditKey::new(vec![0xaa; 131]).unwrap();
+        assert_eq!(
+            hex::encode(key.mac(b"Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
+        // RFC 4231, test case 2, through the bare function (its key is short).
+        assert_eq!(
+            hex::encode(hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
     }
 }

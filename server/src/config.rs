@@ -29,6 +29,7 @@ pub struct Config {
     pub ldap: crate::signin::config::LdapSection,
     pub oidc: crate::signin::config::OidcSection,
     pub compliance: crate::compliance::config::ComplianceConfig,
+    pub audit: AuditConfig,
     /// Where the values came from, so the console can save and reload them.
     #[serde(skip)]
     pub origin: ConfigOrigin,
@@ -215,6 +216,50 @@ impl Default for SearchConfig {
     }
 }
 
+/// The audit log's HMAC key, kept outside the database (read at start).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditConfig {
+    /// Keys the audit chain: entry hashes become HMAC-SHA256 under this key
+    /// (at least 32 bytes of text, e.g. from `openssl rand -hex 32`), so
+    /// someone who can write the database cannot rewrite the log unseen.
+    /// Best given as `HEARTH_AUDIT__HMAC_KEY_FILE`. Empty: plain SHA-256.
+    pub hmac_key: hearth_identity::Secret,
+    /// A file holding the key instead (surrounding whitespace is ignored).
+    pub hmac_key_file: PathBuf,
+}
+
+impl AuditConfig {
+    /// The key, read from `hmac_key` or the file `hmac_key_file`; `None`
+    /// when neither is set. Errors never contain the key.
+    pub fn key(&self) -> Result<Option<hearth_compliance::audit::AuditKey>, String> {
+        let inline = self.hmac_key.expose().trim();
+        let file = &self.hmac_key_file;
+        let (text, from) = match (inline.is_empty(), file.as_os_str().is_empty()) {
+            (true, true) => return Ok(None),
+            (false, false) => {
+                return Err(
+                    "audit.hmac_key and audit.hmac_key_file are both set: give the key one way"
+                        .into(),
+                );
+            }
+            (false, true) => (inline.to_string(), "audit.hmac_key".to_string()),
+            (true, false) => {
+                let text = std::fs::read_to_string(file).map_err(|e| {
+                    format!("audit.hmac_key_file: cannot read {}: {e}", file.display())
+                })?;
+                (
+                    text.trim().to_string(),
+                    format!("audit.hmac_key_file ({})", file.display()),
+                )
+            }
+        };
+        hearth_compliance::audit::AuditKey::new(text.into_bytes())
+            .map(Some)
+            .map_err(|e| format!("{from}: {e} (make one with `openssl rand -hex 32`)"))
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LogConfig {
@@ -343,7 +388,8 @@ impl Config {
         fig = fig.merge(secret_files()?).merge(
             Env::prefixed("HEARTH_")
                 .ignore(&["CONFIG"])
-                .filter(|k| !k.as_str().ends_with("_file"))
+                // `*_FILE` variables are read by `secret_files`, whatever their case.
+                .filter(|k| !k.as_str().to_ascii_lowercase().ends_with("_file"))
                 .split("__"),
         );
         let cfg: Config = fig.extract().map_err(|e| ConfigError(e.to_string()))?;
@@ -419,6 +465,7 @@ impl Config {
             ));
         }
         crate::signin::config::validate(self)?;
+        self.audit.key().map_err(ConfigError)?;
         Ok(())
     }
 

@@ -107,6 +107,28 @@ impl RunningServer {
     }
 }
 
+/// Says at start how the audit log is keyed (never the key itself).
+fn report_audit_keying(k: &hearth_store::audit::KeyingStart, has_key: bool) {
+    match (k.keyed_from, has_key) {
+        (Some(seq), true) if k.started_now => tracing::info!(
+            from_seq = seq,
+            "the audit log is keyed with audit.hmac_key from this entry on; earlier entries keep their SHA-256 hashes"
+        ),
+        (Some(seq), true) if k.key_matches == Some(false) => tracing::error!(
+            from_seq = seq,
+            "audit.hmac_key is not the key the audit log was keyed with (or the entry that started keying was changed): verify reports the log broken there"
+        ),
+        (Some(seq), true) => {
+            tracing::info!(from_seq = seq, "the audit log is keyed with audit.hmac_key")
+        }
+        (Some(seq), false) => tracing::warn!(
+            from_seq = seq,
+            "the audit log is keyed but audit.hmac_key is not set: keyed entries cannot be checked, and the entries this server writes are not keyed (a server with the key reports them); give the key and restart"
+        ),
+        (None, _) => {}
+    }
+}
+
 /// Opens storage, starts the hub and binds the HTTP server.
 pub async fn start(config: Config, workers: usize) -> Result<RunningServer, StartError> {
     config.validate()?;
@@ -128,9 +150,22 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
         max_connections: config.database.max_connections,
         sqlite_synchronous: config.database.sqlite_synchronous.to_uppercase(),
     };
-    let store = tokio::task::spawn_blocking(move || Store::open(opts))
-        .await
-        .map_err(|e| StartError::Other(e.to_string()))??;
+    let audit_key = config
+        .audit
+        .key()
+        .map_err(|e| StartError::Config(config::ConfigError(e)))?;
+    let store = tokio::task::spawn_blocking(move || {
+        let mut store = Store::open(opts)?;
+        let keying = store.start_audit_keying(
+            audit_key,
+            hearth_core::new_id().to_string(),
+            hearth_core::now_millis(),
+        )?;
+        report_audit_keying(&keying, store.audit_keying().key.is_some());
+        Ok::<_, StartError>(store)
+    })
+    .await
+    .map_err(|e| StartError::Other(e.to_string()))??;
     let store = Arc::new(store);
     if let Some(db) = config.database_url().strip_prefix("sqlite://") {
         for suffix in ["", "-wal", "-shm", "-journal"] {

@@ -81,16 +81,24 @@ pub async fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
                             .map(|s| s.to_string())
                             .unwrap_or_else(|| "-".into()),
                     ),
+                    (
+                        "keyed from entry",
+                        v.keyed_from_seq
+                            .map(|s| s.to_string())
+                            .unwrap_or_else(|| "-".into()),
+                    ),
                     ("reason", v.reason.clone().unwrap_or_else(|| "-".into())),
                 ])
             })?;
-            if v.ok {
-                Ok(())
-            } else {
-                Err(CliError::Other(format!(
+            match (v.ok, v.first_bad_seq, v.unchecked_from_seq) {
+                (true, _, _) => Ok(()),
+                (false, None, Some(from)) => Err(CliError::Other(format!(
+                    "the audit entries from {from} on are keyed and the server has no audit key: they cannot be checked"
+                ))),
+                (false, seq, _) => Err(CliError::Other(format!(
                     "the audit chain is broken at entry {}",
-                    v.first_bad_seq.unwrap_or(0)
-                )))
+                    seq.unwrap_or(0)
+                ))),
             }
         }
     }

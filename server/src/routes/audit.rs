@@ -120,7 +120,7 @@ async fn list(ctx: Ctx, auth: Auth, query: web::Query<AuditQuery>) -> ApiResult<
     summary = "Recompute the audit chain and report the first entry that was changed, removed or reordered (system admin)",
     params(AuditVerifyQuery),
     responses(
-        (status = 200, description = "The verification; `ok` false names the first bad seq", body = AuditVerification),
+        (status = 200, description = "The verification; `ok` false names the first bad seq, or with `unchecked_from_seq` says that keyed entries could not be checked without the audit key", body = AuditVerification),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
@@ -144,18 +144,33 @@ async fn verify(ctx: Ctx, auth: Auth, q: web::Query<AuditVerifyQuery>) -> ApiRes
                 }
                 None => None,
             };
-            let v = c
-                .store
-                .read(|conn| Ok(hearth_store::audit::verify(conn, VERIFY_BATCH, expected)?))?;
+            let keying = c.store.audit_keying();
+            let v = c.store.read(|conn| {
+                Ok(hearth_store::audit::verify(
+                    conn,
+                    VERIFY_BATCH,
+                    expected,
+                    keying,
+                )?)
+            })?;
             if let Some(t) = &v.tamper {
                 tracing::warn!(seq = t.seq, reason = %t.reason, "audit chain broken");
             }
+            let reason = match (&v.tamper, v.unchecked_from) {
+                (Some(t), _) => Some(t.reason.clone()),
+                (None, Some(from)) => Some(format!(
+                    "cannot check keyed entries: the entries from seq {from} on are keyed with the audit key ([audit] hmac_key), which this server was started without; only their order and links were checked"
+                )),
+                (None, None) => None,
+            };
             Ok(AuditVerification {
-                ok: v.tamper.is_none(),
+                ok: v.tamper.is_none() && v.unchecked_from.is_none(),
                 entries: v.entries,
                 head_hash: v.head_hash,
                 first_bad_seq: v.tamper.as_ref().map(|t| t.seq),
-                reason: v.tamper.map(|t| t.reason),
+                reason,
+                keyed_from_seq: v.keyed_from,
+                unchecked_from_seq: v.unchecked_from,
             })
         })
         .await?;

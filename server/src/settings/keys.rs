@@ -12,6 +12,7 @@ const SECRET_NAMES: &[&str] = &[
     "client_secret",
     "bearer_token",
     "secret_key",
+    "hmac_key",
 ];
 
 /// Keys (or whole sections) read only at start. Everything else applies at
@@ -31,6 +32,7 @@ pub const RESTART_KEYS: &[&str] = &[
     "oidc.providers",
     "compliance.schedule_check_secs",
     "mfa.secret_key",
+    "audit",
 ];
 
 /// `key` equals `prefix` or lies inside it.

@@ -108,6 +108,8 @@ async fn actions_append_chained_entries(s: TestServer) {
             head_hash: Some(entries.last().unwrap().hash.clone()),
             first_bad_seq: None,
             reason: None,
+            keyed_from_seq: None,
+            unchecked_from_seq: None,
         }
     );
 

@@ -11,6 +11,7 @@ mod chat;
 mod compliance;
 mod compliance_exports;
 mod files;
+mod hardening_audit_key;
 mod hardening_compliance;
 mod hardening_extract;
 mod hardening_limits;

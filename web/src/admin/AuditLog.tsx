@@ -192,7 +192,11 @@ function VerifyChain() {
                 , head hash <code className="hash">{result.head_hash.slice(0, 16)}…</code>
               </>
             ) : null}
-            .
+            {result.keyed_from_seq != null ? <>, keyed from entry #{result.keyed_from_seq}</> : null}.
+          </p>
+        ) : result.first_bad_seq == null && result.unchecked_from_seq != null ? (
+          <p role="alert" className="error">
+            Cannot check keyed entries from #{result.unchecked_from_seq} on: {result.reason}
           </p>
         ) : (
           <p role="alert" className="error">

@@ -129,8 +129,12 @@ export interface AuditVerification {
   ok: boolean;
   entries: number;
   head_hash: string | null;
-  first_bad_seq: number | null;
-  reason: string | null;
+  first_bad_seq?: number | null;
+  reason?: string | null;
+  /** The first entry hashed with the audit HMAC key; absent while the log is not keyed. */
+  keyed_from_seq?: number | null;
+  /** Keyed entries from this seq on could not be checked: the server has no audit key. */
+  unchecked_from_seq?: number | null;
 }
 
 export const adminApi = {

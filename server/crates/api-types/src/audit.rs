@@ -7,7 +7,8 @@ use uuid::Uuid;
 /// One audit entry. `prev_hash` and `hash` chain the log: each entry's
 /// `prev_hash` is the previous entry's `hash` (zeros for the first), and
 /// `hash` is the SHA-256 of the entry's canonical form (hearth-compliance,
-/// `hearth-audit-v1`).
+/// `hearth-audit-v1`), or from the `audit.hmac_enabled` entry on, when the
+/// server has an audit key, its HMAC-SHA256 under that key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AuditLogEntry {
     /// Position in the log, gap-free from 1.
@@ -25,9 +26,9 @@ pub struct AuditLogEntry {
     /// Action-specific facts.
     pub details: serde_json::Value,
     pub ip: Option<String>,
-    /// Hex SHA-256 of the previous entry.
+    /// Hex hash of the previous entry.
     pub prev_hash: String,
-    /// Hex SHA-256 of this entry.
+    /// Hex hash of this entry: SHA-256, or HMAC-SHA256 for a keyed entry.
     pub hash: String,
 }
 
@@ -70,7 +71,17 @@ pub struct AuditVerification {
     /// The first entry where the chain breaks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_bad_seq: Option<u64>,
-    /// Why it breaks there.
+    /// Why it breaks there, or why the log could not be fully checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The first entry hashed with the audit key (`[audit] hmac_key`), the
+    /// `audit.hmac_enabled` entry; the entries before it are plain SHA-256.
+    /// Absent while the log is not keyed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyed_from_seq: Option<u64>,
+    /// Set when the log is keyed but this server was started without the
+    /// audit key: the entries from this seq on cannot be checked (only their
+    /// order and links), so `ok` is false with no `first_bad_seq`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unchecked_from_seq: Option<u64>,
 }

@@ -125,6 +125,8 @@ pub struct Store {
     write_lock: Mutex<()>,
     /// Bumped after each commit that appended to the change log.
     changes: watch::Sender<u64>,
+    /// How audit entries are hashed and checked, fixed at start.
+    audit: crate::audit::Keying,
 }
 
 /// A write transaction in progress.
@@ -133,6 +135,8 @@ pub struct Tx<'a> {
     appended: bool,
     /// The append lock is held (PostgreSQL; SQLite writes are already serialised).
     ordered: bool,
+    /// The store's audit keying: appends are keyed when it holds a key.
+    pub(crate) audit: &'a crate::audit::Keying,
 }
 
 impl Tx<'_> {
@@ -196,11 +200,53 @@ impl Store {
             backend,
             write_lock: Mutex::new(()),
             changes,
+            audit: crate::audit::Keying::default(),
         })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Sets the audit key this store appends and verifies with (`None` for
+    /// a plain SHA-256 chain) and finds where the log became keyed; with a
+    /// key and a log not keyed yet, keys it from now on (see
+    /// [`crate::audit::start_keying`]). Called once, at start, before any
+    /// other write; `id` and `now` are for the entry that starts keying.
+    pub fn start_audit_keying(
+        &mut self,
+        key: Option<hearth_compliance::audit::AuditKey>,
+        id: String,
+        now: i64,
+    ) -> StoreResult<crate::audit::KeyingStart> {
+        self.audit = crate::audit::Keying {
+            key,
+            keyed_from: None,
+        };
+        let start = {
+            let _serialised = match self.backend {
+                Backend::Sqlite => Some(self.write_lock.lock().unwrap_or_else(|p| p.into_inner())),
+                Backend::Postgres => None,
+            };
+            let mut conn = self.conn()?;
+            let audit = &self.audit;
+            conn.transaction::<_, StoreError, _>(|c| {
+                let mut tx = Tx {
+                    conn: c,
+                    appended: false,
+                    ordered: false,
+                    audit,
+                };
+                crate::audit::start_keying(&mut tx, id, now)
+            })?
+        };
+        self.audit.keyed_from = start.keyed_from;
+        Ok(start)
+    }
+
+    /// The audit keying set at start.
+    pub fn audit_keying(&self) -> &crate::audit::Keying {
+        &self.audit
     }
 
     fn conn(&self) -> StoreResult<PooledConnection<Manager>> {
@@ -233,6 +279,7 @@ impl Store {
                 conn: c,
                 appended: false,
                 ordered: false,
+                audit: &self.audit,
             };
             let out = f(&mut tx).map_err(TxError::Domain)?;
             appended = tx.appended;

@@ -436,9 +436,10 @@ pub struct AuditRow {
     pub created_at: i64,
     /// Position in the log, gap-free from 1.
     pub seq: i64,
-    /// Hex SHA-256 of the previous entry (zeros for the first).
+    /// Hex hash of the previous entry (zeros for the first).
     pub prev_hash: String,
-    /// Hex SHA-256 of this entry's canonical form (see `audit`).
+    /// Hex SHA-256 of this entry's canonical form, or its HMAC-SHA256 under
+    /// the audit key when the entry is keyed (see `audit`).
     pub hash: String,
 }
 

@@ -43,7 +43,7 @@ fn unchained_entries_are_chained_at_open() {
                     .execute(c)
                     .map_err(hearth_store::StoreError::from)?;
             }
-            let v = hearth_store::audit::verify(c, 2, None)?;
+            let v = hearth_store::audit::verify(c, 2, None, &Default::default())?;
             assert_eq!(v.tamper.map(|t| t.seq), Some(1), "not chained yet");
             // A database from before the chain has no mark that it was sealed.
             hearth_store::settings::delete(c, "audit.chain_sealed")?;
@@ -55,7 +55,7 @@ fn unchained_entries_are_chained_at_open() {
     let store = open(&path);
     store
         .read(|c| {
-            let v = hearth_store::audit::verify(c, 2, None)?;
+            let v = hearth_store::audit::verify(c, 2, None, &Default::default())?;
             assert_eq!(v.tamper, None);
             assert_eq!(v.entries, 3);
             let head = hearth_store::audit::head(c)?.unwrap();
@@ -105,7 +105,7 @@ fn a_log_whose_hashes_were_blanked_is_never_resealed() {
     store
         .read(|c| {
             assert_eq!(hearth_store::audit::chain_unsealed(c)?, 0);
-            let v = hearth_store::audit::verify(c, 2, None)?;
+            let v = hearth_store::audit::verify(c, 2, None, &Default::default())?;
             assert_eq!(v.tamper.map(|t| t.seq), Some(1), "still broken");
             Ok(())
         })
