@@ -90,10 +90,11 @@ impl RecordStream {
         }
     }
 
-    /// Orders post creations by when the posts entered Hearth instead of
-    /// the time they claim, for incremental exports: a post imported with
-    /// an old creation time then comes after the cursor, not behind it.
-    /// The record's time is its arrival; the post keeps its claimed time.
+    /// Orders post creations and reactions by when they entered Hearth
+    /// instead of the time they claim, for incremental exports: a post or
+    /// reaction imported with an old time then comes after the cursor, not
+    /// behind it. The record's time is its arrival; the post or reaction
+    /// keeps its claimed time.
     pub fn by_arrival(mut self) -> RecordStream {
         self.by_arrival = true;
         self
@@ -140,17 +141,29 @@ impl RecordStream {
                     (edited(c, &rows, team_of)?, next, n)
                 }
                 Source::Reaction => {
-                    let rows = cstore::reactions_added(c, from, after.as_ref(), until, page)?;
+                    // Incremental runs page reactions by arrival too (see
+                    // `by_arrival`); the event keeps its own time.
+                    let rows = if by_arrival {
+                        cstore::reactions_arrived(c, from, after.as_ref(), until, page)?
+                    } else {
+                        cstore::reactions_added(c, from, after.as_ref(), until, page)?
+                            .into_iter()
+                            .map(|r| {
+                                let at = r.created_at;
+                                (r, at)
+                            })
+                            .collect()
+                    };
                     let n = rows.len();
-                    let ids: Vec<String> = rows.iter().map(|r| r.post_id.clone()).collect();
+                    let ids: Vec<String> = rows.iter().map(|(r, _)| r.post_id.clone()).collect();
                     let channel_of: HashMap<String, String> = hearth_store::posts::by_ids(c, &ids)?
                         .into_iter()
                         .map(|p| (p.id, p.channel_id))
                         .collect();
                     let recs: Vec<Record> = rows
                         .into_iter()
-                        .map(|x| Record {
-                            at: x.created_at,
+                        .map(|(x, key_at)| Record {
+                            at: key_at,
                             id: cstore::reaction_record_id(&x.post_id, &x.user_id, &x.emoji_name),
                             event: Event::Reaction(ReactionEvent {
                                 channel_id: channel_of.get(&x.post_id).cloned().unwrap_or_default(),

@@ -128,7 +128,7 @@ async fn incremental_exports_include_history_imported_behind_the_cursor(s: TestS
     let team = s.team(&alice, "acme", true).await;
     let _ = team;
     let town = my_channel(&alice, "town-square").await;
-    alice.post_message(town.id, "today").await.unwrap();
+    let today = alice.post_message(town.id, "today").await.unwrap();
     let job = off
         .start_incremental_export(ExportFormat::Csv)
         .await
@@ -138,18 +138,42 @@ async fn incremental_exports_include_history_imported_behind_the_cursor(s: TestS
     // History imported now, claiming to be ten days old: behind the cursor.
     let claimed = now() - 10 * DAY;
     let old = insert_post(&s, town.id, alice_u.id, "imported history", claimed);
+    // An imported reaction, as old, on a post the first run exported.
+    let reaction = hearth_store::models::ReactionRow {
+        post_id: today.id.to_string(),
+        user_id: alice_u.id.to_string(),
+        emoji_name: "tada".into(),
+        created_at: claimed,
+    };
+    s.server
+        .as_ref()
+        .expect("server runs")
+        .ctx
+        .store
+        .write(|tx| Ok(hearth_store::posts::add_reaction(tx.conn, &reaction)?))
+        .expect("insert reaction");
     let job = off
         .start_incremental_export(ExportFormat::Csv)
         .await
         .unwrap();
     let parsed = parse_archive(&finished(&off, job.id).await);
-    let second = event_ids(&parsed);
+    let mut second = event_ids(&parsed);
+    second.sort();
+    let mut expected = vec![
+        format!("{old}:c"),
+        format!("{}:{}:r:tada", today.id, alice_u.id),
+    ];
+    expected.sort();
     assert_eq!(
-        second,
-        vec![format!("{old}:c")],
-        "the imported post is in the next run, once"
+        second, expected,
+        "the imported post and reaction are in the next run, once"
     );
-    let row = &parsed["csv"][0];
+    let row = parsed["csv"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["event_id"].as_str() == Some(format!("{old}:c").as_str()))
+        .unwrap_or_else(|| panic!("{parsed}"));
     assert_eq!(
         row["timestamp_ms"]
             .as_str()

@@ -382,6 +382,53 @@ pub fn reaction_record_id(post_id: &str, user_id: &str, emoji: &str) -> String {
     format!("{post_id}:{user_id}:r:{emoji}")
 }
 
+/// The `(post, user, emoji)` of a [`reaction_record_id`].
+fn reaction_key(id: &str) -> (String, String, String) {
+    let mut parts = id.splitn(3, ':');
+    let p = parts.next().unwrap_or_default().to_string();
+    let u = parts.next().unwrap_or_default().to_string();
+    let e = parts
+        .next()
+        .and_then(|r| r.strip_prefix("r:"))
+        .unwrap_or_default()
+        .to_string();
+    (p, u, e)
+}
+
+/// Pages reactions by `$time` (their claimed time or their arrival), then
+/// by `(post, user, emoji)`, after the key `$after`.
+macro_rules! reactions_by {
+    ($conn:expr, $time:expr, $from:expr, $after:expr, $until:expr, $limit:expr) => {{
+        let mut q = reactions::table
+            .filter($time.ge($from))
+            .filter($time.lt($until))
+            .order((
+                $time.asc(),
+                reactions::post_id.asc(),
+                reactions::user_id.asc(),
+                reactions::emoji_name.asc(),
+            ))
+            .limit($limit)
+            .select((crate::models::ReactionRow::as_select(), $time))
+            .into_boxed();
+        if let Some((at, id)) = $after {
+            let (p, u, e) = reaction_key(id);
+            q = q.filter(
+                $time.gt(*at).or($time.eq(*at).and(
+                    reactions::post_id
+                        .gt(p.clone())
+                        .or(reactions::post_id.eq(p).and(
+                            reactions::user_id
+                                .gt(u.clone())
+                                .or(reactions::user_id.eq(u).and(reactions::emoji_name.gt(e))),
+                        )),
+                )),
+            );
+        }
+        q.load::<(crate::models::ReactionRow, i64)>($conn)
+    }};
+}
+
 /// Reactions by the time they were added, like [`posts_created`]; `after`
 /// holds a [`reaction_record_id`].
 pub fn reactions_added(
@@ -391,44 +438,28 @@ pub fn reactions_added(
     until: i64,
     limit: i64,
 ) -> StoreResult<Vec<crate::models::ReactionRow>> {
-    let mut q = reactions::table
-        .filter(reactions::created_at.ge(from))
-        .filter(reactions::created_at.lt(until))
-        .order((
-            reactions::created_at.asc(),
-            reactions::post_id.asc(),
-            reactions::user_id.asc(),
-            reactions::emoji_name.asc(),
-        ))
-        .limit(limit)
-        .select(crate::models::ReactionRow::as_select())
-        .into_boxed();
-    if let Some((at, id)) = after {
-        let mut parts = id.splitn(3, ':');
-        let (p, u) = (
-            parts.next().unwrap_or_default().to_string(),
-            parts.next().unwrap_or_default().to_string(),
-        );
-        let e = parts
-            .next()
-            .and_then(|r| r.strip_prefix("r:"))
-            .unwrap_or_default()
-            .to_string();
-        q = q.filter(
-            reactions::created_at
-                .gt(*at)
-                .or(reactions::created_at.eq(*at).and(
-                    reactions::post_id
-                        .gt(p.clone())
-                        .or(reactions::post_id.eq(p).and(
-                            reactions::user_id
-                                .gt(u.clone())
-                                .or(reactions::user_id.eq(u).and(reactions::emoji_name.gt(e))),
-                        )),
-                )),
-        );
-    }
-    Ok(q.load(conn)?)
+    let rows = reactions_by!(conn, reactions::created_at, from, after, until, limit)?;
+    Ok(rows.into_iter().map(|(r, _)| r).collect())
+}
+
+/// Reactions by when they entered Hearth (`inserted_at`), like
+/// [`posts_arrived`]: for incremental exports, so an imported reaction with
+/// an old time is not left behind the cursor. Each comes with its arrival.
+pub fn reactions_arrived(
+    conn: &mut DbConn,
+    from: i64,
+    after: Option<&Key>,
+    until: i64,
+    limit: i64,
+) -> StoreResult<Vec<(crate::models::ReactionRow, i64)>> {
+    Ok(reactions_by!(
+        conn,
+        reactions::inserted_at,
+        from,
+        after,
+        until,
+        limit
+    )?)
 }
 
 /// Deleted posts by deletion time, like [`posts_created`].

@@ -235,8 +235,10 @@ pub fn add_reaction(conn: &mut DbConn, row: &ReactionRow) -> StoreResult<bool> {
     if exists {
         return Ok(false);
     }
+    // Stamped with its arrival like a post (see `insert`), whatever time
+    // an import claims, so it reaches incremental exports.
     diesel::insert_into(reactions::table)
-        .values(row)
+        .values((row, reactions::inserted_at.eq(hearth_core::now_millis())))
         .execute(conn)?;
     Ok(true)
 }

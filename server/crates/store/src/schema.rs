@@ -150,6 +150,7 @@ diesel::table! {
         user_id -> Text,
         emoji_name -> Text,
         created_at -> BigInt,
+        inserted_at -> BigInt,
     }
 }
 
