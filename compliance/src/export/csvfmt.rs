@@ -139,6 +139,45 @@ fn mattermost_channel_type(kind: crate::model::ChannelKind) -> &'static str {
     }
 }
 
+/// What a row of Mattermost's CSV says besides its channel and user.
+struct MattermostPost<'a> {
+    at: i64,
+    post_id: &'a str,
+    edited_by: &'a str,
+    root: &'a str,
+    message: &'a str,
+    post_type: &'a str,
+}
+
+/// One row of Mattermost's CSV, in [`MATTERMOST_COLUMNS`] order (team names
+/// are not known to the export and stay empty).
+fn mattermost_row(
+    channel: &crate::model::Channel,
+    user: &crate::model::User,
+    p: &MattermostPost<'_>,
+) -> [String; 18] {
+    [
+        p.at.to_string(),
+        channel.team_id.clone().unwrap_or_default(),
+        String::new(),
+        String::new(),
+        channel.id.clone(),
+        channel.name.clone(),
+        channel.display_name.clone(),
+        mattermost_channel_type(channel.kind).to_string(),
+        user.id.clone(),
+        user.email.clone(),
+        user.username.clone(),
+        p.post_id.to_string(),
+        p.edited_by.to_string(),
+        p.root.to_string(),
+        p.message.to_string(),
+        p.post_type.to_string(),
+        if user.is_bot { "bot" } else { "user" }.to_string(),
+        String::new(),
+    ]
+}
+
 /// One batch in Mattermost's layout: `mattermost/batch-NNNNNN/posts.csv`,
 /// a row per post (type `message`), per earlier text of an edited post
 /// (its own id, `Edited By Post Id` naming the post), per deletion
@@ -172,63 +211,45 @@ pub(super) fn write_mattermost_batch<W: Write + Seek>(
             already.sort_by(|a, b| a.user_id.cmp(&b.user_id));
             for s in already {
                 let u = directory.user(&s.user_id);
-                w.write_record([
-                    start.to_string(),
-                    channel.team_id.clone().unwrap_or_default(),
-                    String::new(),
-                    String::new(),
-                    channel.id.clone(),
-                    channel.name.clone(),
-                    channel.display_name.clone(),
-                    mattermost_channel_type(channel.kind).to_string(),
-                    u.id.clone(),
-                    u.email.clone(),
-                    u.username.clone(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    format!(
-                        "User {} ({}) was already in the channel",
-                        u.username, u.email
-                    ),
-                    "previously-joined".to_string(),
-                    if u.is_bot { "bot" } else { "user" }.to_string(),
-                    String::new(),
-                ])?;
+                let text = format!(
+                    "User {} ({}) was already in the channel",
+                    u.username, u.email
+                );
+                w.write_record(mattermost_row(
+                    &channel,
+                    &u,
+                    &MattermostPost {
+                        at: start,
+                        post_id: "",
+                        edited_by: "",
+                        root: "",
+                        message: &text,
+                        post_type: "previously-joined",
+                    },
+                ))?;
             }
         }
         for r in batch {
             let channel = directory.channel(r.event.channel_id());
-            let team = channel.team_id.clone().unwrap_or_default();
             let row = |at: i64,
                        user_id: &str,
                        post_id: &str,
                        edited_by: &str,
                        root: &str,
                        message: &str,
-                       post_type: &str|
-             -> Vec<String> {
-                let u = directory.user(user_id);
-                vec![
-                    at.to_string(),
-                    team.clone(),
-                    String::new(),
-                    String::new(),
-                    channel.id.clone(),
-                    channel.name.clone(),
-                    channel.display_name.clone(),
-                    mattermost_channel_type(channel.kind).to_string(),
-                    u.id.clone(),
-                    u.email.clone(),
-                    u.username.clone(),
-                    post_id.to_string(),
-                    edited_by.to_string(),
-                    root.to_string(),
-                    message.to_string(),
-                    post_type.to_string(),
-                    if u.is_bot { "bot" } else { "user" }.to_string(),
-                    String::new(),
-                ]
+                       post_type: &str| {
+                mattermost_row(
+                    &channel,
+                    &directory.user(user_id),
+                    &MattermostPost {
+                        at,
+                        post_id,
+                        edited_by,
+                        root,
+                        message,
+                        post_type,
+                    },
+                )
             };
             match &r.event {
                 Event::PostCreated { post } => {
