@@ -69,6 +69,11 @@ pub fn revoke_all(conn: &mut DbConn, user_id: &str, now: i64) -> StoreResult<Vec
         .filter(sessions::revoked_at.is_null())
         .select(sessions::id)
         .load(conn)?;
+    revoke_ids(conn, ids, now)
+}
+
+/// Revokes the sessions `ids` found by a caller's query; returns them.
+fn revoke_ids(conn: &mut DbConn, ids: Vec<String>, now: i64) -> StoreResult<Vec<String>> {
     diesel::update(sessions::table.filter(sessions::id.eq_any(&ids)))
         .set(sessions::revoked_at.eq(now))
         .execute(conn)?;
@@ -97,10 +102,7 @@ pub fn revoke_personal_tokens(
         .filter(sessions::revoked_at.is_null())
         .select(sessions::id)
         .load(conn)?;
-    diesel::update(sessions::table.filter(sessions::id.eq_any(&ids)))
-        .set(sessions::revoked_at.eq(now))
-        .execute(conn)?;
-    Ok(ids)
+    revoke_ids(conn, ids, now)
 }
 
 pub fn touch(conn: &mut DbConn, id: &str, now: i64) -> StoreResult<()> {
