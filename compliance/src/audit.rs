@@ -167,7 +167,10 @@ impl std::fmt::Debug for AuditKey {
 }
 
 fn hmac_sha256(key: &[u8], data: &[u8]) -> Hash {
-    // HMAC takes keys of any length; `new_from_slice` cannot fail for it.
+    #[expect(
+        clippy::expect_used,
+        reason = "HMAC takes keys of any length: `new_from_slice` cannot fail"
+    )]
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC accepts any key length");
     mac.update(data);
     mac.finalize().into_bytes().into()

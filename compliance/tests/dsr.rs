@@ -1,5 +1,10 @@
 //! A user's own data export and anonymisation plans.
 
+#![expect(
+    clippy::expect_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 mod common;
 
 use std::io::{BufRead, Cursor as IoCursor};

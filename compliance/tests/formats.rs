@@ -1,5 +1,11 @@
 //! Each export format checked against an independent parser.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 mod common;
 
 use std::io::Cursor as IoCursor;

@@ -3,6 +3,12 @@
 //! Actiance conversation by the export window. Read back with Python's
 //! standard library.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 mod common;
 
 use std::collections::HashMap;

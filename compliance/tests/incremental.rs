@@ -1,5 +1,11 @@
 //! Incremental exports, interruption and rerun, and flat memory on large streams.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 mod common;
 
 use std::collections::HashMap;

@@ -1,6 +1,12 @@
 //! Measures real heap use: the peak while exporting ten times more records
 //! stays the same, because only one batch is ever held.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 mod common;
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -15,6 +21,10 @@ struct Counting;
 static CURRENT: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 
+#[expect(
+    unsafe_code,
+    reason = "a global allocator that counts is how the test sees the heap"
+)]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let p = unsafe { System.alloc(layout) };

@@ -1,5 +1,11 @@
 //! Retention purge plans against a simple oracle, and legal hold protection.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 mod common;
 
 use std::collections::{BTreeSet, HashMap};

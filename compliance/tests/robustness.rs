@@ -1,5 +1,11 @@
 //! Hostile input: exports stay well-formed, archives catch tampering.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 mod common;
 
 use std::io::{Cursor as IoCursor, Read, Write};

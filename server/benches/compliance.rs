@@ -20,6 +20,12 @@
 //! Run: `cargo bench -p hearth-server --bench compliance` (`BENCH_PARTS=export`
 //! or `purge` for one part).
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark's set-up stops it at the first failure"
+)]
+
 use std::io::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -10,6 +10,11 @@
 //!
 //! Run: `cargo bench -p hearth-server --bench ldap_sync`.
 
+#![expect(
+    clippy::expect_used,
+    reason = "a benchmark's set-up stops it at the first failure"
+)]
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};

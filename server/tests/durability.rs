@@ -1,7 +1,16 @@
 //! Kill -9 right after posts were acknowledged: after a restart every
 //! acknowledged post is there, on SQLite and on PostgreSQL.
 
-#[allow(dead_code)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
+#[expect(
+    dead_code,
+    reason = "the API tests' harness; this test uses a part of it"
+)]
 #[path = "api/harness.rs"]
 mod harness;
 #[path = "api/process.rs"]

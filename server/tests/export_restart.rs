@@ -2,7 +2,16 @@
 //! restart the job runs again and produces a complete, correct archive, on
 //! SQLite and on PostgreSQL.
 
-#[allow(dead_code)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
+#[expect(
+    dead_code,
+    reason = "the API tests' harness; this test uses a part of it"
+)]
 #[path = "api/harness.rs"]
 mod harness;
 #[path = "api/process.rs"]

@@ -74,7 +74,7 @@ impl Run {
 pub struct TestServer {
     pub server: Option<RunningServer>,
     pub dir: tempfile::TempDir,
-    #[allow(dead_code, reason = "dropped with the server")]
+    #[expect(dead_code, reason = "dropped with the server")]
     pg: Option<PgDb>,
     pub url: String,
     pub socket: PathBuf,

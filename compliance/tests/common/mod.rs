@@ -1,4 +1,4 @@
-#![allow(dead_code)]
+#![allow(dead_code, reason = "shared by test binaries that each use a part")]
 
 use std::collections::HashMap;
 use std::io::{self, Cursor as IoCursor, Read};

@@ -50,7 +50,7 @@ fn audience(ch: &ChannelRow, also: Option<Id>) -> Audience {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments, reason = "one flat record of a channel")]
 pub fn create_in(
     tx: &mut Tx,
     team_id: Option<Id>,

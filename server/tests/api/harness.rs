@@ -58,7 +58,6 @@ pub struct TestServer {
     pub backend: Backend,
     pub dir: tempfile::TempDir,
     /// Held so the database is dropped after the server stops.
-    #[allow(dead_code, reason = "dropped with the server")]
     pub pg: Option<PgDb>,
     pub url: String,
     setup_token: Option<String>,

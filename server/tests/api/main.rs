@@ -1,6 +1,12 @@
 //! API integration tests: real servers on SQLite and PostgreSQL, driven
 //! through the typed client over HTTP and WebSocket.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 mod harness;
 
 mod accounts;

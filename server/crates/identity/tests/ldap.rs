@@ -1,5 +1,10 @@
 //! LDAP login, sync reads and diagnostics against a real slapd.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 mod common;
 
 use common::ldap::{BASE, SIZE_LIMIT, SVC_DN, SVC_PW, Slapd, generated_users};

@@ -1,5 +1,10 @@
 //! OpenID Connect flows against a real oidc-provider, driven like a browser.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 mod common;
 
 use std::sync::Arc;

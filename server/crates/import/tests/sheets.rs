@@ -3,6 +3,11 @@
 //! below the merged title, real row numbers, serial dates as ISO dates,
 //! spaces trimmed, duplicates and bad e-mails reported.
 
+#![expect(
+    clippy::expect_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 use hearth_api::{ImportIssueCode, Role};
 use hearth_import::sheet::SheetFormat;
 use hearth_import::users::{Mapping, UserSheet, parse};

@@ -17,6 +17,11 @@
 //! `tsvector` column with a GIN index, `channel_id = ANY($1)`, ordered by
 //! `ts_rank` or date. This is a measurement, not a test: it asserts nothing.
 
+#![expect(
+    clippy::expect_used,
+    reason = "a benchmark's set-up stops it at the first failure"
+)]
+
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::{Duration, Instant};

@@ -1,6 +1,11 @@
 //! A writer killed with SIGKILL loses only uncommitted work; reopening and
 //! replaying from the stored cursor restores the exact expected state.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 mod common;
 
 use std::collections::HashMap;

@@ -1,5 +1,10 @@
 //! Attachment text extraction.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 use hearth_search::{MAX_EXTRACTED_BYTES, extract_text};
 
 fn fixture(name: &str) -> Vec<u8> {

@@ -1,6 +1,11 @@
 //! Edits, deletes, purges, visibility, persistence, file search, snippets,
 //! channel counts and online rebuild.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 mod common;
 
 use std::collections::HashMap;

@@ -1,6 +1,11 @@
 //! Search results equal a brute-force scan of the corpus, for every operator
 //! and combinations, and never leave the caller's scope.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 mod common;
 
 use std::collections::HashSet;

@@ -1,5 +1,10 @@
 //! The query parser: structure, error codes and positions, totality.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 use hearth_search::query::{
     ChannelName, Clause, DateOp, Day, FilterKind, HasKind, QueryTerm, Resolver, TextMatch, parse,
     parse_and_resolve,

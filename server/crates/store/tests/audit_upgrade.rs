@@ -1,6 +1,11 @@
 //! Audit entries written before the log was hash-chained are chained the
 //! next time the database is opened, once.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 use diesel::prelude::*;
 use hearth_store::models::AuditRow;
 use hearth_store::schema::audit_log;

@@ -2,6 +2,11 @@
 //! mutation (nothing is written, not even an empty kind), and a stored row
 //! whose audience is unknown decodes to an error, never to everyone.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 use diesel::prelude::*;
 use hearth_api::EventKind;
 use hearth_store::schema::change_log;

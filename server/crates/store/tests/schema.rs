@@ -1,6 +1,11 @@
 //! The SQLite and PostgreSQL migrations must describe the same schema:
 //! same tables, same columns, same nullability.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 use std::collections::BTreeMap;
 
 use diesel::prelude::*;

@@ -8,6 +8,11 @@
 //!
 //! Enabled by the `test-support` feature; never part of a production build.
 
+#![expect(
+    clippy::expect_used,
+    reason = "test servers stop the test at the first failure"
+)]
+
 pub mod ldap;
 pub mod oidc;
 

@@ -1,7 +1,7 @@
 //! Shared test support: a generated corpus, a name resolver and a
 //! brute-force oracle that evaluates queries over plain Rust data.
 
-#![allow(dead_code)]
+#![allow(dead_code, reason = "shared by test binaries that each use a part")]
 
 use std::collections::{HashMap, HashSet};
 
