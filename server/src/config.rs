@@ -190,7 +190,7 @@ pub struct MetricsConfig {
     /// `Authorization: Bearer <token>` (Prometheus `authorization.credentials`).
     /// System administrators' own sessions and tokens are accepted too;
     /// anyone else is refused. Empty: administrators only.
-    pub bearer_token: String,
+    pub bearer_token: hearth_identity::Secret,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -574,6 +574,20 @@ mod tests {
             serde_json::to_value(&loaded).unwrap(),
             serde_json::to_value(Config::default()).unwrap()
         );
+    }
+
+    /// Debug output and plain serialisation (`hearth config check`) never
+    /// carry a secret; the configuration written back to its file does.
+    #[test]
+    fn secrets_print_redacted() {
+        let mut c = Config::default();
+        c.metrics.bearer_token = "scrape-token-42".into();
+        c.audit.hmac_key = "audit-key-0123456789abcdef0123456789".into();
+        let shown = format!("{c:?} {}", serde_json::to_string(&c).unwrap());
+        assert!(!shown.contains("scrape-token-42"), "{shown}");
+        assert!(!shown.contains("audit-key-0123"), "{shown}");
+        let written = hearth_identity::Secret::revealing(|| serde_json::to_value(&c).unwrap());
+        assert_eq!(written["metrics"]["bearer_token"], "scrape-token-42");
     }
 
     #[test]

@@ -99,7 +99,7 @@ fn scraper(ctx: &crate::state::Ctx, req: &HttpRequest) -> bool {
     let token = ctx.config().metrics.bearer_token.clone();
     !token.is_empty()
         && crate::auth::bearer(req)
-            .is_some_and(|t| crate::auth::token_hash(&t) == crate::auth::token_hash(&token))
+            .is_some_and(|t| crate::auth::token_hash(&t) == crate::auth::token_hash(token.expose()))
 }
 
 /// GET /metrics

@@ -38,12 +38,22 @@ use serde::de::DeserializeOwned;
 ///
 /// Cheap to clone (the HTTP connection pool is shared); each clone keeps its
 /// own token, so one pool can serve many users.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     /// Scheme, host and port (and any path prefix), without a trailing slash.
     base: String,
     token: Option<String>,
+}
+
+/// Leaves the token out, so a logged client never gives its credentials away.
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.base)
+            .field("token", &self.token.as_ref().map(|_| "[redacted]"))
+            .finish_non_exhaustive()
+    }
 }
 
 /// A binary answer (file, thumbnail, avatar) with the headers tests check.
@@ -217,6 +227,14 @@ mod tests {
         assert!(c.token().is_none());
         let c = c.with_token("t");
         assert_eq!(c.token(), Some("t"));
+    }
+
+    #[test]
+    fn debug_hides_the_token() {
+        let c = Client::new("http://127.0.0.1:8065").with_token("hunter2-token");
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2-token"), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
     }
 
     #[test]

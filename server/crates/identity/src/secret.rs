@@ -1,11 +1,15 @@
 //! A secret from the configuration (LDAP bind password, OpenID client
-//! secret) that cannot be printed by accident.
+//! secret, metrics bearer token, audit and MFA keys) that cannot be printed
+//! by accident.
 //!
 //! `Debug` and `Display` print `[redacted]`, and so does serialisation,
 //! except inside [`Secret::revealing`]: the server reveals secrets only
 //! where it writes the configuration back to its own file (or keeps it as
 //! JSON to edit). `hearth config check`, logs and error messages see
 //! `[redacted]`.
+//!
+//! Not the `secrecy` crate: the console writes the configuration back to its
+//! file through serde, which `secrecy` refuses for strings by design.
 
 use std::cell::Cell;
 use std::fmt;
