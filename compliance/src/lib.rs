@@ -10,11 +10,12 @@
 //! - [`export`]: Actiance XML, GlobalRelay EML and CSV exports in a zip with
 //!   a SHA-256 manifest, incremental through a [`export::Cursor`].
 //! - [`archive`]: the streaming zip writer and [`archive::verify_archive`].
-//! - [`audit`]: the hash-chained audit log.
+//! - [`audit`]: the hash-chained audit log (the `hearth-audit-chain` crate,
+//!   which the store uses too).
 //! - [`dsr`]: a user's own data export and account anonymisation plans.
 
 pub mod archive;
-pub mod audit;
+pub use hearth_audit_chain as audit;
 pub mod dsr;
 mod error;
 pub mod export;

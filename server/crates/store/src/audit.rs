@@ -1,7 +1,7 @@
 //! The append-only, hash-chained audit log of admin and security-relevant
 //! actions.
 //!
-//! Each row is an entry of `hearth_compliance::audit`: `seq` counts from 1
+//! Each row is an entry of `hearth_audit_chain`: `seq` counts from 1
 //! without gaps, `prev_hash` is the previous entry's hash and `hash` this
 //! entry's, so editing, removing or reordering rows breaks the chain. A row
 //! maps to the canonical entry as: `at` = `created_at`, `actor` = the actor's
@@ -27,7 +27,7 @@
 //! entries as unchecked, never as intact.
 
 use diesel::prelude::*;
-use hearth_compliance::audit::{self as chain, AuditEntry, AuditKey, GENESIS, Hash, Keyed, Tamper};
+use hearth_audit_chain::{self as chain, AuditEntry, AuditKey, GENESIS, Hash, Keyed, Tamper};
 
 use crate::conn::{DbConn, Tx};
 use crate::error::StoreResult;

@@ -215,7 +215,7 @@ impl Store {
     /// other write; `id` and `now` are for the entry that starts keying.
     pub fn start_audit_keying(
         &mut self,
-        key: Option<hearth_compliance::audit::AuditKey>,
+        key: Option<hearth_audit_chain::AuditKey>,
         id: String,
         now: i64,
     ) -> StoreResult<crate::audit::KeyingStart> {

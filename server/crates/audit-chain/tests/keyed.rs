@@ -5,7 +5,7 @@
     reason = "helpers outside `#[test]` functions fail the test by panicking"
 )]
 
-use hearth_compliance::audit::*;
+use hearth_audit_chain::*;
 use serde_json::json;
 
 const KEY: &[u8] = b"0123456789abcdef0123456789abcdef-audit";

@@ -1,6 +1,6 @@
 //! Audit chain: canonical hashing and tamper detection.
 
-use hearth_compliance::audit::*;
+use hearth_audit_chain::*;
 use serde_json::json;
 
 fn log(n: u64) -> Vec<AuditEntry> {

@@ -33,13 +33,18 @@
 //! hashes, and it and every later entry are keyed. The switch entry is
 //! itself covered by the chain; where it is recorded is up to the log's
 //! keeper.
+//!
+//! Its own crate so the store, which writes the log, and the compliance
+//! crate, which exports and verifies it, share it without depending on each
+//! other.
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::model::Millis;
+/// Milliseconds since the Unix epoch, UTC.
+pub type Millis = i64;
 
 /// A SHA-256 digest.
 pub type Hash = [u8; 32];
