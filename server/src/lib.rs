@@ -2,27 +2,27 @@
 //! [`start`] boots a complete server on any tokio runtime, so integration
 //! tests run several independent servers in one process.
 
-pub mod admin_socket;
-pub mod auth;
-pub mod client_addr;
-pub mod compliance;
+pub(crate) mod admin_socket;
+pub(crate) mod auth;
+pub(crate) mod client_addr;
+pub(crate) mod compliance;
 pub mod config;
-pub mod error;
-pub mod files;
-pub mod headers;
-pub mod hub;
-pub mod metrics;
-pub mod net;
-pub mod openapi;
-pub mod routes;
-pub mod search;
-pub mod services;
-pub mod settings;
-pub mod sheet_reader;
-pub mod signin;
-pub mod state;
+pub(crate) mod error;
+pub(crate) mod files;
+pub(crate) mod headers;
+pub(crate) mod hub;
+pub(crate) mod metrics;
+pub(crate) mod net;
+pub(crate) mod openapi;
+pub(crate) mod routes;
+pub(crate) mod search;
+pub(crate) mod services;
+pub(crate) mod settings;
+pub(crate) mod sheet_reader;
+pub(crate) mod signin;
+pub(crate) mod state;
 pub(crate) mod telemetry;
-pub mod webclient;
+pub(crate) mod webclient;
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
@@ -33,11 +33,20 @@ use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpServer, web};
 use hearth_store::{DbOptions, Store};
 
+// What the `hearth` binary, the integration tests and the benchmarks reach;
+// the rest stays crate-private so rustc reports dead code.
+pub use crate::compliance::schedule::tick as compliance_schedule_tick;
 pub use crate::config::Config;
 use crate::files::FileStore;
 use crate::hub::{Hub, HubOptions};
+pub use crate::hub::{HubStats, MAX_PRESENCE_SUBSCRIPTIONS};
 use crate::metrics::Metrics;
-use crate::state::{Ctx, Limits};
+pub use crate::sheet_reader::child_main as sheet_reader_main;
+pub use crate::signin::config::MfaEnforcement;
+pub use crate::signin::mfa::seal_stored_secrets;
+use crate::state::Limits;
+pub use crate::state::{Ctx, HashPurpose};
+pub use crate::webclient::available as web_client_available;
 
 /// Why the server could not start, in words an operator can act on.
 #[derive(Debug, thiserror::Error)]

@@ -105,7 +105,7 @@ fn main() -> ExitCode {
     rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::ReadSheet { request } => return hearth_server::sheet_reader::child_main(&request),
+        Command::ReadSheet { request } => return hearth_server::sheet_reader_main(&request),
         Command::Serve {
             config,
             data_dir,

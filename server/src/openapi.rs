@@ -324,6 +324,7 @@ impl Modify for SecuritySchemes {
 
 /// The multipart body of `POST /api/v1/files`.
 #[derive(ToSchema)]
+#[expect(dead_code, reason = "a shape for the OpenAPI document, never built")]
 pub struct FileUpload {
     /// The channel the files are for. Send this text part before the files.
     pub channel_id: uuid::Uuid,
@@ -337,12 +338,14 @@ pub struct FileUpload {
 /// parse (malformed JSON, unknown field, bad id) or failed validation;
 /// `invalid_config`: a configuration change does not validate.
 #[derive(ToResponse)]
+#[expect(dead_code, reason = "a shape for the OpenAPI document, never built")]
 pub struct BadRequest(pub ErrorBody);
 
 /// `unauthenticated` (no bearer token or session cookie), `session_expired`
 /// (expired or revoked), or `invalid_credentials` (wrong login or password, on
 /// login and password change).
 #[derive(ToResponse)]
+#[expect(dead_code, reason = "a shape for the OpenAPI document, never built")]
 pub struct Unauthorized(pub ErrorBody);
 
 /// `forbidden` (the caller's role does not allow this), `csrf_mismatch` (a
@@ -350,29 +353,35 @@ pub struct Unauthorized(pub ErrorBody);
 /// `account_inactive`, `channel_archived` (the channel is read-only),
 /// `signup_disabled` or `setup_token_invalid`.
 #[derive(ToResponse)]
+#[expect(dead_code, reason = "a shape for the OpenAPI document, never built")]
 pub struct Forbidden(pub ErrorBody);
 
 /// `not_found`: the resource does not exist, or the caller may not see it.
 #[derive(ToResponse)]
+#[expect(dead_code, reason = "a shape for the OpenAPI document, never built")]
 pub struct NotFound(pub ErrorBody);
 
 /// `conflict`: a unique name, username or e-mail is already taken;
 /// `config_locked`: a configuration key is fixed by the environment or command line.
 #[derive(ToResponse)]
+#[expect(dead_code, reason = "a shape for the OpenAPI document, never built")]
 pub struct Conflict(pub ErrorBody);
 
 /// `payload_too_large` (the JSON body exceeds `limits.max_json_bytes`) or
 /// `file_too_large` (an upload exceeds its size limit).
 #[derive(ToResponse)]
+#[expect(dead_code, reason = "a shape for the OpenAPI document, never built")]
 pub struct PayloadTooLarge(pub ErrorBody);
 
 /// `rate_limited`: too many requests; retry after the seconds in `Retry-After`.
 #[derive(ToResponse)]
+#[expect(dead_code, reason = "a shape for the OpenAPI document, never built")]
 #[response(headers(("Retry-After" = u64, description = "Seconds to wait before retrying")))]
 pub struct TooManyRequests(pub ErrorBody);
 
 /// `unavailable`: the database does not answer, or the server is starting or stopping.
 #[derive(ToResponse)]
+#[expect(dead_code, reason = "a shape for the OpenAPI document, never built")]
 pub struct ServiceUnavailable(pub ErrorBody);
 
 /// The document as JSON, built once.

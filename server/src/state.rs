@@ -21,25 +21,25 @@ pub struct Ctx {
     pub store: Arc<Store>,
     pub hub: Hub,
     pub files: FileStore,
-    pub metrics: Metrics,
-    pub limits: Limits,
+    pub(crate) metrics: Metrics,
+    pub(crate) limits: Limits,
     /// Open WebSocket connections per user, for `realtime.max_connections_per_user`.
-    pub ws_slots: crate::hub::ConnectionSlots,
+    pub(crate) ws_slots: crate::hub::ConnectionSlots,
     /// Bounds concurrent image decoding (see [`crate::services::files`]).
-    pub images: crate::files::ImageGate,
+    pub(crate) images: crate::files::ImageGate,
     /// A hash to verify against when the login names no account, so that
     /// unknown accounts cost the same time as wrong passwords.
-    pub dummy_hash: String,
+    pub(crate) dummy_hash: String,
     /// Bounds concurrent password hashing (see [`PasswordGate`]).
     pub passwords: PasswordGate,
     /// LDAP directory, OpenID providers and sync state.
     pub signin: crate::signin::SignIn,
     /// The full-text index, unless switched off in the configuration.
-    pub search: Option<Arc<crate::search::SearchService>>,
+    pub(crate) search: Option<Arc<crate::search::SearchService>>,
     /// The compliance job runner's shared state.
-    pub compliance: crate::compliance::Compliance,
+    pub(crate) compliance: crate::compliance::Compliance,
     /// When this server started (UTC milliseconds), for the uptime.
-    pub started_at: i64,
+    pub(crate) started_at: i64,
 }
 
 /// What a password hash or check is for. Each purpose has its own budget of

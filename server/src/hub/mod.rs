@@ -26,7 +26,7 @@ use hearth_store::{Audience, Store};
 use tokio::sync::{mpsc, oneshot};
 
 pub use self::core::{HubStats, MAX_PRESENCE_SUBSCRIPTIONS};
-pub use self::slots::{ConnectionSlot, ConnectionSlots};
+pub use self::slots::ConnectionSlots;
 
 /// Commands waiting for the hub task before senders wait (or activity
 /// signals are dropped).
@@ -43,7 +43,6 @@ pub enum Outbound {
 /// An event ready to be numbered per user: the JSON members after `"seq":N,`.
 #[derive(Debug)]
 pub struct EventBody {
-    pub kind: EventKind,
     pub fragment: String,
 }
 
@@ -64,7 +63,7 @@ impl EventBody {
         }
         fragment.push_str(",\"data\":");
         fragment.push_str(if data.is_empty() { "null" } else { data });
-        EventBody { kind, fragment }
+        EventBody { fragment }
     }
 
     pub fn frame(&self, seq: u64) -> ByteString {
@@ -140,7 +139,6 @@ pub struct Hub {
     cmds: mpsc::Sender<Cmd>,
     ephemeral: mpsc::Sender<Ephemeral>,
     next_conn: Arc<AtomicU64>,
-    epoch: Arc<str>,
     metrics: crate::metrics::Metrics,
 }
 
@@ -162,17 +160,11 @@ impl Hub {
             cmds,
             ephemeral: eph_tx,
             next_conn: Arc::new(AtomicU64::new(1)),
-            epoch: epoch.clone(),
             metrics: metrics.clone(),
         };
         tokio::spawn(core::run(cmd_rx, epoch, opts, metrics));
         tokio::spawn(router::run(store, hub.clone(), eph_rx));
         hub
-    }
-
-    /// Identifies this server run; sequence numbers restart with each epoch.
-    pub fn epoch(&self) -> &str {
-        &self.epoch
     }
 
     pub fn next_conn_id(&self) -> u64 {
@@ -302,7 +294,6 @@ mod tests {
             cmds,
             ephemeral,
             next_conn: Arc::new(AtomicU64::new(1)),
-            epoch: Arc::from("test"),
             metrics: metrics.clone(),
         };
         (hub, rx, metrics)

@@ -35,6 +35,7 @@ impl ConnectionSlots {
     }
 
     /// Connections `user_id` holds now.
+    #[cfg(test)]
     pub fn held(&self, user_id: Id) -> usize {
         let open = self.open.lock().unwrap_or_else(|p| p.into_inner());
         open.get(&user_id).copied().unwrap_or(0)

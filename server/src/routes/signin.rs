@@ -572,10 +572,3 @@ async fn ldap_status(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
     require_admin(&auth)?;
     Ok(HttpResponse::Ok().json(crate::signin::ldap_status(&ctx)))
 }
-
-/// The body of a logout: the provider's end-session URL for SSO sessions.
-pub fn logout_body(url: Option<String>) -> Option<hearth_api::LogoutResponse> {
-    url.map(|u| hearth_api::LogoutResponse {
-        logout_url: Some(u),
-    })
-}

@@ -13,7 +13,7 @@ pub mod keys;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use arc_swap::{ArcSwap, ArcSwapOption};
+use arc_swap::ArcSwap;
 use hearth_api::{ConfigValidation, ConfigView};
 use hearth_core::{Error, Id, Result};
 use hearth_identity::ldap::LdapDirectory;
@@ -379,6 +379,3 @@ async fn record(
     })
     .await
 }
-
-/// Swappable holder for the LDAP directory, rebuilt when its settings change.
-pub type LdapSlot = ArcSwapOption<LdapDirectory>;

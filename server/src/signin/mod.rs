@@ -11,7 +11,7 @@ pub mod oidc;
 use std::sync::Mutex;
 
 use hearth_api::{LdapSyncReport, LoginResponse, Role};
-use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
+use hearth_core::{Error, Result, new_id, now_millis, validate};
 use hearth_identity::ldap::LdapDirectory;
 use hearth_identity::oidc::OidcProviders;
 use hearth_identity::sealing::SealingKey;
@@ -301,8 +301,4 @@ pub fn create_external_user(
         row.to_api(false),
     ))?;
     Ok(row)
-}
-
-pub fn user_id_of(row: &UserRow) -> Id {
-    parse_id(&row.id)
 }

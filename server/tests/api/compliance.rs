@@ -416,7 +416,7 @@ async fn the_daily_schedule_queues_each_run_once_a_day(s: TestServer) {
     let tick = |at: i64| {
         let ctx = ctx.clone();
         async move {
-            tokio::task::spawn_blocking(move || hearth_server::compliance::schedule::tick(&ctx, at))
+            tokio::task::spawn_blocking(move || hearth_server::compliance_schedule_tick(&ctx, at))
                 .await
                 .unwrap()
                 .unwrap()

@@ -242,7 +242,7 @@ async fn the_first_daily_runs_wait_for_their_configured_time(s: TestServer) {
     let tick = |at: i64| {
         let ctx = ctx.clone();
         async move {
-            tokio::task::spawn_blocking(move || hearth_server::compliance::schedule::tick(&ctx, at))
+            tokio::task::spawn_blocking(move || hearth_server::compliance_schedule_tick(&ctx, at))
                 .await
                 .unwrap()
                 .unwrap()

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use hearth_api::{ClientFrame, ErrorCode};
 use hearth_client::{Client, ClientError, Method};
-use hearth_server::hub::HubStats;
+use hearth_server::HubStats;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -86,7 +86,7 @@ async fn presence_watchers_are_freed(s: TestServer) {
     })
     .await
     .unwrap();
-    let cap = hearth_server::hub::MAX_PRESENCE_SUBSCRIPTIONS;
+    let cap = hearth_server::MAX_PRESENCE_SUBSCRIPTIONS;
     hub_until(&s, "capped subscription", |v| {
         v.presence_watched == cap && v.presence_subscriptions == cap
     })
@@ -472,7 +472,7 @@ async fn security_headers_on_every_answer(s: TestServer, tls: bool) {
     let root = get("/".into()).await.unwrap();
     assert_secure_headers("/", &root, tls);
     let html = root.text().await.unwrap();
-    if hearth_server::webclient::available() {
+    if hearth_server::web_client_available() {
         assert!(
             !html.contains("<script>") && !html.contains("<style"),
             "no inline script or style: {html}"

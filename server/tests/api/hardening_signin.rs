@@ -12,8 +12,8 @@ use hearth_api::{
 use hearth_client::{Client, ClientError};
 use hearth_identity::totp;
 use hearth_server::Config;
+use hearth_server::HashPurpose;
 use hearth_server::config::SignupMode;
-use hearth_server::state::HashPurpose;
 
 use hearth_identity::test_support::free_port;
 use hearth_identity::test_support::oidc::OidcServer;
@@ -656,7 +656,7 @@ async fn totp_secrets_are_encrypted_at_rest(s: TestServer) {
         stored_totp_secret(&s, &bob_id).as_deref(),
         Some(bob_secret.as_str())
     );
-    let sealed = hearth_server::signin::mfa::seal_stored_secrets(&ctx).unwrap();
+    let sealed = hearth_server::seal_stored_secrets(&ctx).unwrap();
     assert_eq!(sealed, 1);
     let stored = stored_totp_secret(&s, &bob_id).unwrap();
     assert!(stored.starts_with("v1:") && !stored.contains(&bob_secret));

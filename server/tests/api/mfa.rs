@@ -186,7 +186,7 @@ both_backends!(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mfa_enforced_enrolment_during_login() {
     let s = TestServer::boot_with(Backend::Sqlite, |c| {
-        c.mfa.enforce = hearth_server::signin::config::MfaEnforcement::All;
+        c.mfa.enforce = hearth_server::MfaEnforcement::All;
     })
     .await;
     let setup = s.client();

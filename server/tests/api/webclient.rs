@@ -15,7 +15,7 @@ async fn serves_the_client_and_keeps_api_errors_json() {
     assert_eq!(body["error"]["code"], "not_found");
 
     let root = get("/").await.unwrap();
-    if !hearth_server::webclient::available() {
+    if !hearth_server::web_client_available() {
         // Built without web/dist: the answer says how to fix it.
         assert_eq!(root.status(), 404);
         let body: serde_json::Value = root.json().await.unwrap();
