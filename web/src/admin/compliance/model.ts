@@ -1,10 +1,10 @@
 // The compliance routes the console uses, with their wire types (a mirror of
 // server/crates/api-types/src/compliance.rs), and the pure formatting the
 // Compliance page needs.
-import { request } from "../api/client";
-import type { Id, Millis, PostSearchResults, Role } from "../api/types";
-import type { JsonValue } from "./api";
-import { formatBytes } from "./format";
+import { request } from "../../api/client";
+import type { Id, Millis, PostSearchResults, Role } from "../../api/types";
+import type { JsonValue } from "../api";
+import { formatBytes } from "../format";
 
 export type RetentionScope = "global" | "team" | "channel";
 
