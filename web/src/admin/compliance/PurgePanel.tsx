@@ -63,8 +63,8 @@ export function PurgePanel() {
                         {c.files} ({formatBytes(c.file_bytes)})
                       </td>
                       <td>{c.held_posts}</td>
-                      <td>{c.oldest === null ? "—" : formatUtc(c.oldest)}</td>
-                      <td>{c.newest === null ? "—" : formatUtc(c.newest)}</td>
+                      <td>{c.oldest === null || c.oldest === undefined ? "—" : formatUtc(c.oldest)}</td>
+                      <td>{c.newest === null || c.newest === undefined ? "—" : formatUtc(c.newest)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -18,7 +18,7 @@ export function RetentionTab() {
   const overrides = policies.filter((p) => p.scope !== "global");
   const channelNames = useChannelNames(overrides.filter((p) => p.scope === "channel" && p.scope_id).map((p) => p.scope_id!));
   const teams = useTeams();
-  const teamName = (id?: Id) => teams.data?.find((t) => t.id === id)?.display_name ?? id ?? "";
+  const teamName = (id?: Id | null) => teams.data?.find((t) => t.id === id)?.display_name ?? id ?? "";
   const scopeName = (p: RetentionPolicy) =>
     p.scope === "global" ? "Global default" : p.scope === "team" ? `Team ${teamName(p.scope_id)}` : `Channel ${channelNames[p.scope_id ?? ""] ?? p.scope_id}`;
 

@@ -25,4 +25,4 @@ export function FormatSelect(props: { value: ExportFormat; onChange: (f: ExportF
   );
 }
 
-export const dayOf = (ms: number | null) => (ms === null ? "" : new Date(ms).toISOString().slice(0, 10));
+export const dayOf = (ms: number | null | undefined) => (ms === null || ms === undefined ? "" : new Date(ms).toISOString().slice(0, 10));
