@@ -97,11 +97,13 @@ export type PostSearchResults = Schemas["PostSearchResults"];
 export type FileSearchResults = Schemas["FileSearchResults"];
 
 // ---- events ----
-export type EventKind = Schemas["EventKind"];
+/** The event names, as the document's `Event` gives them. */
+export type EventKind = Schemas["Event"]["event"];
 
 /**
- * The `data` of each event kind. The document gives `data` no schema yet, so
- * this map is the client's; it must name every kind the server sends.
+ * The `data` of each event kind. While the document leaves `data` open, this
+ * map is the client's word; once it describes `data` per kind, the map is
+ * checked against it below.
  */
 export interface EventData {
   posted: Post;
@@ -126,9 +128,15 @@ export interface EventData {
   session_revoked: { session_id: Id };
 }
 
-/** Fails to compile when the server has an event kind `EventData` lacks. */
-type Covers<Missing extends never> = Missing;
-export type EventDataCoversEveryKind = Covers<Exclude<EventKind, keyof EventData>>;
+/** The document's `data` for kind `K` (`unknown` while it has none). */
+type DocumentedData<K extends EventKind, E = Schemas["Event"]> = E extends { event: infer N; data: infer D }
+  ? K extends N
+    ? D
+    : never
+  : never;
+type Agrees<T extends { [K in EventKind]: DocumentedData<K> }> = T;
+/** Fails to compile when the server has a kind `EventData` lacks, or documents a different `data`. */
+export type EventDataAgreesWithDocument = Agrees<EventData>;
 
 /** An event as delivered to one user. `data` depends on `event` (see EventData). */
 export type Event<K extends EventKind = EventKind> = Omit<Schemas["Event"], "event" | "data"> & {
