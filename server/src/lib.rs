@@ -41,6 +41,7 @@ use crate::files::FileStore;
 use crate::hub::{Hub, HubOptions};
 pub use crate::hub::{HubStats, MAX_PRESENCE_SUBSCRIPTIONS};
 use crate::metrics::Metrics;
+pub use crate::openapi::json as openapi_json;
 pub use crate::sheet_reader::child_main as sheet_reader_main;
 pub use crate::signin::config::MfaEnforcement;
 pub use crate::signin::mfa::seal_stored_secrets;
