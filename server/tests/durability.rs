@@ -1,18 +1,15 @@
 //! Kill -9 right after posts were acknowledged: after a restart every
 //! acknowledged post is there, on SQLite and on PostgreSQL.
 
-#[allow(dead_code)]
-#[path = "api/harness.rs"]
-mod harness;
 #[path = "api/process.rs"]
 mod process;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use harness::{Backend, PgDb};
 use hearth_api::{CreatePostRequest, CreateTeamRequest, SignupRequest};
 use hearth_client::Client;
+use hearth_testkit::{Backend, PgDb};
 use process::spawn;
 
 async fn acknowledged_posts_survive_sigkill(backend: Backend) {
@@ -48,7 +45,7 @@ async fn acknowledged_posts_survive_sigkill(backend: Backend) {
         })
         .await
         .unwrap();
-    let town = harness::my_channel(&admin, "town-square").await;
+    let town = hearth_testkit::my_channel(&admin, "town-square").await;
 
     // Eight writers post as fast as they can; the server dies right after the 300th acknowledgement.
     let acked = Arc::new(Mutex::new(Vec::new()));

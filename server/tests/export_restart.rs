@@ -2,18 +2,15 @@
 //! restart the job runs again and produces a complete, correct archive, on
 //! SQLite and on PostgreSQL.
 
-#[allow(dead_code)]
-#[path = "api/harness.rs"]
-mod harness;
 #[path = "api/process.rs"]
 mod process;
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use harness::{Backend, PgDb};
 use hearth_api::{CreateTeamRequest, ExportFormat, ExportRequest, JobStatus, Role, SignupRequest};
 use hearth_client::Client;
+use hearth_testkit::{Backend, PgDb};
 use process::spawn;
 
 /// Slow pages make the export last seconds, long enough to be killed mid-way.
@@ -100,7 +97,7 @@ async fn killed_export_is_redone(backend: Backend) {
         })
         .await
         .unwrap();
-    let town = harness::my_channel(&admin, "town-square").await;
+    let town = hearth_testkit::my_channel(&admin, "town-square").await;
     for i in 0..300 {
         admin
             .post_message(town.id, &format!("post {i}"))

@@ -3,6 +3,8 @@
 
 mod harness;
 
+use hearth_testkit::both_backends;
+
 mod accounts;
 mod audit;
 mod bad_input;
@@ -22,6 +24,7 @@ mod import_mattermost;
 mod import_slack;
 mod import_users;
 mod ldap;
+mod lifecycle;
 mod mfa;
 mod oidc;
 mod openapi;
