@@ -3,6 +3,8 @@
 
 mod harness;
 
+use hearth_testkit::both_backends;
+
 mod basics;
 mod compliance;
 mod directory;
