@@ -14,7 +14,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use diesel::{Connection, PgConnection, RunQueryDsl};
 use hearth_api::{
     ChannelKind, CreateChannelRequest, CreateTeamRequest, LdapSyncReport, SignupRequest,
 };
@@ -22,7 +21,7 @@ use hearth_client::Client;
 use hearth_identity::TeamRole;
 use hearth_identity::sync::{GroupMapping, TeamGrant};
 use hearth_identity::test_support::ldap::{BASE, Slapd};
-use hearth_server::Config;
+use hearth_testkit::{Backend, PgDb, test_config};
 
 /// Groups mapped to a team each; the first [`CHANNEL_MAPPED`] also to a channel.
 const TEAM_MAPPED: usize = 20;
@@ -157,43 +156,6 @@ fn mappings(groups: usize) -> Vec<GroupMapping> {
         .collect()
 }
 
-/// A PostgreSQL database for one run, dropped afterwards.
-struct PgDb {
-    base: String,
-    name: String,
-}
-
-impl PgDb {
-    fn create(base: &str) -> PgDb {
-        let name = format!("hearth_bench_{}", uuid::Uuid::now_v7().simple());
-        let mut c =
-            PgConnection::establish(&format!("{base}/postgres")).expect("connect to BENCH_PG_URL");
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut c)
-            .expect("create bench database");
-        PgDb {
-            base: base.to_string(),
-            name,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("{}/{}", self.base, self.name)
-    }
-}
-
-impl Drop for PgDb {
-    fn drop(&mut self) {
-        if let Ok(mut c) = PgConnection::establish(&format!("{}/postgres", self.base)) {
-            let _ = diesel::sql_query(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .execute(&mut c);
-        }
-    }
-}
-
 struct Row {
     run: &'static str,
     report: LdapSyncReport,
@@ -221,15 +183,12 @@ async fn scenario(backend: &str, pg: Option<&PgDb>, users: usize, groups: usize)
     );
 
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut cfg = Config::default();
-    cfg.server.listen = "127.0.0.1:0".into();
-    cfg.server.data_dir = dir.path().to_path_buf();
-    cfg.server.shutdown_grace_secs = 1;
-    cfg.database.url = match pg {
-        Some(db) => db.url(),
-        None => format!("sqlite://{}", dir.path().join("hearth.db").display()),
+    let backend = if pg.is_some() {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
     };
-    cfg.database.max_connections = 4;
+    let mut cfg = test_config(backend, dir.path(), pg);
     cfg.ldap.enabled = true;
     cfg.ldap.sync_interval_mins = 0;
     cfg.ldap.directory = Some(slapd.config());
@@ -343,7 +302,7 @@ async fn main() {
     let groups = env_size("BENCH_LDAP_GROUPS", 200).max(1);
     scenario("SQLite", None, users, groups).await;
     if let Ok(base) = std::env::var("BENCH_PG_URL") {
-        let db = PgDb::create(base.trim_end_matches('/'));
+        let db = PgDb::create_on(base.trim_end_matches('/'), "hearth_bench");
         scenario("PostgreSQL", Some(&db), users, groups).await;
     }
 }
