@@ -14,14 +14,12 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use hearth_api::{
-    ChannelKind, CreateChannelRequest, CreateTeamRequest, LdapSyncReport, SignupRequest,
-};
+use hearth_api::{ChannelKind, CreateChannelRequest, CreateTeamRequest, LdapSyncReport};
 use hearth_client::Client;
 use hearth_identity::TeamRole;
 use hearth_identity::sync::{GroupMapping, TeamGrant};
 use hearth_identity::test_support::ldap::{BASE, Slapd};
-use hearth_testkit::{Backend, PgDb, test_config};
+use hearth_testkit::{Backend, PgDb, sign_up_admin, test_config};
 
 /// Groups mapped to a team each; the first [`CHANNEL_MAPPED`] also to a channel.
 const TEAM_MAPPED: usize = 20;
@@ -196,20 +194,7 @@ async fn scenario(backend: &str, pg: Option<&PgDb>, users: usize, groups: usize)
     let server = hearth_server::start(cfg, 2).await.expect("server starts");
 
     let mut admin = Client::with_timeout(server.url(), SYNC_TIMEOUT).expect("client");
-    admin
-        .signup(&SignupRequest {
-            username: "admin".into(),
-            email: "admin@example.com".into(),
-            password: "admin-password".into(),
-            setup_token: server.setup_token.clone(),
-            ..Default::default()
-        })
-        .await
-        .expect("admin signup");
-    admin
-        .login("admin", "admin-password")
-        .await
-        .expect("admin login");
+    sign_up_admin(&mut admin, server.setup_token.clone()).await;
     // Mappings name existing teams and channels; sync never creates them.
     for g in 0..TEAM_MAPPED.min(groups) {
         let team = admin

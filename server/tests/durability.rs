@@ -7,9 +7,9 @@ mod process;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hearth_api::{CreatePostRequest, CreateTeamRequest, SignupRequest};
+use hearth_api::{CreatePostRequest, CreateTeamRequest};
 use hearth_client::Client;
-use hearth_testkit::{Backend, PgDb};
+use hearth_testkit::{Backend, PgDb, sign_up_admin};
 use process::spawn;
 
 async fn acknowledged_posts_survive_sigkill(backend: Backend) {
@@ -24,18 +24,8 @@ async fn acknowledged_posts_survive_sigkill(backend: Backend) {
         .setup_token
         .clone()
         .expect("first start prints a setup token");
-    let anon = Client::new(p.url.clone());
-    anon.signup(&SignupRequest {
-        username: "admin".into(),
-        email: "admin@example.com".into(),
-        password: "admin-password".into(),
-        setup_token: Some(token),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
     let mut admin = Client::new(p.url.clone());
-    admin.login("admin", "admin-password").await.unwrap();
+    sign_up_admin(&mut admin, Some(token)).await;
     admin
         .create_team(&CreateTeamRequest {
             name: "crash".into(),

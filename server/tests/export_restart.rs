@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use hearth_api::{CreateTeamRequest, ExportFormat, ExportRequest, JobStatus, Role, SignupRequest};
 use hearth_client::Client;
-use hearth_testkit::{Backend, PgDb};
+use hearth_testkit::{Backend, PgDb, sign_up_admin};
 use process::spawn;
 
 /// Slow pages make the export last seconds, long enough to be killed mid-way.
@@ -61,17 +61,8 @@ async fn killed_export_is_redone(backend: Backend) {
         None => format!("sqlite://{}", dir.path().join("hearth.db").display()),
     };
     let mut p = spawn(dir.path(), &db_url, &ENV);
-    let anon = Client::new(p.url.clone());
-    anon.signup(&SignupRequest {
-        username: "admin".into(),
-        email: "admin@example.com".into(),
-        password: "admin-password".into(),
-        setup_token: p.setup_token.clone(),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let admin = login(&p.url, "admin").await;
+    let mut admin = Client::new(p.url.clone());
+    sign_up_admin(&mut admin, p.setup_token.clone()).await;
     // Only the operator on the host makes compliance officers (and signup
     // is by invitation): the officer's account is made over the local socket.
     let local = Client::unix(dir.path().join("hearth.sock"), Duration::from_secs(20)).unwrap();

@@ -77,18 +77,8 @@ impl TestServer {
     /// The first account (system admin) and a personal access token for it
     /// in a 0600 file, used by [`TestServer::ctl`].
     pub async fn admin(&mut self) -> Client {
-        let c = self.client();
-        c.signup(&SignupRequest {
-            username: "admin".into(),
-            email: "admin@example.com".into(),
-            password: "admin-password".into(),
-            setup_token: self.kit.setup_token.clone(),
-            ..Default::default()
-        })
-        .await
-        .expect("admin signup");
         let mut c = self.client();
-        c.login("admin", "admin-password").await.expect("login");
+        hearth_testkit::sign_up_admin(&mut c, self.kit.setup_token.clone()).await;
         let t = c
             .create_token("hearthctl tests", None)
             .await

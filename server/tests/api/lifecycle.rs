@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use hearth_api::EventKind;
-use hearth_testkit::{Backend, PgDb, expect_event, my_channel, test_config};
+use hearth_testkit::{Backend, PgDb, expect_event, my_channel, sign_up_admin, test_config};
 
 use crate::both_backends;
 
@@ -23,18 +23,8 @@ async fn start_and_stop_many_times(backend: Backend) {
         let workers = server.workers();
         assert!(workers.running() > 0, "round {round}: workers run");
         let mut admin = hearth_client::Client::new(server.url());
-        if let Some(token) = &server.setup_token {
-            admin
-                .signup(&hearth_api::SignupRequest {
-                    username: "admin".into(),
-                    email: "admin@example.com".into(),
-                    password: "admin-password".into(),
-                    setup_token: Some(token.clone()),
-                    ..Default::default()
-                })
-                .await
-                .unwrap();
-            admin.login("admin", "admin-password").await.unwrap();
+        if server.setup_token.is_some() {
+            sign_up_admin(&mut admin, server.setup_token.clone()).await;
             admin
                 .create_team(&hearth_api::CreateTeamRequest {
                     name: "rounds".into(),
@@ -67,10 +57,23 @@ async fn start_and_stop_many_times(backend: Backend) {
         std::net::TcpListener::bind(addr).expect("the port is free again");
         if let Some(db) = &pg {
             assert_eq!(
-                db.connections(),
+                connections_after_close(db).await,
                 0,
                 "round {round}: no connection left open"
             );
         }
+    }
+}
+
+/// The database's connections once PostgreSQL has seen the closed ones go:
+/// a backend leaves `pg_stat_activity` a moment after its client hangs up.
+async fn connections_after_close(db: &PgDb) -> i64 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let n = db.connections();
+        if n == 0 || std::time::Instant::now() > deadline {
+            return n;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }

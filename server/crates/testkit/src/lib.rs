@@ -13,7 +13,9 @@ mod server;
 
 pub use db::{Backend, PgDb, TestDb, pg_base_url};
 #[cfg(feature = "server")]
-pub use server::{EVENT_WAIT, TestServer, audit_actions, expect_event, my_channel, test_config};
+pub use server::{
+    EVENT_WAIT, TestServer, audit_actions, expect_event, my_channel, sign_up_admin, test_config,
+};
 
 /// Runs each named async test body on SQLite and on PostgreSQL, as a module
 /// holding a `sqlite` and a `postgres` test.

@@ -99,17 +99,9 @@ impl TestServer {
             .setup_token
             .clone()
             .expect("fresh server has a setup token");
-        self.client()
-            .signup(&SignupRequest {
-                username: "admin".into(),
-                email: "admin@example.com".into(),
-                password: "admin-password".into(),
-                setup_token: Some(token),
-                ..Default::default()
-            })
-            .await
-            .expect("admin signup");
-        self.login("admin", "admin-password").await
+        let mut c = self.client();
+        let user = sign_up_admin(&mut c, Some(token)).await;
+        (c, user)
     }
 
     pub async fn login(&self, login: &str, password: &str) -> (Client, User) {
@@ -160,6 +152,24 @@ impl Drop for TestServer {
             tokio::task::block_in_place(|| rt.block_on(s.stop()));
         }
     }
+}
+
+/// Creates the first account, `admin` (password `admin-password`), with the
+/// server's setup token, and logs `c` in as it.
+pub async fn sign_up_admin(c: &mut Client, setup_token: Option<String>) -> User {
+    c.signup(&SignupRequest {
+        username: "admin".into(),
+        email: "admin@example.com".into(),
+        password: "admin-password".into(),
+        setup_token,
+        ..Default::default()
+    })
+    .await
+    .expect("admin signup");
+    c.login("admin", "admin-password")
+        .await
+        .expect("admin login")
+        .user
 }
 
 /// The caller's channel named `name` (e.g. `town-square`, which every team member joins).
