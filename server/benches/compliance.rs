@@ -39,6 +39,7 @@ use hearth_client::Client;
 use hearth_server::{Config, RunningServer};
 use hearth_store::Store;
 use hearth_store::models::{PostHistoryRow, PostRow};
+use hearth_testkit::sign_up_admin;
 
 const DAY: i64 = 86_400_000;
 const CHANNELS: usize = 20;
@@ -88,18 +89,8 @@ async fn boot(dir: &std::path::Path, search: bool) -> (RunningServer, Client) {
     cfg.limits.posts_per_second = 100_000;
     cfg.compliance.purge_enabled = false;
     let server = hearth_server::start(cfg, 2).await.expect("server starts");
-    let anon = Client::new(server.url());
-    anon.signup(&SignupRequest {
-        username: "admin".into(),
-        email: "admin@example.com".into(),
-        password: "admin-password".into(),
-        setup_token: server.setup_token.clone(),
-        ..Default::default()
-    })
-    .await
-    .expect("admin");
     let mut admin = Client::new(server.url());
-    admin.login("admin", "admin-password").await.expect("login");
+    sign_up_admin(&mut admin, server.setup_token.clone()).await;
     (server, admin)
 }
 

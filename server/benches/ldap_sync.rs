@@ -19,15 +19,12 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use diesel::{Connection, PgConnection, RunQueryDsl};
-use hearth_api::{
-    ChannelKind, CreateChannelRequest, CreateTeamRequest, LdapSyncReport, SignupRequest,
-};
+use hearth_api::{ChannelKind, CreateChannelRequest, CreateTeamRequest, LdapSyncReport};
 use hearth_client::Client;
 use hearth_identity::TeamRole;
 use hearth_identity::sync::{GroupMapping, TeamGrant};
 use hearth_identity::test_support::ldap::{BASE, Slapd};
-use hearth_server::Config;
+use hearth_testkit::{Backend, PgDb, sign_up_admin, test_config};
 
 /// Groups mapped to a team each; the first [`CHANNEL_MAPPED`] also to a channel.
 const TEAM_MAPPED: usize = 20;
@@ -162,43 +159,6 @@ fn mappings(groups: usize) -> Vec<GroupMapping> {
         .collect()
 }
 
-/// A PostgreSQL database for one run, dropped afterwards.
-struct PgDb {
-    base: String,
-    name: String,
-}
-
-impl PgDb {
-    fn create(base: &str) -> PgDb {
-        let name = format!("hearth_bench_{}", uuid::Uuid::now_v7().simple());
-        let mut c =
-            PgConnection::establish(&format!("{base}/postgres")).expect("connect to BENCH_PG_URL");
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut c)
-            .expect("create bench database");
-        PgDb {
-            base: base.to_string(),
-            name,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("{}/{}", self.base, self.name)
-    }
-}
-
-impl Drop for PgDb {
-    fn drop(&mut self) {
-        if let Ok(mut c) = PgConnection::establish(&format!("{}/postgres", self.base)) {
-            let _ = diesel::sql_query(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .execute(&mut c);
-        }
-    }
-}
-
 struct Row {
     run: &'static str,
     report: LdapSyncReport,
@@ -226,15 +186,12 @@ async fn scenario(backend: &str, pg: Option<&PgDb>, users: usize, groups: usize)
     );
 
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut cfg = Config::default();
-    cfg.server.listen = "127.0.0.1:0".into();
-    cfg.server.data_dir = dir.path().to_path_buf();
-    cfg.server.shutdown_grace_secs = 1;
-    cfg.database.url = match pg {
-        Some(db) => db.url(),
-        None => format!("sqlite://{}", dir.path().join("hearth.db").display()),
+    let backend = if pg.is_some() {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
     };
-    cfg.database.max_connections = 4;
+    let mut cfg = test_config(backend, dir.path(), pg);
     cfg.ldap.enabled = true;
     cfg.ldap.sync_interval_mins = 0;
     cfg.ldap.directory = Some(slapd.config());
@@ -242,20 +199,7 @@ async fn scenario(backend: &str, pg: Option<&PgDb>, users: usize, groups: usize)
     let server = hearth_server::start(cfg, 2).await.expect("server starts");
 
     let mut admin = Client::with_timeout(server.url(), SYNC_TIMEOUT).expect("client");
-    admin
-        .signup(&SignupRequest {
-            username: "admin".into(),
-            email: "admin@example.com".into(),
-            password: "admin-password".into(),
-            setup_token: server.setup_token.clone(),
-            ..Default::default()
-        })
-        .await
-        .expect("admin signup");
-    admin
-        .login("admin", "admin-password")
-        .await
-        .expect("admin login");
+    sign_up_admin(&mut admin, server.setup_token.clone()).await;
     // Mappings name existing teams and channels; sync never creates them.
     for g in 0..TEAM_MAPPED.min(groups) {
         let team = admin
@@ -348,7 +292,7 @@ async fn main() {
     let groups = env_size("BENCH_LDAP_GROUPS", 200).max(1);
     scenario("SQLite", None, users, groups).await;
     if let Ok(base) = std::env::var("BENCH_PG_URL") {
-        let db = PgDb::create(base.trim_end_matches('/'));
+        let db = PgDb::create_on(base.trim_end_matches('/'), "hearth_bench");
         scenario("PostgreSQL", Some(&db), users, groups).await;
     }
 }

@@ -193,15 +193,7 @@ fn serve(cfg: Config, workers: Option<usize>) -> Result<(), String> {
         if let Some(p) = &server.admin_socket {
             println!("Administration socket (hearthctl --local): {}", p.display());
         }
-        let handle = server.handle();
-        let hub = server.ctx.hub.clone();
-        tokio::spawn(async move {
-            shutdown_signal().await;
-            tracing::info!("shutting down");
-            hub.shutdown().await;
-            handle.stop(true).await;
-        });
-        server.wait().await.map_err(|e| e.to_string())
+        server.serve_until(shutdown_signal()).await.map_err(|e| e.to_string())
     })
 }
 

@@ -1,27 +1,15 @@
 //! Kill -9 right after posts were acknowledged: after a restart every
 //! acknowledged post is there, on SQLite and on PostgreSQL.
 
-#![expect(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "helpers outside `#[test]` functions fail the test by panicking"
-)]
-
-#[expect(
-    dead_code,
-    reason = "the API tests' harness; this test uses a part of it"
-)]
-#[path = "api/harness.rs"]
-mod harness;
 #[path = "api/process.rs"]
 mod process;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use harness::{Backend, PgDb};
-use hearth_api::{CreatePostRequest, CreateTeamRequest, SignupRequest};
+use hearth_api::{CreatePostRequest, CreateTeamRequest};
 use hearth_client::Client;
+use hearth_testkit::{Backend, PgDb, sign_up_admin};
 use process::spawn;
 
 async fn acknowledged_posts_survive_sigkill(backend: Backend) {
@@ -36,18 +24,8 @@ async fn acknowledged_posts_survive_sigkill(backend: Backend) {
         .setup_token
         .clone()
         .expect("first start prints a setup token");
-    let anon = Client::new(p.url.clone());
-    anon.signup(&SignupRequest {
-        username: "admin".into(),
-        email: "admin@example.com".into(),
-        password: "admin-password".into(),
-        setup_token: Some(token),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
     let mut admin = Client::new(p.url.clone());
-    admin.login("admin", "admin-password").await.unwrap();
+    sign_up_admin(&mut admin, Some(token)).await;
     admin
         .create_team(&CreateTeamRequest {
             name: "crash".into(),
@@ -57,7 +35,7 @@ async fn acknowledged_posts_survive_sigkill(backend: Backend) {
         })
         .await
         .unwrap();
-    let town = harness::my_channel(&admin, "town-square").await;
+    let town = hearth_testkit::my_channel(&admin, "town-square").await;
 
     // Eight writers post as fast as they can; the server dies right after the 300th acknowledgement.
     let acked = Arc::new(Mutex::new(Vec::new()));

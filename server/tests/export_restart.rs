@@ -2,27 +2,15 @@
 //! restart the job runs again and produces a complete, correct archive, on
 //! SQLite and on PostgreSQL.
 
-#![expect(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "helpers outside `#[test]` functions fail the test by panicking"
-)]
-
-#[expect(
-    dead_code,
-    reason = "the API tests' harness; this test uses a part of it"
-)]
-#[path = "api/harness.rs"]
-mod harness;
 #[path = "api/process.rs"]
 mod process;
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use harness::{Backend, PgDb};
 use hearth_api::{CreateTeamRequest, ExportFormat, ExportRequest, JobStatus, Role, SignupRequest};
 use hearth_client::Client;
+use hearth_testkit::{Backend, PgDb, sign_up_admin};
 use process::spawn;
 
 /// Slow pages make the export last seconds, long enough to be killed mid-way.
@@ -73,17 +61,8 @@ async fn killed_export_is_redone(backend: Backend) {
         None => format!("sqlite://{}", dir.path().join("hearth.db").display()),
     };
     let mut p = spawn(dir.path(), &db_url, &ENV);
-    let anon = Client::new(p.url.clone());
-    anon.signup(&SignupRequest {
-        username: "admin".into(),
-        email: "admin@example.com".into(),
-        password: "admin-password".into(),
-        setup_token: p.setup_token.clone(),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let admin = login(&p.url, "admin").await;
+    let mut admin = Client::new(p.url.clone());
+    sign_up_admin(&mut admin, p.setup_token.clone()).await;
     // Only the operator on the host makes compliance officers (and signup
     // is by invitation): the officer's account is made over the local socket.
     let local = Client::unix(dir.path().join("hearth.sock"), Duration::from_secs(20)).unwrap();
@@ -109,7 +88,7 @@ async fn killed_export_is_redone(backend: Backend) {
         })
         .await
         .unwrap();
-    let town = harness::my_channel(&admin, "town-square").await;
+    let town = hearth_testkit::my_channel(&admin, "town-square").await;
     for i in 0..300 {
         admin
             .post_message(town.id, &format!("post {i}"))

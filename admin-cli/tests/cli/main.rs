@@ -9,6 +9,8 @@
 
 mod harness;
 
+use hearth_testkit::both_backends;
+
 mod basics;
 mod compliance;
 mod directory;

@@ -7,12 +7,13 @@
 //! back into `queued`: the rerun reads the same cursor and the same fixed
 //! time bounds, so it produces the same export.
 
-use std::sync::{Arc, Weak};
+use std::sync::Weak;
 use std::time::{Duration, Instant};
 
 use hearth_api::{ComplianceJob, JobKind, JobProgress, JobStatus};
 use hearth_core::{Error, Id, Result, new_id, now_millis};
 use hearth_store::compliance::{self as cstore, CursorRow, JobRow};
+use tokio_util::sync::CancellationToken;
 
 use super::convert;
 use crate::auth::Auth;
@@ -36,28 +37,36 @@ pub struct Finished {
 
 /// A job ended early because someone cancelled it.
 pub const CANCELLED: &str = "job cancelled";
+/// A job ended early because the server is stopping; it stays `running`
+/// and is queued again at the next start, like after a crash.
+const STOPPING: &str = "server stopping";
 
 /// Progress reporting and cancellation, shared by the job kinds.
 pub struct Checkpoint<'a> {
     ctx: &'a Ctx,
     id: String,
     last: Instant,
+    stop: CancellationToken,
     pub progress: JobProgress,
 }
 
 impl<'a> Checkpoint<'a> {
-    fn new(ctx: &'a Ctx, id: &str) -> Self {
+    fn new(ctx: &'a Ctx, id: &str, stop: CancellationToken) -> Self {
         Checkpoint {
             ctx,
             id: id.to_string(),
+            stop,
             last: Instant::now(),
             progress: JobProgress::default(),
         }
     }
 
     /// Saves progress at most every [`CHECKPOINT`]; errors with [`CANCELLED`]
-    /// once the job was asked to stop.
+    /// once the job was asked to stop, at once when the server is stopping.
     pub fn tick(&mut self) -> Result<()> {
+        if self.stop.is_cancelled() {
+            return Err(Error::Conflict(STOPPING.into()));
+        }
         if self.last.elapsed() < CHECKPOINT {
             return Ok(());
         }
@@ -197,31 +206,34 @@ pub fn recover(ctx: &Ctx) -> Result<u64> {
     })
 }
 
-/// Starts the runner; it stops once the server's context is dropped.
-pub fn spawn(ctx: &Arc<Ctx>) {
-    let weak: Weak<Ctx> = Arc::downgrade(ctx);
-    let wake = ctx.compliance.wake.clone();
-    tokio::spawn(async move {
-        loop {
-            let notified = wake.notified();
-            let Some(ctx) = weak.upgrade() else { return };
-            let ran = tokio::task::spawn_blocking(move || run_next(&ctx)).await;
-            match ran {
-                Ok(Ok(true)) => continue,
-                Ok(Ok(false)) => {}
-                Ok(Err(e)) => tracing::error!(error = %e, "compliance job runner"),
-                Err(e) => tracing::error!(error = %e, "compliance job runner panicked"),
-            }
-            tokio::select! {
-                _ = notified => {}
-                _ = tokio::time::sleep(IDLE_POLL) => {}
-            }
+/// Runs queued jobs until `stop` is cancelled (or the server's context is
+/// dropped). A job running then stops at its next checkpoint and stays
+/// `running`, so the next start queues it again.
+pub async fn run(ctx: Weak<Ctx>, stop: CancellationToken) {
+    let Some(wake) = ctx.upgrade().map(|c| c.compliance.wake.clone()) else {
+        return;
+    };
+    while !stop.is_cancelled() {
+        let notified = wake.notified();
+        let Some(ctx) = ctx.upgrade() else { return };
+        let job_stop = stop.clone();
+        let ran = tokio::task::spawn_blocking(move || run_next(&ctx, &job_stop)).await;
+        match ran {
+            Ok(Ok(true)) => continue,
+            Ok(Ok(false)) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "compliance job runner"),
+            Err(e) => tracing::error!(error = %e, "compliance job runner panicked"),
         }
-    });
+        tokio::select! {
+            () = stop.cancelled() => {}
+            () = notified => {}
+            () = tokio::time::sleep(IDLE_POLL) => {}
+        }
+    }
 }
 
 /// Runs the oldest queued job, if any. Returns whether there was one.
-fn run_next(ctx: &Ctx) -> Result<bool> {
+fn run_next(ctx: &Ctx, stop: &CancellationToken) -> Result<bool> {
     let Some(mut row) = ctx
         .store
         .read(|c| Ok(cstore::oldest_with_status(c, "queued")?))?
@@ -243,13 +255,17 @@ fn run_next(ctx: &Ctx) -> Result<bool> {
         return Ok(true);
     }
     tracing::info!(job = %row.id, kind = %row.kind, attempt = row.attempts, "compliance job started");
-    let mut cp = Checkpoint::new(ctx, &row.id);
+    let mut cp = Checkpoint::new(ctx, &row.id, stop.clone());
     let outcome = match JobKind::parse(&row.kind) {
         Some(JobKind::Export) => super::export::run(ctx, &row, &mut cp),
         Some(JobKind::UserExport) => super::dsr::run_user_export(ctx, &row, &mut cp),
         Some(JobKind::Purge) => super::purge::run_job(ctx, &row, &mut cp),
         None => Err(Error::internal(format!("unknown job kind {}", row.kind))),
     };
+    if matches!(&outcome, Err(Error::Conflict(m)) if m == STOPPING) {
+        tracing::info!(job = %row.id, "compliance job interrupted by shutdown; it runs again at the next start");
+        return Ok(false);
+    }
     let progress = serde_json::to_string(&cp.progress).unwrap_or_default();
     finish(ctx, row, outcome, progress)?;
     Ok(true)

@@ -4,36 +4,43 @@
 //! never seen before (a fresh install, a newly enabled format or purge)
 //! starts at its next configured time, not at once.
 
-use std::sync::{Arc, Weak};
+use std::sync::Weak;
 use std::time::Duration;
 
 use hearth_api::{ExportFormat, JobKind};
 use hearth_core::{Result, now_millis};
 use hearth_store::compliance as cstore;
+use tokio_util::sync::CancellationToken;
 
 use super::config::parse_time_of_day;
 use crate::state::Ctx;
 
 const DAY_MS: i64 = 86_400_000;
 
-/// Starts the scheduler; it stops once the server's context is dropped.
-pub fn spawn(ctx: &Arc<Ctx>) {
-    let weak: Weak<Ctx> = Arc::downgrade(ctx);
-    let every = Duration::from_secs(ctx.config().compliance.schedule_check_secs.max(1));
-    tokio::spawn(async move {
-        loop {
-            {
-                let Some(ctx) = weak.upgrade() else { return };
-                let r = tokio::task::spawn_blocking(move || tick(&ctx, now_millis())).await;
-                match r {
-                    Ok(Err(e)) => tracing::error!(error = %e, "compliance schedule"),
-                    Err(e) => tracing::error!(error = %e, "compliance schedule panicked"),
-                    Ok(Ok(())) => {}
-                }
+/// Queues what is due every `schedule_check_secs` until `stop` is
+/// cancelled (or the server's context is dropped).
+pub async fn run(ctx: Weak<Ctx>, stop: CancellationToken) {
+    let Some(every) = ctx
+        .upgrade()
+        .map(|c| Duration::from_secs(c.config().compliance.schedule_check_secs.max(1)))
+    else {
+        return;
+    };
+    while !stop.is_cancelled() {
+        {
+            let Some(ctx) = ctx.upgrade() else { return };
+            let r = tokio::task::spawn_blocking(move || tick(&ctx, now_millis())).await;
+            match r {
+                Ok(Err(e)) => tracing::error!(error = %e, "compliance schedule"),
+                Err(e) => tracing::error!(error = %e, "compliance schedule panicked"),
+                Ok(Ok(())) => {}
             }
-            tokio::time::sleep(every).await;
         }
-    });
+        tokio::select! {
+            () = stop.cancelled() => {}
+            () = tokio::time::sleep(every) => {}
+        }
+    }
 }
 
 /// The UTC day number of `now` if the daily time `hhmm` has passed, else the day before.

@@ -8,6 +8,7 @@ use bytestring::ByteString;
 use hearth_api::{EventKind, Presence, ServerFrame, UserStatus};
 use hearth_core::Id;
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 
 use super::{Cmd, EventBody, HubOptions, Outbound, Recipients};
 use crate::metrics::Metrics;
@@ -118,6 +119,7 @@ pub(super) async fn run(
     epoch: Arc<str>,
     opts: HubOptions,
     metrics: Metrics,
+    stop: CancellationToken,
 ) {
     let mut hub = HubCore {
         epoch,
@@ -141,6 +143,10 @@ pub(super) async fn run(
                 None => break,
             },
             _ = tick.tick() => hub.sweep(),
+            () = stop.cancelled() => {
+                hub.close_all();
+                break;
+            }
         }
     }
 }

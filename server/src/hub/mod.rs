@@ -25,6 +25,8 @@ use hearth_core::Id;
 use hearth_store::{Audience, Store};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::workers::{Stage, Workers};
+
 pub use self::core::{HubStats, MAX_PRESENCE_SUBSCRIPTIONS};
 pub use self::slots::ConnectionSlots;
 
@@ -151,8 +153,13 @@ pub struct HubOptions {
 }
 
 impl Hub {
-    /// Starts the router and the hub tasks on the current runtime.
-    pub fn start(store: Arc<Store>, opts: HubOptions, metrics: crate::metrics::Metrics) -> Hub {
+    /// Starts the router and the hub tasks as the server's workers.
+    pub fn start(
+        store: Arc<Store>,
+        opts: HubOptions,
+        metrics: crate::metrics::Metrics,
+        workers: &Workers,
+    ) -> Hub {
         let epoch: Arc<str> = Arc::from(hearth_core::new_id().simple().to_string());
         let (cmds, cmd_rx) = mpsc::channel(COMMAND_QUEUE);
         let (eph_tx, eph_rx) = mpsc::channel(4096);
@@ -162,8 +169,13 @@ impl Hub {
             next_conn: Arc::new(AtomicU64::new(1)),
             metrics: metrics.clone(),
         };
-        tokio::spawn(core::run(cmd_rx, epoch, opts, metrics));
-        tokio::spawn(router::run(store, hub.clone(), eph_rx));
+        workers.spawn("hub", Stage::Delivery, |stop| {
+            core::run(cmd_rx, epoch, opts, metrics, stop)
+        });
+        let router_hub = hub.clone();
+        workers.spawn("router", Stage::Follower, |stop| {
+            router::run(store, router_hub, eph_rx, stop)
+        });
         hub
     }
 

@@ -10,6 +10,7 @@ use hearth_api::EventKind;
 use hearth_core::Id;
 use hearth_store::{Audience, ChangeRow, Store, change_log};
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 
 use super::{Cmd, Ephemeral, EventBody, Hub, Recipients};
 
@@ -21,7 +22,12 @@ struct Members {
     teams: HashMap<Id, Arc<Vec<Id>>>,
 }
 
-pub(super) async fn run(store: Arc<Store>, hub: Hub, mut ephemeral: mpsc::Receiver<Ephemeral>) {
+pub(super) async fn run(
+    store: Arc<Store>,
+    hub: Hub,
+    mut ephemeral: mpsc::Receiver<Ephemeral>,
+    stop: CancellationToken,
+) {
     let mut changes = store.subscribe_changes();
     // Events committed before this run started are not replayed: every
     // client of a new epoch starts from a fresh fetch.
@@ -31,13 +37,17 @@ pub(super) async fn run(store: Arc<Store>, hub: Hub, mut ephemeral: mpsc::Receiv
             Ok(Ok(seq)) => break seq,
             other => {
                 tracing::error!(?other, "router cannot read the change log; retrying");
-                tokio::time::sleep(Duration::from_secs(1)).await;
+                tokio::select! {
+                    () = stop.cancelled() => return,
+                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                }
             }
         }
     };
     let mut members = Members::default();
     loop {
         tokio::select! {
+            () = stop.cancelled() => break,
             changed = changes.changed() => {
                 if changed.is_err() {
                     break;

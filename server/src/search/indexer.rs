@@ -12,6 +12,7 @@ use hearth_api::EventKind;
 use hearth_core::{Error, Result};
 use hearth_search::Change;
 use hearth_store::{change_log, posts};
+use tokio_util::sync::CancellationToken;
 
 use super::SearchService;
 use super::documents::{changes_for_posts, documents};
@@ -21,47 +22,57 @@ const BATCH: i64 = 1000;
 /// Posts per page of a full rebuild scan.
 const SCAN_PAGE: i64 = 2000;
 
-pub fn spawn(service: Weak<SearchService>, commit_interval_ms: u64) {
+/// Feeds the index until `stop` is cancelled or the service is dropped; a
+/// batch being applied is finished first.
+pub async fn run(service: Weak<SearchService>, commit_interval_ms: u64, stop: CancellationToken) {
     let interval = Duration::from_millis(commit_interval_ms.max(50));
-    tokio::spawn(async move {
-        let mut changes = match service.upgrade() {
-            Some(s) => s.store.subscribe_changes(),
-            None => return,
-        };
-        loop {
-            let Some(s) = service.upgrade() else { return };
-            let first_run = s.handle.current().cursor().is_none();
-            let outcome = tokio::task::spawn_blocking(move || {
-                if first_run {
-                    s.rebuild().map(|_| ())
-                } else {
-                    catch_up(&s)
-                }
-                .map_err(|e| (s, e))
-            })
-            .await;
-            match outcome {
-                Ok(Ok(())) => {
-                    if let Some(s) = service.upgrade() {
-                        s.set_error(None);
-                    }
-                }
-                Ok(Err((s, e))) => {
-                    tracing::error!(error = %e, "search indexing failed; retrying");
-                    s.set_error(Some(e.to_string()));
-                    tokio::time::sleep(Duration::from_secs(2)).await;
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "search indexing task failed");
-                    tokio::time::sleep(Duration::from_secs(2)).await;
-                }
+    let mut changes = match service.upgrade() {
+        Some(s) => s.store.subscribe_changes(),
+        None => return,
+    };
+    while !stop.is_cancelled() {
+        let Some(s) = service.upgrade() else { return };
+        let first_run = s.handle.current().cursor().is_none();
+        let outcome = tokio::task::spawn_blocking(move || {
+            if first_run {
+                s.rebuild().map(|_| ())
+            } else {
+                catch_up(&s)
             }
-            // Batch what arrives within one interval into one commit; wake at
-            // least every few seconds so a dropped service ends the task.
+            .map_err(|e| (s, e))
+        })
+        .await;
+        let pause = match outcome {
+            Ok(Ok(())) => {
+                if let Some(s) = service.upgrade() {
+                    s.set_error(None);
+                }
+                None
+            }
+            Ok(Err((s, e))) => {
+                tracing::error!(error = %e, "search indexing failed; retrying");
+                s.set_error(Some(e.to_string()));
+                Some(Duration::from_secs(2))
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "search indexing task failed");
+                Some(Duration::from_secs(2))
+            }
+        };
+        // Batch what arrives within one interval into one commit; wake at
+        // least every few seconds so a dropped service ends the task.
+        let wait = async {
+            if let Some(p) = pause {
+                tokio::time::sleep(p).await;
+            }
             let _ = tokio::time::timeout(Duration::from_secs(5), changes.changed()).await;
             tokio::time::sleep(interval).await;
+        };
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = wait => {}
         }
-    });
+    }
 }
 
 /// Applies everything after the index's cursor, batch by batch.

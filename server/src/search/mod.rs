@@ -18,6 +18,7 @@ use hearth_store::Store;
 
 use crate::files::FileStore;
 use crate::sheet_reader::SheetReader;
+use crate::workers::{Stage, Workers};
 
 pub use query::{search_all_posts, search_files, search_posts};
 
@@ -33,14 +34,12 @@ pub struct SearchService {
 }
 
 impl SearchService {
-    /// Opens (or creates) the index and starts the indexing task, which stops
-    /// by itself once the service is dropped.
-    pub fn start(
+    /// Opens (or creates) the index; [`SearchService::follow`] keeps it current.
+    pub fn open(
         dir: &Path,
         store: Arc<Store>,
         files: FileStore,
         reader: SheetReader,
-        commit_interval_ms: u64,
         include_public_channels: bool,
     ) -> Result<Arc<SearchService>> {
         let handle = IndexHandle::open(dir, IndexOptions::default())
@@ -54,8 +53,15 @@ impl SearchService {
             last_error: Mutex::new(None),
             include_public_channels,
         });
-        indexer::spawn(Arc::downgrade(&service), commit_interval_ms);
         Ok(service)
+    }
+
+    /// Starts the worker that feeds the index from the change log.
+    pub fn follow(self: &Arc<Self>, workers: &Workers, commit_interval_ms: u64) {
+        let service = Arc::downgrade(self);
+        workers.spawn("search indexer", Stage::Follower, |stop| {
+            indexer::run(service, commit_interval_ms, stop)
+        });
     }
 
     /// Index figures and how far behind the change log it is.

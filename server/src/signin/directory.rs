@@ -24,6 +24,7 @@ use super::{
 use crate::error::ApiError;
 use crate::services::{audit, channels, sessions, teams};
 use crate::state::Ctx;
+use crate::workers::{Stage, Workers};
 
 fn user_changed(row: &UserRow) -> Change {
     Change::new(EventKind::UserUpdated, Audience::All, row.to_api(false))
@@ -667,7 +668,7 @@ pub async fn test_user(
 /// Runs sync every `sync_interval_mins` until the server stops. The interval
 /// is read at start; whether LDAP is on is checked at every tick, so a
 /// directory enabled from the console is synced without a restart.
-pub fn spawn_scheduler(ctx: &Arc<Ctx>) {
+pub fn spawn_scheduler(ctx: &Arc<Ctx>, workers: &Workers) {
     let interval = ctx.config().ldap.sync_interval_mins;
     if interval == 0 {
         return;
@@ -678,9 +679,12 @@ pub fn spawn_scheduler(ctx: &Arc<Ctx>) {
         ctx.signin
             .update_sync(|s| s.next_at = Some(now_millis() + interval as i64 * 60_000));
     }
-    tokio::spawn(async move {
+    workers.spawn("directory sync", Stage::Producer, |stop| async move {
         loop {
-            tokio::time::sleep(period).await;
+            tokio::select! {
+                () = stop.cancelled() => return,
+                () = tokio::time::sleep(period) => {}
+            }
             let Some(ctx) = weak.upgrade() else {
                 return;
             };

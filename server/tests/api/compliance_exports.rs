@@ -2,6 +2,7 @@
 //! `email` and `xml.etree`), incremental runs that never skip or repeat a
 //! record, hold-scoped exports and a user's own data export.
 
+use crate::both_backends;
 use std::collections::HashSet;
 use std::io::Read;
 
@@ -11,7 +12,7 @@ use hearth_server::Config;
 use serde_json::Value;
 
 use crate::compliance::{officer, wait_job};
-use crate::harness::{Backend, TestServer, my_channel};
+use crate::harness::{TestServer, my_channel};
 
 pub fn quiet_schedule(c: &mut Config) {
     c.compliance.late_commit_margin_secs = 0;
@@ -19,25 +20,7 @@ pub fn quiet_schedule(c: &mut Config) {
     c.compliance.export_batch_size = 4;
 }
 
-macro_rules! tests_with_config {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                use super::*;
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(TestServer::boot_with(Backend::Sqlite, quiet_schedule).await).await;
-                }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(TestServer::boot_with(Backend::Postgres, quiet_schedule).await).await;
-                }
-            }
-        )*
-    };
-}
-
-tests_with_config!(
+both_backends!(with quiet_schedule;
     three_incremental_exports_hold_every_record_once,
     exports_read_back_with_standard_parsers,
     hold_and_user_exports_hold_only_their_subject,

@@ -2,6 +2,7 @@
 //! daily runs first start, and incremental exports that cover records by
 //! when they entered the server.
 
+use crate::both_backends;
 use hearth_api::{ExportFormat, RetentionPolicy, RetentionScope};
 use hearth_server::Config;
 use serde_json::Value;
@@ -10,25 +11,7 @@ use crate::compliance::{DAY, insert_post, now, officer, wait_job};
 use crate::compliance_exports::{all, event_ids, export, finished, parse_archive, quiet_schedule};
 use crate::harness::{Backend, TestServer, my_channel};
 
-macro_rules! tests_with {
-    ($tweak:path: $($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                use super::*;
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(TestServer::boot_with(Backend::Sqlite, $tweak).await).await;
-                }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(TestServer::boot_with(Backend::Postgres, $tweak).await).await;
-                }
-            }
-        )*
-    };
-}
-
-tests_with!(quiet_schedule:
+both_backends!(with quiet_schedule;
     a_mattermost_profile_writes_mattermost_csv,
     audit_entries_record_the_client_address,
     reactions_are_exported,
@@ -37,7 +20,7 @@ tests_with!(quiet_schedule:
     silent_members_take_part_in_every_window,
     incremental_exports_include_history_imported_behind_the_cursor,
 );
-tests_with!(scheduled_daily:
+both_backends!(with scheduled_daily;
     the_first_daily_runs_wait_for_their_configured_time,
 );
 

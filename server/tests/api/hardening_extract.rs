@@ -5,6 +5,7 @@
 //! recorded and never read again (not after a restart, not in a rebuild),
 //! and the import refuses an oversized sheet as a whole.
 
+use crate::both_backends;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -15,26 +16,7 @@ use hearth_server::Config;
 
 use crate::harness::{TestServer, test_config};
 
-/// Like `both_backends!`, with the bounds these tests need.
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                use crate::harness::{Backend, TestServer};
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(TestServer::boot_with(Backend::Sqlite, super::bounds).await).await;
-                }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(TestServer::boot_with(Backend::Postgres, super::bounds).await).await;
-                }
-            }
-        )*
-    };
-}
-
-on_both_backends!(
+both_backends!(with bounds;
     spreadsheet_bombs_are_contained_and_never_read_twice,
     the_user_import_refuses_an_oversized_sheet,
 );

@@ -634,26 +634,7 @@ mod boots {
     }
 }
 
-/// Like `both_backends!` for tests that boot their own servers.
-macro_rules! both_booted {
-    ($($name:ident => $f:path),* $(,)?) => {
-        $(
-            mod $name {
-                use crate::harness::Backend;
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    $f(Backend::Sqlite).await;
-                }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    $f(Backend::Postgres).await;
-                }
-            }
-        )*
-    };
-}
-
-both_booted!(
+both_backends!(
     presence_watchers_are_freed_on_resubscribe_and_disconnect => super::boots::watchers,
     websocket_connections_are_capped_per_user => super::boots::ws_cap,
     metrics_refuse_anonymous_and_ordinary_users => super::boots::metrics,

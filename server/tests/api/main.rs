@@ -9,6 +9,8 @@
 
 mod harness;
 
+use hearth_testkit::both_backends;
+
 mod accounts;
 mod audit;
 mod bad_input;
@@ -28,6 +30,7 @@ mod import_mattermost;
 mod import_slack;
 mod import_users;
 mod ldap;
+mod lifecycle;
 mod mfa;
 mod oidc;
 mod openapi;

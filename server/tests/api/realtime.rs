@@ -1,5 +1,6 @@
 //! Typing, presence, slow consumers, heartbeats and shutdown on the WebSocket.
 
+use crate::both_backends;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -7,7 +8,7 @@ use hearth_api::{ClientFrame, EventKind, Presence, UserStatus};
 use hearth_client::{ClientError, WsConnection};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-use crate::harness::{Backend, TestServer, expect_event as expect};
+use crate::harness::{TestServer, expect_event as expect};
 
 const WAIT: Duration = crate::harness::EVENT_WAIT;
 
@@ -235,27 +236,8 @@ async fn shutdown_closes_sockets_with_going_away(mut s: TestServer) {
     }
 }
 
-macro_rules! both {
-    ($name:ident, $tweak:expr) => {
-        mod $name {
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(TestServer::boot_with(Backend::Sqlite, $tweak).await).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$name(TestServer::boot_with(Backend::Postgres, $tweak).await).await;
-            }
-        }
-    };
-}
-
-both!(typing_reaches_other_members_only, |_| {});
-both!(presence_follows_connections_and_choices, |_| {});
-both!(idle_users_become_away, |c| c.accounts.away_after_secs = 1);
-both!(slow_consumer_is_dropped_without_delaying_others, |c| c
-    .realtime
-    .queue_size =
-    16);
-both!(shutdown_closes_sockets_with_going_away, |_| {});
+both_backends!(typing_reaches_other_members_only);
+both_backends!(presence_follows_connections_and_choices);
+both_backends!(with |c| c.accounts.away_after_secs = 1; idle_users_become_away);
+both_backends!(with |c| c.realtime.queue_size = 16; slow_consumer_is_dropped_without_delaying_others);
+both_backends!(shutdown_closes_sockets_with_going_away);

@@ -3,13 +3,12 @@
 
 use std::process::Command;
 
+use hearth_testkit::{Backend, TestDb, test_config};
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn small_run_delivers_everything_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut cfg = hearth_server::Config::default();
-    cfg.server.listen = "127.0.0.1:0".into();
-    cfg.server.data_dir = dir.path().to_path_buf();
-    cfg.server.shutdown_grace_secs = 1;
+    let db = TestDb::new(Backend::Sqlite);
+    let mut cfg = test_config(Backend::Sqlite, db.dir.path(), None);
     cfg.limits.logins_per_minute = 10_000;
     cfg.limits.signups_per_hour = 10_000;
     let server = hearth_server::start(cfg, 2).await.unwrap();

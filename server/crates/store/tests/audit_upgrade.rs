@@ -9,22 +9,16 @@
 use diesel::prelude::*;
 use hearth_store::models::AuditRow;
 use hearth_store::schema::audit_log;
-use hearth_store::{DbOptions, Store};
+use hearth_testkit::{Backend, TestDb, both_backends};
 
-fn open(path: &std::path::Path) -> Store {
-    Store::open(DbOptions {
-        url: format!("sqlite://{}", path.display()),
-        max_connections: 2,
-        sqlite_synchronous: "NORMAL".into(),
-    })
-    .unwrap()
-}
+both_backends!(
+    unchained_entries_are_chained_at_open => super::unchained_entries_are_chained_at_open,
+    a_log_whose_hashes_were_blanked_is_never_resealed => super::a_log_whose_hashes_were_blanked_is_never_resealed,
+);
 
-#[test]
-fn unchained_entries_are_chained_at_open() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("audit.db");
-    let store = open(&path);
+async fn unchained_entries_are_chained_at_open(backend: Backend) {
+    let db = TestDb::new(backend);
+    let store = db.open();
     let legacy: Vec<AuditRow> = (1..=3)
         .map(|i| AuditRow {
             id: uuid::Uuid::now_v7().to_string(),
@@ -57,7 +51,7 @@ fn unchained_entries_are_chained_at_open() {
         .unwrap();
     drop(store);
 
-    let store = open(&path);
+    let store = db.open();
     store
         .read(|c| {
             let v = hearth_store::audit::verify(c, 2, None, &Default::default())?;
@@ -70,11 +64,9 @@ fn unchained_entries_are_chained_at_open() {
         .unwrap();
 }
 
-#[test]
-fn a_log_whose_hashes_were_blanked_is_never_resealed() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("audit.db");
-    let store = open(&path);
+async fn a_log_whose_hashes_were_blanked_is_never_resealed(backend: Backend) {
+    let db = TestDb::new(backend);
+    let store = db.open();
     store
         .write(|tx| {
             for i in 0..3 {
@@ -106,7 +98,7 @@ fn a_log_whose_hashes_were_blanked_is_never_resealed() {
         .unwrap();
     drop(store);
 
-    let store = open(&path);
+    let store = db.open();
     store
         .read(|c| {
             assert_eq!(hearth_store::audit::chain_unsealed(c)?, 0);

@@ -10,16 +10,13 @@
 use diesel::prelude::*;
 use hearth_api::EventKind;
 use hearth_store::schema::change_log;
-use hearth_store::{Audience, Change, DbOptions, Store, change_log as log};
+use hearth_store::{Audience, Change, change_log as log};
+use hearth_testkit::{Backend, TestDb, both_backends};
 
-fn open(dir: &tempfile::TempDir) -> Store {
-    Store::open(DbOptions {
-        url: format!("sqlite://{}", dir.path().join("log.db").display()),
-        max_connections: 2,
-        sqlite_synchronous: "NORMAL".into(),
-    })
-    .unwrap()
-}
+both_backends!(
+    an_unserialisable_event_fails_the_mutation_and_writes_nothing => super::an_unserialisable_event_fails_the_mutation_and_writes_nothing,
+    a_stored_unknown_audience_decodes_to_an_error => super::a_stored_unknown_audience_decodes_to_an_error,
+);
 
 /// A payload serde cannot represent as JSON (a map with non-string keys).
 struct Unserialisable;
@@ -33,10 +30,9 @@ impl serde::Serialize for Unserialisable {
     }
 }
 
-#[test]
-fn an_unserialisable_event_fails_the_mutation_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir);
+async fn an_unserialisable_event_fails_the_mutation_and_writes_nothing(backend: Backend) {
+    let db = TestDb::new(backend);
+    let store = db.open();
     let err = store
         .write(|tx| {
             tx.log(Change::new(
@@ -65,10 +61,9 @@ fn an_unserialisable_event_fails_the_mutation_and_writes_nothing() {
     assert_eq!(rows[0].audience(), Ok(Audience::All));
 }
 
-#[test]
-fn a_stored_unknown_audience_decodes_to_an_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir);
+async fn a_stored_unknown_audience_decodes_to_an_error(backend: Backend) {
+    let db = TestDb::new(backend);
+    let store = db.open();
     store
         .read(|c| {
             diesel::insert_into(change_log::table)

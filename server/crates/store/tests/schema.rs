@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};
 use hearth_store::{DbOptions, migrate_only};
+use hearth_testkit::{PgDb, pg_base_url};
 
 #[derive(QueryableByName)]
 struct SqliteCol {
@@ -91,30 +92,15 @@ fn sqlite_and_postgres_schemas_agree() {
     })
     .unwrap();
 
-    let base = std::env::var("TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-    let name = format!("hearth_schema_{}", uuid::Uuid::now_v7().simple());
-    let mut admin = PgConnection::establish(&format!("{base}/postgres")).unwrap();
-    diesel::sql_query(format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .unwrap();
-    let url = format!("{base}/{name}");
-    let result = std::panic::catch_unwind(|| {
-        migrate_only(DbOptions {
-            url: url.clone(),
-            max_connections: 1,
-            sqlite_synchronous: "NORMAL".into(),
-        })
-        .unwrap();
-        let lite = sqlite_schema(sqlite_path.to_str().unwrap());
-        let pg = pg_schema(&url);
-        assert!(lite.len() >= 14, "all tables exist: {:?}", lite.keys());
-        assert_eq!(lite, pg);
-    });
-    diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut admin)
-        .unwrap();
-    if let Err(e) = result {
-        std::panic::resume_unwind(e);
-    }
+    let pg = PgDb::create_on(&pg_base_url(), "hearth_schema");
+    migrate_only(DbOptions {
+        url: pg.url(),
+        max_connections: 1,
+        sqlite_synchronous: "NORMAL".into(),
+    })
+    .unwrap();
+    let lite = sqlite_schema(sqlite_path.to_str().unwrap());
+    let pg = pg_schema(&pg.url());
+    assert!(lite.len() >= 14, "all tables exist: {:?}", lite.keys());
+    assert_eq!(lite, pg);
 }
