@@ -35,17 +35,17 @@ pub enum EventKind {
     ChannelUpdated,
     /// `ChannelMember`
     ChannelMemberAdded,
-    /// `{channel_id, user_id}`
+    /// `ChannelMembership`
     ChannelMemberRemoved,
-    /// `ChannelMember` of the viewer (read state, notify level, favourite)
+    /// `ChannelMember` (read state, notify level, favourite; or a role)
     ChannelMemberUpdated,
-    /// `{channel_id, user_id, last_viewed_at}`: read receipt
+    /// `ChannelViewed`: a read receipt
     ChannelViewed,
     /// `Team`
     TeamUpdated,
     /// `TeamMember`
     TeamMemberAdded,
-    /// `{team_id, user_id}`
+    /// `TeamMembership`
     TeamMemberRemoved,
     /// `TeamMember` whose role changed
     TeamMemberUpdated,
@@ -53,11 +53,11 @@ pub enum EventKind {
     UserUpdated,
     /// `ThreadState` of the receiving user
     ThreadUpdated,
-    /// `{channel_id, root_id, user_id}`
+    /// `Typing`
     Typing,
     /// `UserStatus`
     StatusChanged,
-    /// `{session_id}`: this session was revoked; the socket closes next.
+    /// `SessionRevoked`: this session was revoked; the socket closes next.
     SessionRevoked,
 }
 
