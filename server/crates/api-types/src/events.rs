@@ -7,7 +7,6 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::{
@@ -16,7 +15,8 @@ use crate::{
 
 /// The name of an event: the `event` member of a frame and the change
 /// log's `kind` column. [`EventPayload`] pairs each name with its data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// `Post`
@@ -65,7 +65,8 @@ pub enum EventKind {
 /// [`Event`] frame as one value, so the name and the payload cannot disagree.
 /// The server writes the change log from it, routes by it and indexes from
 /// it; bots and plugins can decode a frame into it with [`Event::payload`].
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "event", content = "data", rename_all = "snake_case")]
 pub enum EventPayload {
     /// A post was created. Audience: the channel's members.
@@ -153,21 +154,24 @@ impl EventPayload {
 }
 
 /// A user who left or was removed from a channel.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelMembership {
     pub channel_id: Uuid,
     pub user_id: Uuid,
 }
 
 /// A user who left or was removed from a team.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TeamMembership {
     pub team_id: Uuid,
     pub user_id: Uuid,
 }
 
 /// A read receipt: the user read the channel up to `last_viewed_at`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelViewed {
     pub channel_id: Uuid,
     pub user_id: Uuid,
@@ -175,7 +179,8 @@ pub struct ChannelViewed {
 }
 
 /// A user is typing in a channel, or in the thread under `root_id`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Typing {
     pub channel_id: Uuid,
     /// Always present: `null` when typing in the channel itself.
@@ -184,13 +189,15 @@ pub struct Typing {
 }
 
 /// The session that was revoked.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionRevoked {
     pub session_id: Uuid,
 }
 
 /// An event as delivered to one user.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     /// The receiving user's sequence number in this epoch, gap-free from 1.
     pub seq: u64,
@@ -211,7 +218,8 @@ impl Event {
 }
 
 /// A frame from server to client.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerFrame {
     /// First frame on every connection: the current epoch and the last sequence sent.
@@ -230,7 +238,8 @@ pub enum ServerFrame {
 }
 
 /// A frame from client to server.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum ClientFrame {
     /// The user is typing in a channel (or a thread of it).
