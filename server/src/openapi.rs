@@ -387,3 +387,26 @@ pub fn json() -> &'static str {
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    /// Generated clients type their event handlers from these schemas.
+    #[test]
+    fn the_event_contract_is_in_the_document() {
+        let doc: serde_json::Value = serde_json::from_str(super::json()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        for name in [
+            "EventPayload",
+            "EventKind",
+            "ChannelMembership",
+            "TeamMembership",
+            "ChannelViewed",
+            "Typing",
+            "SessionRevoked",
+        ] {
+            assert!(schemas[name].is_object(), "{name} is missing");
+        }
+        let variants = schemas["EventPayload"]["oneOf"].as_array().unwrap();
+        assert_eq!(variants.len(), 20, "one schema per event");
+    }
+}
