@@ -15,23 +15,24 @@ use std::sync::OnceLock;
 use hearth_api::{
     AddMemberRequest, AdminSetPasswordRequest, AnonymiseOutcome, AnonymiseRequest, AuditLogEntry,
     AuditPage, AuditQuery, AuditVerification, AuthProvider, AuthProviders, ChangePasswordRequest,
-    Channel, ChannelCount, ChannelKind, ChannelMember, ChannelPurgeReport, ChannelUnread,
-    ClientFrame, ComplianceJob, ComplianceSearchRequest, CreateChannelRequest, CreatePostRequest,
-    CreateTeamRequest, CreateTokenRequest, CreatedToken, CsrfTokenResponse, DirectChannelRequest,
-    EditPostRequest, ErrorBody, ErrorCode, ErrorDetail, Event, EventKind, ExportCursorState,
-    ExportFormat, ExportRequest, FileInfo, FileSearchResults, FollowRequest, HoldStatus, JobKind,
-    JobProgress, JobStatus, JoinTeamRequest, LdapCheckStep, LdapDiagnosis, LdapStatus,
-    LdapSyncIssue, LdapSyncReport, LdapTestUserRequest, LegalHold, LegalHoldRequest,
-    LoginMfaEnrolRequest, LoginMfaRequest, LoginOutcome, LoginRequest, LoginResponse,
-    LogoutResponse, MemberRole, MfaChallenge, MfaCodeRequest, MfaEnrolment, MfaLoginResponse,
-    MfaStatus, MoveChannelRequest, NotifyLevel, OidcCheckStep, OidcDiagnosis, PermissionContext,
-    PermissionMatrix, PermissionRow, Post, PostPage, PostSearchResults, PostVersion, PostsQuery,
-    Presence, PurgeReport, Reaction, ReactionRequest, RecoveryCodes, RetentionPolicies,
-    RetentionPolicy, RetentionScope, Role, SearchMatch, SearchRequest, SearchSort, SearchStatus,
-    ServerFrame, ServerInfo, Session, SessionKind, SetActiveRequest, SetEmailVerifiedRequest,
-    SetMemberRoleRequest, SetRoleRequest, SetStatusRequest, SignupRequest, Team, TeamInvite,
-    TeamMember, ThreadState, UpdateChannelRequest, UpdateMembershipRequest, UpdateProfileRequest,
-    UpdateTeamRequest, User, UserStatus,
+    Channel, ChannelCount, ChannelKind, ChannelMember, ChannelMembership, ChannelPurgeReport,
+    ChannelUnread, ChannelViewed, ClientFrame, ComplianceJob, ComplianceSearchRequest,
+    CreateChannelRequest, CreatePostRequest, CreateTeamRequest, CreateTokenRequest, CreatedToken,
+    CsrfTokenResponse, DirectChannelRequest, EditPostRequest, ErrorBody, ErrorCode, ErrorDetail,
+    Event, EventKind, EventPayload, ExportCursorState, ExportFormat, ExportRequest, FileInfo,
+    FileSearchResults, FollowRequest, HoldStatus, JobKind, JobProgress, JobStatus, JoinTeamRequest,
+    LdapCheckStep, LdapDiagnosis, LdapStatus, LdapSyncIssue, LdapSyncReport, LdapTestUserRequest,
+    LegalHold, LegalHoldRequest, LoginMfaEnrolRequest, LoginMfaRequest, LoginOutcome, LoginRequest,
+    LoginResponse, LogoutResponse, MemberRole, MfaChallenge, MfaCodeRequest, MfaEnrolment,
+    MfaLoginResponse, MfaStatus, MoveChannelRequest, NotifyLevel, OidcCheckStep, OidcDiagnosis,
+    PermissionContext, PermissionMatrix, PermissionRow, Post, PostPage, PostSearchResults,
+    PostVersion, PostsQuery, Presence, PurgeReport, Reaction, ReactionRequest, RecoveryCodes,
+    RetentionPolicies, RetentionPolicy, RetentionScope, Role, SearchMatch, SearchRequest,
+    SearchSort, SearchStatus, ServerFrame, ServerInfo, Session, SessionKind, SessionRevoked,
+    SetActiveRequest, SetEmailVerifiedRequest, SetMemberRoleRequest, SetRoleRequest,
+    SetStatusRequest, SignupRequest, Team, TeamInvite, TeamMember, TeamMembership, ThreadState,
+    Typing, UpdateChannelRequest, UpdateMembershipRequest, UpdateProfileRequest, UpdateTeamRequest,
+    User, UserStatus,
 };
 use hearth_api::{
     ChatImportIssue, ChatImportReport, ImportColumn, ImportIssue, ImportIssueCode, ImportRowStatus,
@@ -246,7 +247,8 @@ pub const CSRF_SCHEME: &str = "csrf_token";
             SetMemberRoleRequest, CreateChannelRequest, UpdateChannelRequest,
             DirectChannelRequest, UpdateMembershipRequest, CreatePostRequest, EditPostRequest,
             ReactionRequest, FollowRequest, PostsQuery, FileUpload,
-            ServerFrame, ClientFrame, Event, EventKind,
+            ServerFrame, ClientFrame, Event, EventKind, EventPayload, ChannelMembership,
+            TeamMembership, ChannelViewed, Typing, SessionRevoked,
             LoginOutcome, MfaChallenge, LoginMfaRequest, LoginMfaEnrolRequest, MfaLoginResponse,
             MfaEnrolment, MfaCodeRequest, RecoveryCodes, MfaStatus, AuthProvider, AuthProviders,
             CsrfTokenResponse, LogoutResponse, LdapTestUserRequest, LdapCheckStep, LdapDiagnosis,
@@ -393,4 +395,27 @@ pub fn json() -> &'static str {
                 .to_string()
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// Generated clients type their event handlers from these schemas.
+    #[test]
+    fn the_event_contract_is_in_the_document() {
+        let doc: serde_json::Value = serde_json::from_str(super::json()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        for name in [
+            "EventPayload",
+            "EventKind",
+            "ChannelMembership",
+            "TeamMembership",
+            "ChannelViewed",
+            "Typing",
+            "SessionRevoked",
+        ] {
+            assert!(schemas[name].is_object(), "{name} is missing");
+        }
+        let variants = schemas["EventPayload"]["oneOf"].as_array().unwrap();
+        assert_eq!(variants.len(), 20, "one schema per event");
+    }
 }

@@ -189,9 +189,8 @@ pub fn anonymise(
         hearth_store::users::save(tx.conn, &row)?;
         crate::services::sessions::revoke_all_in(tx, Some(auth.user_id()), user_id)?;
         tx.log(Change::new(
-            hearth_api::EventKind::UserUpdated,
+            hearth_api::EventPayload::UserUpdated(row.to_api(false)),
             Audience::All,
-            row.to_api(false),
         ))?;
         audit::record(
             tx,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytestring::ByteString;
-use hearth_api::{EventKind, Presence, ServerFrame, UserStatus};
+use hearth_api::{EventPayload, Presence, ServerFrame, UserStatus};
 use hearth_core::Id;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -278,7 +278,7 @@ impl HubCore {
                 e == epoch && last <= s.seq && (last + 1 >= oldest_kept || last == s.seq);
             if can_replay {
                 for (q, body) in s.replay.iter().filter(|(q, _)| *q > last) {
-                    frames.push(body.frame(*q));
+                    frames.extend(body.frame(*q));
                 }
             } else {
                 frames.push(json_frame(&ServerFrame::Resync { epoch, seq: s.seq }));
@@ -324,7 +324,8 @@ impl HubCore {
             self.watchers.add(*u, user_id, conn_id);
         }
         // Current statuses of the new subscriptions come first.
-        let frames: Vec<Arc<EventBody>> = subs.iter().map(|u| self.status_body(*u)).collect();
+        let frames: Vec<Arc<EventBody>> =
+            subs.iter().filter_map(|u| self.status_body(*u)).collect();
         for body in frames {
             self.deliver_to(user_id, &body);
         }
@@ -350,9 +351,15 @@ impl HubCore {
         }
     }
 
-    fn status_body(&self, user_id: Id) -> Arc<EventBody> {
-        let data = serde_json::to_string(&self.status(user_id)).unwrap_or_default();
-        Arc::new(EventBody::new(EventKind::StatusChanged, None, None, &data))
+    fn status_body(&self, user_id: Id) -> Option<Arc<EventBody>> {
+        let event = EventPayload::StatusChanged(self.status(user_id));
+        match EventBody::signal(&event, None) {
+            Ok(body) => Some(Arc::new(body)),
+            Err(error) => {
+                tracing::error!(%user_id, %error, "status not serialised");
+                None
+            }
+        }
     }
 
     /// Recomputes a user's presence and tells their watchers when it changed.
@@ -366,7 +373,9 @@ impl HubCore {
             return;
         }
         s.shown = now;
-        let body = self.status_body(user_id);
+        let Some(body) = self.status_body(user_id) else {
+            return;
+        };
         let mut watchers = self.watchers.users_watching(user_id);
         // The user's own clients are told too, once.
         if !watchers.contains(&user_id) {
@@ -441,7 +450,9 @@ impl HubCore {
         if s.conns.is_empty() {
             return;
         }
-        let frame = body.frame(seq);
+        let Some(frame) = body.frame(seq) else {
+            return;
+        };
         let metrics = &self.metrics;
         let watchers = &mut self.watchers;
         s.conns.retain(|c| match c.tx.try_send(Outbound::Text(frame.clone())) {

@@ -20,9 +20,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytestring::ByteString;
-use hearth_api::{EventKind, Presence, UserStatus};
+use hearth_api::{EventKind, EventPayload, Presence, UserStatus};
 use hearth_core::Id;
-use hearth_store::{Audience, Store};
+use hearth_store::{Audience, LoggedChange, Store};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::workers::{Stage, Workers};
@@ -42,37 +44,90 @@ pub enum Outbound {
     Close(u16, &'static str),
 }
 
-/// An event ready to be numbered per user: the JSON members after `"seq":N,`.
+/// An event ready to be numbered per user. Its data is serialised once;
+/// each user's frame only wraps that text with their `seq`.
 #[derive(Debug)]
 pub struct EventBody {
-    pub fragment: String,
+    kind: EventKind,
+    channel_id: Option<Id>,
+    team_id: Option<Id>,
+    data: Box<RawValue>,
+}
+
+/// The `event` frame as it goes on the wire: the field order is the one
+/// clients have always received.
+#[derive(Serialize)]
+struct EventFrame<'a> {
+    #[serde(rename = "type")]
+    frame: &'static str,
+    seq: u64,
+    event: EventKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    channel_id: Option<Id>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    team_id: Option<Id>,
+    data: &'a RawValue,
 }
 
 impl EventBody {
-    pub fn new(
-        kind: EventKind,
-        channel_id: Option<Id>,
-        team_id: Option<Id>,
-        data: &str,
-    ) -> EventBody {
-        let kind_str = serde_json::to_string(&kind).unwrap_or_else(|_| "\"\"".into());
-        let mut fragment = format!("\"event\":{kind_str}");
-        if let Some(c) = channel_id {
-            fragment.push_str(&format!(",\"channel_id\":\"{c}\""));
+    /// A change from the log, whose data goes out exactly as it was stored.
+    pub fn logged(change: &LoggedChange) -> EventBody {
+        let (channel_id, team_id) = match &change.audience {
+            Audience::Channel {
+                channel_id,
+                team_id,
+                ..
+            } => (Some(*channel_id), *team_id),
+            Audience::Team { team_id, .. } => (None, Some(*team_id)),
+            Audience::User(_) | Audience::All => (None, None),
+        };
+        EventBody {
+            kind: change.event.kind(),
+            channel_id,
+            team_id,
+            data: change.data.clone(),
         }
-        if let Some(t) = team_id {
-            fragment.push_str(&format!(",\"team_id\":\"{t}\""));
-        }
-        fragment.push_str(",\"data\":");
-        fragment.push_str(if data.is_empty() { "null" } else { data });
-        EventBody { fragment }
     }
 
-    pub fn frame(&self, seq: u64) -> ByteString {
-        ByteString::from(format!(
-            "{{\"type\":\"event\",\"seq\":{seq},{}}}",
-            self.fragment
-        ))
+    /// A signal that is not stored (typing, presence).
+    pub fn signal(
+        event: &EventPayload,
+        channel_id: Option<Id>,
+    ) -> Result<EventBody, serde_json::Error> {
+        #[derive(Deserialize)]
+        struct Parts<'a> {
+            event: EventKind,
+            #[serde(borrow)]
+            data: &'a RawValue,
+        }
+        let text = serde_json::to_string(event)?;
+        let parts: Parts = serde_json::from_str(&text)?;
+        Ok(EventBody {
+            kind: parts.event,
+            channel_id,
+            team_id: None,
+            data: parts.data.to_owned(),
+        })
+    }
+
+    /// The frame for one user; `None` (logged) in the impossible case that
+    /// ids and already-valid JSON fail to serialise.
+    pub fn frame(&self, seq: u64) -> Option<ByteString> {
+        let frame = EventFrame {
+            frame: "event",
+            seq,
+            event: self.kind,
+            channel_id: self.channel_id,
+            team_id: self.team_id,
+            data: &self.data,
+        };
+        match serde_json::to_string(&frame) {
+            Ok(text) => Some(ByteString::from(text)),
+            Err(error) => {
+                tracing::error!(kind = ?self.kind, %error, "event frame not serialised");
+                None
+            }
+        }
     }
 }
 
@@ -236,11 +291,16 @@ impl Hub {
         &self,
         audience: Audience,
         except: Option<Id>,
-        kind: EventKind,
+        event: &EventPayload,
         channel_id: Option<Id>,
-        data: serde_json::Value,
     ) {
-        let body = Arc::new(EventBody::new(kind, channel_id, None, &data.to_string()));
+        let body = match EventBody::signal(event, channel_id) {
+            Ok(body) => Arc::new(body),
+            Err(error) => {
+                tracing::error!(kind = ?event.kind(), %error, "signal not serialised");
+                return;
+            }
+        };
         let _ = self.ephemeral.try_send(Ephemeral {
             audience,
             except,
@@ -309,6 +369,49 @@ mod tests {
             metrics: metrics.clone(),
         };
         (hub, rx, metrics)
+    }
+
+    #[test]
+    fn a_signal_frame_has_the_members_clients_have_always_read_in_order() {
+        let (channel_id, user_id) = (hearth_core::new_id(), hearth_core::new_id());
+        let typing = EventPayload::Typing(hearth_api::Typing {
+            channel_id,
+            root_id: None,
+            user_id,
+        });
+        let body = EventBody::signal(&typing, Some(channel_id)).unwrap();
+        assert_eq!(
+            &*body.frame(7).unwrap(),
+            format!(
+                r#"{{"type":"event","seq":7,"event":"typing","channel_id":"{channel_id}","data":{{"channel_id":"{channel_id}","root_id":null,"user_id":"{user_id}"}}}}"#
+            )
+        );
+    }
+
+    #[test]
+    fn a_logged_frame_carries_the_stored_text_and_the_audience_ids() {
+        let (channel_id, team_id, session_id) = (
+            hearth_core::new_id(),
+            hearth_core::new_id(),
+            hearth_core::new_id(),
+        );
+        let stored = format!(r#"{{"session_id":"{session_id}"}}"#);
+        let change = LoggedChange {
+            seq: 1,
+            event: EventPayload::SessionRevoked(hearth_api::SessionRevoked { session_id }),
+            audience: Audience::Channel {
+                channel_id,
+                team_id: Some(team_id),
+                also: None,
+            },
+            data: RawValue::from_string(stored.clone()).unwrap(),
+        };
+        assert_eq!(
+            &*EventBody::logged(&change).frame(12).unwrap(),
+            format!(
+                r#"{{"type":"event","seq":12,"event":"session_revoked","channel_id":"{channel_id}","team_id":"{team_id}","data":{stored}}}"#
+            )
+        );
     }
 
     #[tokio::test]

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hearth_api::EventKind;
+use hearth_api::EventPayload;
 use hearth_core::Id;
 use hearth_store::{Audience, ChangeRow, Store, change_log};
 use tokio::sync::mpsc;
@@ -90,66 +90,49 @@ pub(super) async fn run(
 }
 
 async fn route(store: &Arc<Store>, hub: &Hub, members: &mut Members, row: ChangeRow) {
-    let Some(kind) = row.event_kind() else {
-        tracing::warn!(seq = row.seq, kind = row.kind, "unknown change kind");
-        return;
-    };
-    let audience = match row.audience() {
-        Ok(a) => a,
-        Err(e) => {
-            tracing::error!(seq = row.seq, kind = row.kind, error = %e, "change not delivered");
+    let seq = row.seq;
+    let change = match row.decode() {
+        Ok(change) => change,
+        Err(error) => {
+            tracing::error!(seq, %error, "change not delivered");
             return;
         }
     };
-    invalidate(members, kind, &audience);
-    let to = if kind == EventKind::UserUpdated {
+    invalidate(members, &change.event, &change.audience);
+    let to = match &change.event {
         // Guests learn only of the people they may see.
-        profile_watchers(store, &row.payload).await
-    } else {
-        resolve(store, members, &audience).await
+        EventPayload::UserUpdated(user) => profile_watchers(store, user.id).await,
+        _ => resolve(store, members, &change.audience).await,
     };
     let Some(to) = to else {
         return;
     };
-    let (channel_id, team_id) = match &audience {
-        Audience::Channel {
-            channel_id,
-            team_id,
-            ..
-        } => (Some(*channel_id), *team_id),
-        Audience::Team { team_id, .. } => (None, Some(*team_id)),
-        _ => (None, None),
+    let close_session = match &change.event {
+        EventPayload::SessionRevoked(revoked) => Some(revoked.session_id.to_string()),
+        _ => None,
     };
-    let close_session = (kind == EventKind::SessionRevoked)
-        .then(|| serde_json::from_str::<serde_json::Value>(&row.payload).ok())
-        .flatten()
-        .and_then(|v| {
-            v.get("session_id")
-                .and_then(|s| s.as_str())
-                .map(str::to_string)
-        });
-    let body = Arc::new(EventBody::new(kind, channel_id, team_id, &row.payload));
     hub.send(Cmd::Deliver {
         to,
-        body,
+        body: Arc::new(EventBody::logged(&change)),
         except: None,
         close_session,
     })
     .await;
 }
 
-fn invalidate(members: &mut Members, kind: EventKind, audience: &Audience) {
-    match (kind, audience) {
+/// Drops the cached member lists a change alters.
+fn invalidate(members: &mut Members, event: &EventPayload, audience: &Audience) {
+    match (event, audience) {
         (
-            EventKind::ChannelMemberAdded
-            | EventKind::ChannelMemberRemoved
-            | EventKind::ChannelCreated,
+            EventPayload::ChannelMemberAdded(_)
+            | EventPayload::ChannelMemberRemoved(_)
+            | EventPayload::ChannelCreated(_),
             Audience::Channel { channel_id, .. },
         ) => {
             members.channels.remove(channel_id);
         }
         (
-            EventKind::TeamMemberAdded | EventKind::TeamMemberRemoved,
+            EventPayload::TeamMemberAdded(_) | EventPayload::TeamMemberRemoved(_),
             Audience::Team { team_id, .. },
         ) => {
             members.teams.remove(team_id);
@@ -200,14 +183,8 @@ async fn resolve(
 }
 
 /// Who receives a profile change: everyone allowed to see the account
-/// under the guest visibility rule. A payload without an id goes to nobody.
-async fn profile_watchers(store: &Arc<Store>, payload: &str) -> Option<Recipients> {
-    let id = serde_json::from_str::<serde_json::Value>(payload)
-        .ok()?
-        .get("id")?
-        .as_str()?
-        .parse::<Id>()
-        .ok()?;
+/// under the guest visibility rule.
+async fn profile_watchers(store: &Arc<Store>, id: Id) -> Option<Recipients> {
     let s = store.clone();
     let res = tokio::task::spawn_blocking(move || {
         s.read(|c| {

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use actix_ws::{AggregatedMessage, CloseCode, CloseReason};
 use futures_util::StreamExt;
-use hearth_api::{ClientFrame, EventKind, ServerFrame};
+use hearth_api::{ClientFrame, EventPayload, ServerFrame, Typing};
 use hearth_core::Error;
 use hearth_store::Audience;
 use tokio::sync::mpsc;
@@ -219,11 +219,18 @@ async fn on_frame(
             }
             ctx.hub.activity(user_id);
             ctx.hub.ephemeral(
-                Audience::Channel { channel_id, team_id: None, also: None },
+                Audience::Channel {
+                    channel_id,
+                    team_id: None,
+                    also: None,
+                },
                 Some(user_id),
-                EventKind::Typing,
+                &EventPayload::Typing(Typing {
+                    channel_id,
+                    root_id,
+                    user_id,
+                }),
                 Some(channel_id),
-                serde_json::json!({ "channel_id": channel_id, "root_id": root_id, "user_id": user_id }),
             );
         }
     }

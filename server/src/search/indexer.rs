@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::sync::Weak;
 use std::time::Duration;
 
-use hearth_api::EventKind;
+use hearth_api::{EventKind, EventPayload};
 use hearth_core::{Error, Result};
 use hearth_search::Change;
 use hearth_store::{change_log, posts};
@@ -88,18 +88,28 @@ fn catch_up(s: &SearchService) -> Result<()> {
         };
         let mut touched = BTreeSet::new();
         for row in &rows {
-            match row.event_kind() {
-                Some(EventKind::Posted | EventKind::PostEdited | EventKind::PostDeleted) => {}
-                _ => continue,
-            }
-            let Ok(payload) = serde_json::from_str::<serde_json::Value>(&row.payload) else {
+            // Only posts are indexed: other payloads are not even decoded.
+            if !matches!(
+                row.kind(),
+                Ok(EventKind::Posted | EventKind::PostEdited | EventKind::PostDeleted)
+            ) {
                 continue;
-            };
-            if let Some(id) = payload["id"].as_str() {
-                touched.insert(id.to_string());
             }
+            let post = match row.event() {
+                Ok(
+                    EventPayload::Posted(post)
+                    | EventPayload::PostEdited(post)
+                    | EventPayload::PostDeleted(post),
+                ) => post,
+                Ok(_) => continue,
+                Err(error) => {
+                    tracing::error!(seq = row.seq, %error, "change not indexed");
+                    continue;
+                }
+            };
+            touched.insert(post.id.to_string());
             // A reply changes its root's "has replies".
-            if let Some(root) = payload["root_id"].as_str() {
+            if let Some(root) = post.root_id {
                 touched.insert(root.to_string());
             }
         }

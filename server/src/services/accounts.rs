@@ -1,7 +1,8 @@
 //! Accounts: first-run setup, signup, login, profiles, roles and deactivation.
 
 use hearth_api::{
-    ChangePasswordRequest, EventKind, Role, SignupRequest, UpdateProfileRequest, User,
+    ChangePasswordRequest, EventPayload, Role, SessionRevoked, SignupRequest, UpdateProfileRequest,
+    User,
 };
 use hearth_core::permissions::{self, AccountAction, Action, Facts, require};
 use hearth_core::{Error, Id, Result, now_millis, validate};
@@ -196,7 +197,7 @@ fn load_user(c: &mut hearth_store::DbConn, id: Id) -> Result<UserRow> {
 }
 
 fn user_changed(row: &UserRow) -> Change {
-    Change::new(EventKind::UserUpdated, Audience::All, row.to_api(false))
+    Change::new(EventPayload::UserUpdated(row.to_api(false)), Audience::All)
 }
 
 pub fn update_profile(ctx: &Ctx, auth: &Auth, req: UpdateProfileRequest) -> Result<User> {
@@ -279,9 +280,10 @@ pub fn change_password(ctx: &Ctx, auth: &Auth, req: &ChangePasswordRequest) -> R
             if s.id != auth.session_id {
                 hearth_store::sessions::revoke(tx.conn, &s.id, now)?;
                 tx.log(Change::new(
-                    EventKind::SessionRevoked,
+                    EventPayload::SessionRevoked(SessionRevoked {
+                        session_id: hearth_store::parse_id(&s.id),
+                    }),
                     Audience::User(auth.user_id()),
-                    serde_json::json!({ "session_id": s.id }),
                 ))?;
             }
         }

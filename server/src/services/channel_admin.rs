@@ -2,7 +2,7 @@
 //! public channel private and moving a channel to another team. Kept apart
 //! from everyday channel work because they change who can see the channel.
 
-use hearth_api::{Channel, ChannelKind, EventKind};
+use hearth_api::{Channel, ChannelKind, EventPayload};
 use hearth_core::permissions::{Action, require};
 use hearth_core::{Error, Id, Result, now_millis};
 use hearth_store::{Audience, Change, Tx, channels as store, parse_id, teams as team_store};
@@ -15,12 +15,11 @@ use crate::state::Ctx;
 /// could browse it before must learn it is gone from their view.
 fn tell_team(tx: &mut Tx, team_id: &str, ch: &Channel) -> Result<()> {
     tx.log(Change::new(
-        EventKind::ChannelUpdated,
+        EventPayload::ChannelUpdated(ch.clone()),
         Audience::Team {
             team_id: parse_id(team_id),
             also: None,
         },
-        ch,
     ))?;
     Ok(())
 }

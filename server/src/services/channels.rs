@@ -2,8 +2,8 @@
 //! and per-member preferences and read state.
 
 use hearth_api::{
-    Channel, ChannelKind, ChannelMember, ChannelUnread, CreateChannelRequest, EventKind,
-    MemberRole, UpdateChannelRequest, UpdateMembershipRequest,
+    Channel, ChannelKind, ChannelMember, ChannelMembership, ChannelUnread, ChannelViewed,
+    CreateChannelRequest, EventPayload, MemberRole, UpdateChannelRequest, UpdateMembershipRequest,
 };
 use hearth_core::permissions::{Action, Facts, allowed, require};
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
@@ -98,7 +98,7 @@ fn announce(tx: &mut Tx, ch: &ChannelRow) -> Result<()> {
         },
         _ => audience(ch, None),
     };
-    tx.log(Change::new(EventKind::ChannelCreated, aud, ch.to_api()))?;
+    tx.log(Change::new(EventPayload::ChannelCreated(ch.to_api()), aud))?;
     Ok(())
 }
 
@@ -134,9 +134,8 @@ pub fn add_member_in(
     channels::insert_member(tx.conn, &row)?;
     hearth_store::compliance::record_membership(tx.conn, &ch.id, &row.user_id, by, true, now)?;
     tx.log(Change::new(
-        EventKind::ChannelMemberAdded,
+        EventPayload::ChannelMemberAdded(row.to_api()),
         audience(ch, None),
-        row.to_api(),
     ))?;
     Ok(row)
 }
@@ -154,9 +153,11 @@ pub fn remove_member_in(tx: &mut Tx, ch: &ChannelRow, user_id: Id, by: Option<Id
             now_millis(),
         )?;
         tx.log(Change::new(
-            EventKind::ChannelMemberRemoved,
+            EventPayload::ChannelMemberRemoved(ChannelMembership {
+                channel_id: parse_id(&ch.id),
+                user_id,
+            }),
             audience(ch, Some(user_id)),
-            serde_json::json!({ "channel_id": ch.id, "user_id": user_id }),
         ))?;
     }
     Ok(())
@@ -349,9 +350,8 @@ pub fn browse(ctx: &Ctx, auth: &Auth, team_id: Id, include_archived: bool) -> Re
 
 pub(crate) fn changed(tx: &mut Tx, ch: &ChannelRow) -> Result<()> {
     tx.log(Change::new(
-        EventKind::ChannelUpdated,
+        EventPayload::ChannelUpdated(ch.to_api()),
         audience(ch, None),
-        ch.to_api(),
     ))?;
     Ok(())
 }
@@ -567,14 +567,12 @@ pub fn set_member_role(
         channels::save_member(tx.conn, &m)?;
         // The channel learns the new role; only the member their own state.
         tx.log(Change::new(
-            EventKind::ChannelMemberUpdated,
+            EventPayload::ChannelMemberUpdated(m.to_api_public()),
             audience(&ch, None),
-            m.to_api_public(),
         ))?;
         tx.log(Change::new(
-            EventKind::ChannelMemberUpdated,
+            EventPayload::ChannelMemberUpdated(m.to_api()),
             Audience::User(user_id),
-            m.to_api(),
         ))?;
         Ok(m)
     })?;
@@ -606,9 +604,8 @@ pub fn update_membership(
         }
         channels::save_member(tx.conn, &m)?;
         tx.log(Change::new(
-            EventKind::ChannelMemberUpdated,
+            EventPayload::ChannelMemberUpdated(m.to_api()),
             Audience::User(auth.user_id()),
-            m.to_api(),
         ))?;
         Ok(m)
     })?;
@@ -624,11 +621,23 @@ pub fn view(ctx: &Ctx, auth: &Auth, id: Id) -> Result<ChannelMember> {
         }
         let now = now_millis();
         channels::mark_read(tx.conn, &ch.id, &auth.user.id, ch.total_msg_count, now)?;
-        let m = channels::member(tx.conn, &ch.id, &auth.user.id)?.ok_or(Error::NotFound("channel"))?;
-        let receipt = serde_json::json!({ "channel_id": ch.id, "user_id": auth.user.id, "last_viewed_at": now });
-        let aud = if ch.kind().is_dm() { audience(&ch, None) } else { Audience::User(auth.user_id()) };
-        tx.log(Change::new(EventKind::ChannelViewed, aud, receipt))?;
-        tx.log(Change::new(EventKind::ChannelMemberUpdated, Audience::User(auth.user_id()), m.to_api()))?;
+        let m =
+            channels::member(tx.conn, &ch.id, &auth.user.id)?.ok_or(Error::NotFound("channel"))?;
+        let receipt = ChannelViewed {
+            channel_id: id,
+            user_id: auth.user_id(),
+            last_viewed_at: now,
+        };
+        let aud = if ch.kind().is_dm() {
+            audience(&ch, None)
+        } else {
+            Audience::User(auth.user_id())
+        };
+        tx.log(Change::new(EventPayload::ChannelViewed(receipt), aud))?;
+        tx.log(Change::new(
+            EventPayload::ChannelMemberUpdated(m.to_api()),
+            Audience::User(auth.user_id()),
+        ))?;
         Ok(m)
     })?;
     Ok(row.to_api())

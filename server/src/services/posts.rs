@@ -3,7 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use hearth_api::{CreatePostRequest, EventKind, Post, PostPage, PostVersion, PostsQuery, Reaction};
+use hearth_api::{
+    CreatePostRequest, EventPayload, Post, PostPage, PostVersion, PostsQuery, Reaction,
+};
 use hearth_core::permissions::{Action, require};
 use hearth_core::{Error, Id, Result, mentions, new_id, now_millis, validate};
 use hearth_store::models::{ChannelRow, PostHistoryRow, PostRow, ReactionRow, ThreadMemberRow};
@@ -200,7 +202,10 @@ pub fn create(ctx: &Ctx, auth: &Auth, req: CreatePostRequest) -> Result<(Post, b
         count_mentions(tx, &ch, auth.user_id(), &mentioned, channel_wide)?;
         // A new post has no reactions or participants yet.
         let post = row.to_api();
-        tx.log(Change::new(EventKind::Posted, audience(&ch), &post))?;
+        tx.log(Change::new(
+            EventPayload::Posted(post.clone()),
+            audience(&ch),
+        ))?;
         if let Some(root) = root {
             reply_added(tx, &ch, root, auth.user_id(), &mentioned, now)?;
         }
@@ -271,7 +276,7 @@ fn reply_added(
         threads::upsert(tx.conn, &row)?;
     }
     let post = one(tx.conn, &root)?;
-    tx.log(Change::new(EventKind::PostEdited, audience(ch), &post))?;
+    tx.log(Change::new(EventPayload::PostEdited(post), audience(ch)))?;
     for m in threads::followers(tx.conn, &root.id)? {
         // Followers who lost access to the channel hear nothing more of it.
         if !channels::user_can_read(tx.conn, ch, &m.user_id)? {
@@ -279,9 +284,8 @@ fn reply_added(
         }
         let state = thread_svc::state(tx.conn, &root, &m)?;
         tx.log(Change::new(
-            EventKind::ThreadUpdated,
+            EventPayload::ThreadUpdated(state),
             Audience::User(parse_id(&m.user_id)),
-            state,
         ))?;
     }
     Ok(())
@@ -401,7 +405,10 @@ pub fn edit(ctx: &Ctx, auth: &Auth, id: Id, message: &str) -> Result<Post> {
         row.updated_at = now;
         posts::save(tx.conn, &row)?;
         let post = one(tx.conn, &row)?;
-        tx.log(Change::new(EventKind::PostEdited, audience(&ch), &post))?;
+        tx.log(Change::new(
+            EventPayload::PostEdited(post.clone()),
+            audience(&ch),
+        ))?;
         Ok(post)
     })
 }
@@ -417,9 +424,8 @@ pub fn delete(ctx: &Ctx, auth: &Auth, id: Id) -> Result<()> {
         row.is_pinned = false;
         posts::save(tx.conn, &row)?;
         tx.log(Change::new(
-            EventKind::PostDeleted,
+            EventPayload::PostDeleted(row.to_api()),
             audience(&ch),
-            row.to_api(),
         ))?;
         if let Some(root_id) = &row.root_id
             && let Some(mut root) = posts::by_id(tx.conn, root_id)?
@@ -428,7 +434,7 @@ pub fn delete(ctx: &Ctx, auth: &Auth, id: Id) -> Result<()> {
             root.updated_at = now;
             posts::save(tx.conn, &root)?;
             let post = one(tx.conn, &root)?;
-            tx.log(Change::new(EventKind::PostEdited, audience(&ch), &post))?;
+            tx.log(Change::new(EventPayload::PostEdited(post), audience(&ch)))?;
         }
         if auth.user.id != row.user_id {
             crate::services::audit::record(
@@ -484,12 +490,12 @@ pub fn react(ctx: &Ctx, auth: &Auth, id: Id, emoji: &str, add: bool) -> Result<R
             return Err(Error::NotFound("reaction"));
         }
         if changed {
-            let kind = if add {
-                EventKind::ReactionAdded
+            let event = if add {
+                EventPayload::ReactionAdded(r.to_api())
             } else {
-                EventKind::ReactionRemoved
+                EventPayload::ReactionRemoved(r.to_api())
             };
-            tx.log(Change::new(kind, audience(&ch), r.to_api()))?;
+            tx.log(Change::new(event, audience(&ch)))?;
         }
         Ok(r.to_api())
     })
@@ -503,7 +509,7 @@ pub fn pin(ctx: &Ctx, auth: &Auth, id: Id, pinned: bool) -> Result<Post> {
             row.updated_at = now_millis();
             posts::save(tx.conn, &row)?;
             let post = one(tx.conn, &row)?;
-            tx.log(Change::new(EventKind::PostEdited, audience(&ch), &post))?;
+            tx.log(Change::new(EventPayload::PostEdited(post), audience(&ch)))?;
         }
         one(tx.conn, &row)
     })

@@ -1,6 +1,6 @@
 //! Login sessions and personal access tokens.
 
-use hearth_api::{CreateTokenRequest, CreatedToken, EventKind, Session};
+use hearth_api::{CreateTokenRequest, CreatedToken, EventPayload, Session, SessionRevoked};
 use hearth_core::permissions::AccountAction;
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
 use hearth_store::models::SessionRow;
@@ -43,9 +43,10 @@ pub fn create(
 
 fn revoked_change(user_id: Id, session_id: &str) -> Change {
     Change::new(
-        EventKind::SessionRevoked,
+        EventPayload::SessionRevoked(SessionRevoked {
+            session_id: hearth_store::parse_id(session_id),
+        }),
         Audience::User(user_id),
-        serde_json::json!({ "session_id": session_id }),
     )
 }
 

@@ -3,7 +3,7 @@
 //! the existing read-only rules of archived channels apply; a restore reopens
 //! exactly the channels the archive closed, not those archived before it.
 
-use hearth_api::{EventKind, Team};
+use hearth_api::{EventPayload, Team};
 use hearth_core::permissions::{Action, require};
 use hearth_core::{Error, Id, Result, now_millis};
 use hearth_store::{Audience, Change, channels as channel_store, teams as store};
@@ -44,12 +44,11 @@ pub fn set_archived(ctx: &Ctx, auth: &Auth, id: Id, archived: bool) -> Result<Te
         team.updated_at = now;
         store::save(tx.conn, &team)?;
         tx.log(Change::new(
-            EventKind::TeamUpdated,
+            EventPayload::TeamUpdated(team.to_api()),
             Audience::Team {
                 team_id: id,
                 also: None,
             },
-            team.to_api(),
         ))?;
         audit::record(
             tx,

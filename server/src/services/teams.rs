@@ -1,8 +1,8 @@
 //! Teams: creation with default channels, invitations, membership and team admins.
 
 use hearth_api::{
-    ChannelKind, CreateTeamRequest, EventKind, MemberRole, Team, TeamInvite, TeamMember,
-    UpdateTeamRequest,
+    ChannelKind, CreateTeamRequest, EventPayload, MemberRole, Team, TeamInvite, TeamMember,
+    TeamMembership, UpdateTeamRequest,
 };
 use hearth_core::permissions::{Action, Facts, require};
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
@@ -116,12 +116,11 @@ pub fn add_member_in(
     teams::insert_member(tx.conn, &row)?;
     let tid = parse_id(&team.id);
     tx.log(Change::new(
-        EventKind::TeamMemberAdded,
+        EventPayload::TeamMemberAdded(row.to_api()),
         Audience::Team {
             team_id: tid,
             also: Some(user_id),
         },
-        row.to_api(),
     ))?;
     for (n, _) in DEFAULT_CHANNELS {
         if let Some(ch) = hearth_store::channels::by_name(tx.conn, Some(&team.id), n)?
@@ -185,12 +184,11 @@ pub fn update(ctx: &Ctx, auth: &Auth, id: Id, req: UpdateTeamRequest) -> Result<
         team.updated_at = now_millis();
         teams::save(tx.conn, &team)?;
         tx.log(Change::new(
-            EventKind::TeamUpdated,
+            EventPayload::TeamUpdated(team.to_api()),
             Audience::Team {
                 team_id: id,
                 also: None,
             },
-            team.to_api(),
         ))?;
         audit::record(
             tx,
@@ -298,12 +296,14 @@ pub fn remove_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<()> 
         }
         teams::delete_member(tx.conn, &team.id, &uid)?;
         tx.log(Change::new(
-            EventKind::TeamMemberRemoved,
+            EventPayload::TeamMemberRemoved(TeamMembership {
+                team_id: id,
+                user_id,
+            }),
             Audience::Team {
                 team_id: id,
                 also: Some(user_id),
             },
-            serde_json::json!({ "team_id": id, "user_id": user_id }),
         ))?;
         audit::record(
             tx,
@@ -342,12 +342,11 @@ pub fn set_member_role(
         teams::set_member_role(tx.conn, &team.id, &uid, member_role_str(role))?;
         let m = teams::member(tx.conn, &team.id, &uid)?.ok_or(Error::NotFound("team member"))?;
         tx.log(Change::new(
-            EventKind::TeamMemberUpdated,
+            EventPayload::TeamMemberUpdated(m.to_api()),
             Audience::Team {
                 team_id: id,
                 also: None,
             },
-            m.to_api(),
         ))?;
         audit::record(
             tx,

@@ -1,6 +1,6 @@
 //! Per-user thread state: follow, unfollow, unread replies and mark read.
 
-use hearth_api::{EventKind, ThreadState};
+use hearth_api::{EventPayload, ThreadState};
 use hearth_core::{Error, Id, Result, now_millis};
 use hearth_store::models::{PostRow, ThreadMemberRow};
 use hearth_store::{Audience, Change, DbConn, parse_id, threads};
@@ -54,9 +54,8 @@ fn update(
         threads::upsert(tx.conn, &m)?;
         let s = state(tx.conn, &root, &m)?;
         tx.log(Change::new(
-            EventKind::ThreadUpdated,
+            EventPayload::ThreadUpdated(s.clone()),
             Audience::User(auth.user_id()),
-            &s,
         ))?;
         Ok(s)
     })

@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use hearth_api::{EventKind, LdapDiagnosis, LdapSyncIssue, LdapSyncReport, MemberRole, Role};
+use hearth_api::{
+    EventPayload, LdapDiagnosis, LdapSyncIssue, LdapSyncReport, MemberRole, Role, TeamMembership,
+};
 use hearth_core::{Error, Id, Result, now_millis};
 use hearth_identity::sync::{AccountRef, Field, SyncPlan, plan_sync};
 use hearth_identity::{
@@ -27,7 +29,7 @@ use crate::state::Ctx;
 use crate::workers::{Stage, Workers};
 
 fn user_changed(row: &UserRow) -> Change {
-    Change::new(EventKind::UserUpdated, Audience::All, row.to_api(false))
+    Change::new(EventPayload::UserUpdated(row.to_api(false)), Audience::All)
 }
 
 /// The server's accounts as the identity library sees them.
@@ -323,12 +325,11 @@ pub fn apply_team(
                 hearth_store::teams::set_member_role(tx.conn, &team.id, uid, role)?;
                 if let Some(m) = hearth_store::teams::member(tx.conn, &team.id, uid)? {
                     tx.log(Change::new(
-                        EventKind::TeamMemberUpdated,
+                        EventPayload::TeamMemberUpdated(m.to_api()),
                         Audience::Team {
                             team_id: parse_id(&team.id),
                             also: None,
                         },
-                        m.to_api(),
                     ))?;
                 }
             }
@@ -339,12 +340,14 @@ pub fn apply_team(
             }
             hearth_store::teams::delete_member(tx.conn, &team.id, uid)?;
             tx.log(Change::new(
-                EventKind::TeamMemberRemoved,
+                EventPayload::TeamMemberRemoved(TeamMembership {
+                    team_id: parse_id(&team.id),
+                    user_id,
+                }),
                 Audience::Team {
                     team_id: parse_id(&team.id),
                     also: Some(user_id),
                 },
-                serde_json::json!({ "team_id": team.id, "user_id": uid }),
             ))?;
         }
         (None, None) => {}

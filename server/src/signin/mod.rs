@@ -296,9 +296,8 @@ pub fn create_external_user(
         },
     )?;
     tx.log(hearth_store::Change::new(
-        hearth_api::EventKind::UserUpdated,
+        hearth_api::EventPayload::UserUpdated(row.to_api(false)),
         hearth_store::Audience::All,
-        row.to_api(false),
     ))?;
     Ok(row)
 }

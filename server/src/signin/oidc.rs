@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use hearth_api::{AuthProvider, AuthProviders, EventKind, LoginResponse};
+use hearth_api::{AuthProvider, AuthProviders, EventPayload, LoginResponse};
 use hearth_core::{Error, Result, now_millis};
 use hearth_identity::oidc::{CallbackParams, ExternalIdentity, LoginResult, PendingLogin};
 use hearth_identity::provisioning::{ProvisioningDecision, ProvisioningPolicy, decide};
@@ -342,9 +342,8 @@ fn refresh_profile(tx: &mut Tx, row: &mut UserRow, id: &ExternalIdentity) -> Res
     row.updated_at = now_millis();
     users::save(tx.conn, row)?;
     tx.log(Change::new(
-        EventKind::UserUpdated,
+        EventPayload::UserUpdated(row.to_api(false)),
         Audience::All,
-        row.to_api(false),
     ))?;
     audit::record(
         tx,

@@ -2441,6 +2441,13 @@ export interface components {
             /** Format: uuid */
             user_id: string;
         };
+        /** @description A user who left or was removed from a channel. */
+        ChannelMembership: {
+            /** Format: uuid */
+            channel_id: string;
+            /** Format: uuid */
+            user_id: string;
+        };
         /** @description What a purge would delete in one channel. */
         ChannelPurgeReport: {
             /** Format: uuid */
@@ -2471,6 +2478,14 @@ export interface components {
             team_id?: string | null;
             /** Format: int64 */
             unread_count: number;
+        };
+        /** @description A read receipt: the user read the channel up to `last_viewed_at`. */
+        ChannelViewed: {
+            /** Format: uuid */
+            channel_id: string;
+            last_viewed_at: components["schemas"]["i64"];
+            /** Format: uuid */
+            user_id: string;
         };
         /** @description A problem with one line (Mattermost) or one archive entry (Slack). */
         ChatImportIssue: {
@@ -2762,10 +2777,127 @@ export interface components {
             team_id?: string | null;
         };
         /**
-         * @description What happened. The `data` of each kind is the resource named in the doc.
+         * @description The name of an event: the `event` member of a frame and the change
+         *     log's `kind` column. [`EventPayload`] pairs each name with its data.
          * @enum {string}
          */
         EventKind: "posted" | "post_edited" | "post_deleted" | "reaction_added" | "reaction_removed" | "channel_created" | "channel_updated" | "channel_member_added" | "channel_member_removed" | "channel_member_updated" | "channel_viewed" | "team_updated" | "team_member_added" | "team_member_removed" | "team_member_updated" | "user_updated" | "thread_updated" | "typing" | "status_changed" | "session_revoked";
+        /**
+         * @description Every event with its payload: the `event` and `data` members of an
+         *     [`Event`] frame as one value, so the name and the payload cannot disagree.
+         *     The server writes the change log from it, routes by it and indexes from
+         *     it; bots and plugins can decode a frame into it with [`Event::payload`].
+         */
+        EventPayload: {
+            /** @description A post was created. Audience: the channel's members. */
+            data: components["schemas"]["Post"];
+            /** @enum {string} */
+            event: "posted";
+        } | {
+            /**
+             * @description A post was edited, pinned or unpinned, or its thread counters changed.
+             *     Audience: the channel's members.
+             */
+            data: components["schemas"]["Post"];
+            /** @enum {string} */
+            event: "post_edited";
+        } | {
+            /** @description A post was deleted (`deleted_at` set). Audience: the channel's members. */
+            data: components["schemas"]["Post"];
+            /** @enum {string} */
+            event: "post_deleted";
+        } | {
+            /** @description Audience: the channel's members. */
+            data: components["schemas"]["Reaction"];
+            /** @enum {string} */
+            event: "reaction_added";
+        } | {
+            /** @description Audience: the channel's members. */
+            data: components["schemas"]["Reaction"];
+            /** @enum {string} */
+            event: "reaction_removed";
+        } | {
+            /** @description Audience: the channel's members (public channels: the team's). */
+            data: components["schemas"]["Channel"];
+            /** @enum {string} */
+            event: "channel_created";
+        } | {
+            /**
+             * @description Rename, purpose, header, archive, unarchive, made private, moved.
+             *     Audience: the channel's members, or the team's.
+             */
+            data: components["schemas"]["Channel"];
+            /** @enum {string} */
+            event: "channel_updated";
+        } | {
+            /** @description Audience: the channel's members. */
+            data: components["schemas"]["ChannelMember"];
+            /** @enum {string} */
+            event: "channel_member_added";
+        } | {
+            /** @description Audience: the channel's members and the removed user. */
+            data: components["schemas"]["ChannelMembership"];
+            /** @enum {string} */
+            event: "channel_member_removed";
+        } | {
+            /**
+             * @description Read state, notify level, favourite (to the member), or a role change
+             *     (to the channel). Audience: the member, or the channel's members.
+             */
+            data: components["schemas"]["ChannelMember"];
+            /** @enum {string} */
+            event: "channel_member_updated";
+        } | {
+            /** @description A read receipt. Audience: the viewer, or a direct or group channel's members. */
+            data: components["schemas"]["ChannelViewed"];
+            /** @enum {string} */
+            event: "channel_viewed";
+        } | {
+            /** @description Audience: the team's members. */
+            data: components["schemas"]["Team"];
+            /** @enum {string} */
+            event: "team_updated";
+        } | {
+            /** @description Audience: the team's members and the new member. */
+            data: components["schemas"]["TeamMember"];
+            /** @enum {string} */
+            event: "team_member_added";
+        } | {
+            /** @description Audience: the team's members and the removed user. */
+            data: components["schemas"]["TeamMembership"];
+            /** @enum {string} */
+            event: "team_member_removed";
+        } | {
+            /** @description A member's team role changed. Audience: the team's members. */
+            data: components["schemas"]["TeamMember"];
+            /** @enum {string} */
+            event: "team_member_updated";
+        } | {
+            /** @description Audience: every user allowed to see the account. */
+            data: components["schemas"]["User"];
+            /** @enum {string} */
+            event: "user_updated";
+        } | {
+            /** @description The receiving user's view of a thread. Audience: that user. */
+            data: components["schemas"]["ThreadState"];
+            /** @enum {string} */
+            event: "thread_updated";
+        } | {
+            /** @description Not stored. Audience: the channel's connected members but the typist. */
+            data: components["schemas"]["Typing"];
+            /** @enum {string} */
+            event: "typing";
+        } | {
+            /** @description Not stored. Audience: the connections subscribed to the user's presence. */
+            data: components["schemas"]["UserStatus"];
+            /** @enum {string} */
+            event: "status_changed";
+        } | {
+            /** @description This session was revoked; the socket closes next. Audience: its user. */
+            data: components["schemas"]["SessionRevoked"];
+            /** @enum {string} */
+            event: "session_revoked";
+        };
         /** @description Where a daily incremental export stands. */
         ExportCursorState: {
             /** @description Time of the last record exported (or skipped as out of scope). */
@@ -3440,6 +3572,11 @@ export interface components {
         };
         /** @enum {string} */
         SessionKind: "session" | "access_token";
+        /** @description The session that was revoked. */
+        SessionRevoked: {
+            /** Format: uuid */
+            session_id: string;
+        };
         SetActiveRequest: {
             active: boolean;
         };
@@ -3519,6 +3656,13 @@ export interface components {
             /** Format: uuid */
             user_id: string;
         };
+        /** @description A user who left or was removed from a team. */
+        TeamMembership: {
+            /** Format: uuid */
+            team_id: string;
+            /** Format: uuid */
+            user_id: string;
+        };
         ThreadState: {
             /** Format: uuid */
             channel_id: string;
@@ -3531,6 +3675,18 @@ export interface components {
             root_id: string;
             /** Format: int64 */
             unread_replies: number;
+        };
+        /** @description A user is typing in a channel, or in the thread under `root_id`. */
+        Typing: {
+            /** Format: uuid */
+            channel_id: string;
+            /**
+             * Format: uuid
+             * @description Always present: `null` when typing in the channel itself.
+             */
+            root_id?: string | null;
+            /** Format: uuid */
+            user_id: string;
         };
         UpdateChannelRequest: {
             display_name?: string | null;

@@ -101,9 +101,8 @@ export type FileSearchResults = Schemas["FileSearchResults"];
 export type EventKind = Schemas["Event"]["event"];
 
 /**
- * The `data` of each event kind. While the document leaves `data` open, this
- * map is the client's word; once it describes `data` per kind, the map is
- * checked against it below.
+ * The `data` of each event kind, checked below against the document's
+ * `EventPayload`, which pairs every event name with its payload.
  */
 export interface EventData {
   posted: Post;
@@ -128,8 +127,8 @@ export interface EventData {
   session_revoked: { session_id: Id };
 }
 
-/** The document's `data` for kind `K` (`unknown` while it has none). */
-type DocumentedData<K extends EventKind, E = Schemas["Event"]> = E extends { event: infer N; data: infer D }
+/** The document's `data` for kind `K`. */
+type DocumentedData<K extends EventKind, E = Schemas["EventPayload"]> = E extends { event: infer N; data: infer D }
   ? K extends N
     ? D
     : never

@@ -21,7 +21,10 @@ pub use admin::*;
 pub use audit::*;
 pub use compliance::*;
 pub use error::{ErrorBody, ErrorCode, ErrorDetail};
-pub use events::{ClientFrame, Event, EventKind, ServerFrame};
+pub use events::{
+    ChannelMembership, ChannelViewed, ClientFrame, Event, EventKind, EventPayload, ServerFrame,
+    SessionRevoked, TeamMembership, Typing,
+};
 pub use identity::*;
 pub use import::*;
 pub use models::*;

@@ -23,7 +23,7 @@ pub mod teams;
 pub mod threads;
 pub mod users;
 
-pub use change_log::{Audience, Change, ChangeRow};
+pub use change_log::{Audience, Change, ChangeRow, LoggedChange, UndecodableChange};
 pub use conn::{Backend, DbConn, DbOptions, Store, Tx, migrate_only, redact};
 pub use error::{StoreError, StoreResult};
 

@@ -35,12 +35,12 @@ async fn an_unserialisable_event_fails_the_mutation_and_writes_nothing(backend: 
     let store = db.open();
     let err = store
         .write(|tx| {
-            tx.log(Change::new(
+            tx.log(Change::untyped(
                 EventKind::Posted,
                 Audience::All,
                 serde_json::json!({"ok": 1}),
             ))?;
-            tx.log(Change::new(
+            tx.log(Change::untyped(
                 EventKind::Posted,
                 Audience::All,
                 Unserialisable,
@@ -53,7 +53,7 @@ async fn an_unserialisable_event_fails_the_mutation_and_writes_nothing(backend: 
     assert_eq!(store.read(|c| Ok(log::last_seq(c)?)).unwrap(), 0);
 
     store
-        .write(|tx| Ok(tx.log(Change::new(EventKind::Posted, Audience::All, "fine"))?))
+        .write(|tx| Ok(tx.log(Change::untyped(EventKind::Posted, Audience::All, "fine"))?))
         .unwrap();
     let rows = store.read(|c| Ok(log::after(c, 0, 10)?)).unwrap();
     assert_eq!(rows.len(), 1);

@@ -3,7 +3,7 @@
 //! import map so a rerun of the same export skips what is already there.
 //! Shared by the Slack and Mattermost imports.
 
-use hearth_api::{ChannelKind, ChatImportReport, EventKind, MemberRole, Role};
+use hearth_api::{ChannelKind, ChatImportReport, EventPayload, MemberRole, Role};
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
 use hearth_store::models::{
     ChannelRow, FileRow, PostRow, ReactionRow, TeamRow, ThreadMemberRow, UserRow,
@@ -70,9 +70,8 @@ pub fn account(
     row.email_verified_at = Some(row.created_at);
     users::insert(tx.conn, &row)?;
     tx.log(Change::new(
-        EventKind::UserUpdated,
+        EventPayload::UserUpdated(row.to_api(false)),
         Audience::All,
-        row.to_api(false),
     ))?;
     if let Some(team) = team {
         team_service::add_member_in(tx, team, parse_id(&row.id), MemberRole::Member)?;
@@ -172,7 +171,7 @@ pub fn team_channel(
     } else {
         channel_audience(&ch)
     };
-    tx.log(Change::new(EventKind::ChannelCreated, aud, ch.to_api()))?;
+    tx.log(Change::new(EventPayload::ChannelCreated(ch.to_api()), aud))?;
     Ok((ch, true))
 }
 
@@ -198,9 +197,8 @@ pub fn direct_channel(tx: &mut Tx, members: &[Id]) -> Result<(ChannelRow, bool)>
         channel_service::add_member_in(tx, &ch, *u, MemberRole::Member, None)?;
     }
     tx.log(Change::new(
-        EventKind::ChannelCreated,
+        EventPayload::ChannelCreated(ch.to_api()),
         channel_audience(&ch),
-        ch.to_api(),
     ))?;
     Ok((ch, true))
 }
@@ -268,9 +266,8 @@ pub fn post(tx: &mut Tx, p: NewPost) -> Result<PostRow> {
     posts::insert(tx.conn, &row)?;
     channels::count_post(tx.conn, &p.channel.id, p.created_at, root.is_none())?;
     tx.log(Change::new(
-        EventKind::Posted,
+        EventPayload::Posted(row.to_api()),
         channel_audience(p.channel),
-        row.to_api(),
     ))?;
     if let Some(mut root) = root {
         root.reply_count += 1;
@@ -332,9 +329,8 @@ pub fn reaction(
     let added = posts::add_reaction(tx.conn, &row)?;
     if added {
         tx.log(Change::new(
-            EventKind::ReactionAdded,
+            EventPayload::ReactionAdded(row.to_api()),
             channel_audience(channel),
-            row.to_api(),
         ))?;
     }
     Ok(added)

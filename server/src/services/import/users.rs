@@ -280,9 +280,8 @@ fn apply_row(tx: &mut Tx, p: &Planned) -> Result<()> {
                 row.updated_at = now;
                 users::save(tx.conn, &row)?;
                 tx.log(Change::new(
-                    hearth_api::EventKind::UserUpdated,
+                    hearth_api::EventPayload::UserUpdated(row.to_api(false)),
                     Audience::All,
-                    row.to_api(false),
                 ))?;
             }
             row
@@ -310,9 +309,8 @@ fn apply_row(tx: &mut Tx, p: &Planned) -> Result<()> {
             row.email_verified_at = Some(now);
             users::insert(tx.conn, &row)?;
             tx.log(Change::new(
-                hearth_api::EventKind::UserUpdated,
+                hearth_api::EventPayload::UserUpdated(row.to_api(false)),
                 Audience::All,
-                row.to_api(false),
             ))?;
             row
         }
