@@ -29,7 +29,7 @@ pub async fn scope(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let addr = req
         .peer_addr()
-        .map(|_| crate::auth::client_ip(req.request()).to_string());
+        .map(|_| crate::routes::extract::client_ip(req.request()).to_string());
     REQUEST_ADDR.scope(addr, next.call(req)).await
 }
 

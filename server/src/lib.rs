@@ -14,6 +14,7 @@ pub mod hub;
 pub mod metrics;
 pub mod net;
 pub mod openapi;
+pub mod passwords;
 pub mod routes;
 pub mod search;
 pub mod services;
@@ -22,6 +23,7 @@ pub mod sheet_reader;
 pub mod signin;
 pub mod state;
 pub(crate) mod telemetry;
+pub mod tokens;
 pub mod webclient;
 
 use std::net::{SocketAddr, TcpListener};
@@ -191,10 +193,11 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
         },
         metrics.clone(),
     );
-    let dummy_hash = tokio::task::spawn_blocking(|| auth::hash_password(&auth::new_secret()))
-        .await
-        .map_err(|e| StartError::Other(e.to_string()))?
-        .map_err(|e| StartError::Other(e.to_string()))?;
+    let dummy_hash =
+        tokio::task::spawn_blocking(|| passwords::hash_password(&tokens::new_secret()))
+            .await
+            .map_err(|e| StartError::Other(e.to_string()))?
+            .map_err(|e| StartError::Other(e.to_string()))?;
     let search = if config.search.enabled {
         let dir = config.search_dir();
         let store = store.clone();
@@ -230,7 +233,7 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
         search,
         compliance: compliance::Compliance::default(),
         started_at: hearth_core::now_millis(),
-        passwords: state::PasswordGate::new(
+        passwords: passwords::PasswordGate::new(
             std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
@@ -347,7 +350,7 @@ fn private(path: &std::path::Path, mode: u32) {
 }
 
 /// Serves the API on the local administration socket; its app carries the
-/// [`auth::LocalSocket`] marker and no web client.
+/// [`routes::extract::LocalSocket`] marker and no web client.
 fn serve_admin_socket(
     ctx: &Arc<Ctx>,
     listener: std::os::unix::net::UnixListener,
@@ -358,7 +361,7 @@ fn serve_admin_socket(
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
-            .app_data(auth::LocalSocket)
+            .app_data(routes::extract::LocalSocket)
             .app_data(routes::json_config(json_limit))
             .app_data(routes::path_config())
             .app_data(routes::query_config())

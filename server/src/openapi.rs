@@ -44,7 +44,7 @@ use hearth_api::{
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
 
-use crate::auth::{CSRF_HEADER, SESSION_COOKIE};
+use crate::routes::extract::{CSRF_HEADER, SESSION_COOKIE};
 use crate::routes::{
     audit, channel_admin, channels, compliance, compliance_jobs, files, import, oidc_admin,
     permissions, posts, search, signin, system, system_admin, team_admin, teams, user_admin, users,

@@ -13,12 +13,13 @@ use hearth_core::Error;
 use hearth_core::permissions::{Action, Facts, require};
 
 use super::{Ctx, IdPath};
-use crate::auth::{Auth, SESSION_COOKIE, client_ip};
+use crate::auth::Auth;
 use crate::error::ApiResult;
 use crate::openapi::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable,
     TooManyRequests, Unauthorized,
 };
+use crate::routes::extract::{SESSION_COOKIE, client_ip};
 use crate::signin::{directory, login, mfa, oidc};
 use crate::state;
 
@@ -51,7 +52,7 @@ fn user_agent(req: &HttpRequest) -> String {
 
 /// The HttpOnly session cookie every login path sets.
 pub fn session_cookie(ctx: &state::Ctx, token: &str) -> Cookie<'static> {
-    crate::auth::cookie(&ctx.config(), SESSION_COOKIE, token.to_string(), "/")
+    crate::routes::extract::cookie(&ctx.config(), SESSION_COOKIE, token.to_string(), "/")
         .same_site(SameSite::Lax)
         .max_age(CookieDuration::days(i64::from(
             ctx.config().accounts.session_days,
@@ -358,7 +359,8 @@ struct LoginQuery {
 /// Where the web client shows a failed single sign-on.
 fn sso_error_redirect(config: &crate::Config, code: &str) -> HttpResponse {
     let mut gone =
-        crate::auth::cookie(config, oidc::STATE_COOKIE, String::new(), "/api/v1/oauth").finish();
+        crate::routes::extract::cookie(config, oidc::STATE_COOKIE, String::new(), "/api/v1/oauth")
+            .finish();
     gone.make_removal();
     HttpResponse::Found()
         .insert_header((header::LOCATION, format!("/?sso_error={}", urlencode(code))))
@@ -404,10 +406,11 @@ async fn oauth_login(
     let ctx = ctx.into_inner();
     let (url, state, ttl) =
         oidc::start(ctx.clone(), path.into_inner(), q.into_inner().return_to).await?;
-    let cookie = crate::auth::cookie(&ctx.config(), oidc::STATE_COOKIE, state, "/api/v1/oauth")
-        .same_site(SameSite::Lax)
-        .max_age(CookieDuration::seconds(ttl as i64))
-        .finish();
+    let cookie =
+        crate::routes::extract::cookie(&ctx.config(), oidc::STATE_COOKIE, state, "/api/v1/oauth")
+            .same_site(SameSite::Lax)
+            .max_age(CookieDuration::seconds(ttl as i64))
+            .finish();
     Ok(HttpResponse::Found()
         .insert_header((header::LOCATION, url))
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -445,7 +448,10 @@ async fn oauth_callback(
     ctx.limits.login(client_ip(&req))?;
     let ctx = ctx.into_inner();
     let state = req
-        .cookie(&crate::auth::cookie_name(&ctx.config(), oidc::STATE_COOKIE))
+        .cookie(&crate::routes::extract::cookie_name(
+            &ctx.config(),
+            oidc::STATE_COOKIE,
+        ))
         .map(|c| c.value().to_string());
     let finished = oidc::callback(
         ctx.clone(),
@@ -457,7 +463,7 @@ async fn oauth_callback(
     .await?;
     match finished {
         oidc::Finished::SignedIn { session, return_to } => {
-            let mut gone = crate::auth::cookie(
+            let mut gone = crate::routes::extract::cookie(
                 &ctx.config(),
                 oidc::STATE_COOKIE,
                 String::new(),

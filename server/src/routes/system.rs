@@ -98,8 +98,8 @@ async fn readyz(ctx: Ctx) -> HttpResponse {
 fn scraper(ctx: &crate::state::Ctx, req: &HttpRequest) -> bool {
     let token = ctx.config().metrics.bearer_token.clone();
     !token.is_empty()
-        && crate::auth::bearer(req)
-            .is_some_and(|t| crate::auth::token_hash(&t) == crate::auth::token_hash(&token))
+        && crate::routes::extract::bearer(req)
+            .is_some_and(|t| crate::tokens::token_hash(&t) == crate::tokens::token_hash(&token))
 }
 
 /// GET /metrics

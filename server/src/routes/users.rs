@@ -10,12 +10,13 @@ use hearth_api::{
 use hearth_core::{Error, Id};
 
 use super::{Ctx, IdPath};
-use crate::auth::{Auth, SESSION_COOKIE, client_ip};
+use crate::auth::Auth;
 use crate::error::ApiResult;
 use crate::openapi::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable,
     TooManyRequests, Unauthorized,
 };
+use crate::routes::extract::{SESSION_COOKIE, client_ip};
 use crate::services::{accounts, files as file_svc, sessions};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -180,7 +181,8 @@ async fn logout(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
     let provider_logout =
         crate::signin::oidc::logout_url(ctx.clone(), auth.session_id.clone()).await;
     ctx.run(move |c| sessions::logout(c, &auth)).await?;
-    let mut gone = crate::auth::cookie(&ctx.config(), SESSION_COOKIE, String::new(), "/").finish();
+    let mut gone =
+        crate::routes::extract::cookie(&ctx.config(), SESSION_COOKIE, String::new(), "/").finish();
     gone.make_removal();
     Ok(match provider_logout {
         Some(url) => HttpResponse::Ok().cookie(gone).json(LogoutResponse {

@@ -8,10 +8,12 @@ use hearth_core::{Error, Id, Result, now_millis, validate};
 use hearth_store::models::UserRow;
 use hearth_store::{Audience, Change, DbConn, parse_id, settings, users};
 
-use crate::auth::{Auth, token_hash};
+use crate::auth::Auth;
 use crate::config::SignupMode;
+use crate::passwords::HashPurpose;
 use crate::services::{audit, sessions, teams};
-use crate::state::{Ctx, HashPurpose};
+use crate::state::Ctx;
+use crate::tokens::token_hash;
 
 const SETUP_TOKEN_KEY: &str = "setup_token_sha256";
 
@@ -23,7 +25,7 @@ pub fn prepare_setup_token(ctx: &Ctx) -> Result<Option<String>> {
             settings::delete(tx.conn, SETUP_TOKEN_KEY)?;
             return Ok(None);
         }
-        let token = crate::auth::new_secret();
+        let token = crate::tokens::new_secret();
         settings::set(tx.conn, SETUP_TOKEN_KEY, &token_hash(&token))?;
         Ok(Some(token))
     })

@@ -9,9 +9,10 @@ use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
 use hearth_store::models::{TeamMemberRow, TeamRow, member_role_str};
 use hearth_store::{Audience, Change, DbConn, Tx, parse_id, teams};
 
-use crate::auth::{Auth, new_secret};
+use crate::auth::Auth;
 use crate::services::{audit, channels};
 use crate::state::Ctx;
+use crate::tokens::new_secret;
 
 /// Channels every team starts with and every new member joins.
 pub const DEFAULT_CHANNELS: [(&str, &str); 2] =

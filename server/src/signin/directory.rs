@@ -21,7 +21,6 @@ use super::{
     Profile, SOURCE_LDAP, SOURCE_OIDC, Synced, auth_row, create_external_user, display_name_of,
     free_username, role_of, usable_email,
 };
-use crate::error::ApiError;
 use crate::services::{audit, channels, sessions, teams};
 use crate::state::Ctx;
 
@@ -489,10 +488,7 @@ pub fn apply_role(
 }
 
 /// Reads the whole directory and applies the plan; one run at a time.
-pub async fn run_sync(
-    ctx: Arc<Ctx>,
-    actor: Option<Id>,
-) -> std::result::Result<LdapSyncReport, ApiError> {
+pub async fn run_sync(ctx: Arc<Ctx>, actor: Option<Id>) -> hearth_core::Result<LdapSyncReport> {
     let dir = ctx
         .signin
         .ldap
@@ -523,7 +519,7 @@ pub async fn run_sync(
                 })
             })
             .await?;
-            return Err(Error::Unavailable(format!("directory read failed: {msg}")).into());
+            return Err(Error::Unavailable(format!("directory read failed: {msg}")));
         }
     };
     let result = ctx
@@ -594,10 +590,7 @@ fn to_wire(d: &hearth_identity::ldap::Diagnosis) -> Result<LdapDiagnosis> {
 }
 
 /// Step-by-step check of the configured directory (works before `enabled`).
-pub async fn test_connection(
-    ctx: Arc<Ctx>,
-    actor: Id,
-) -> std::result::Result<LdapDiagnosis, ApiError> {
+pub async fn test_connection(ctx: Arc<Ctx>, actor: Id) -> hearth_core::Result<LdapDiagnosis> {
     let cfg = ctx
         .config()
         .ldap
@@ -630,7 +623,7 @@ pub async fn test_user(
     actor: Id,
     login: String,
     password: Option<String>,
-) -> std::result::Result<LdapDiagnosis, ApiError> {
+) -> hearth_core::Result<LdapDiagnosis> {
     let cfg = ctx
         .config()
         .ldap
@@ -639,7 +632,7 @@ pub async fn test_user(
         .ok_or_else(no_directory)?;
     let login = login.trim().to_string();
     if login.is_empty() || login.chars().count() > 254 {
-        return Err(Error::invalid("login must be 1 to 254 characters").into());
+        return Err(Error::invalid("login must be 1 to 254 characters"));
     }
     let d = hearth_identity::ldap::test_user(&cfg, &login, password.as_deref()).await;
     let wire = to_wire(&d)?;

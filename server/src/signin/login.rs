@@ -23,10 +23,9 @@ use serde::{Deserialize, Serialize};
 
 use super::config::MfaEnforcement;
 use super::{SOURCE_LDAP, SOURCE_LOCAL, auth_row, directory, open_session};
-use crate::auth::{new_secret, token_hash};
-use crate::error::ApiError;
 use crate::services::audit;
 use crate::state::Ctx;
+use crate::tokens::{new_secret, token_hash};
 
 /// Wrong codes allowed on one MFA challenge before the login must start over.
 const MFA_ATTEMPTS: u32 = 5;
@@ -153,10 +152,10 @@ pub async fn password_login(
     ctx: Arc<Ctx>,
     req: LoginRequest,
     user_agent: String,
-) -> std::result::Result<LoginOutcome, ApiError> {
+) -> hearth_core::Result<LoginOutcome> {
     let login = req.login.trim().to_string();
     if login.is_empty() || login.chars().count() > 254 || req.password.chars().count() > 1024 {
-        return Err(Error::InvalidCredentials.into());
+        return Err(Error::InvalidCredentials);
     }
     let ldap_on = ctx.signin.ldap.load().is_some();
 

@@ -13,7 +13,7 @@ use hearth_client::{Client, ClientError};
 use hearth_identity::totp;
 use hearth_server::Config;
 use hearth_server::config::SignupMode;
-use hearth_server::state::HashPurpose;
+use hearth_server::passwords::HashPurpose;
 
 use hearth_identity::test_support::free_port;
 use hearth_identity::test_support::oidc::OidcServer;
