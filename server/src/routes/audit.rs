@@ -4,6 +4,7 @@
 use actix_web::{HttpResponse, get, web};
 use hearth_api::{AuditLogEntry, AuditPage, AuditQuery, AuditVerification};
 use hearth_core::Error;
+use hearth_core::permissions::{Action, Facts, require};
 use hearth_store::models::AuditRow;
 use hearth_store::parse_id;
 
@@ -24,9 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// System admins and compliance officers read the audit log.
 fn admin_only(auth: &Auth) -> hearth_core::Result<()> {
-    crate::compliance::require_manage(auth).map_err(|_| {
-        Error::forbidden("only system administrators and compliance officers read the audit log")
-    })
+    require(&auth.actor, Action::ReadAuditLog, &Facts::default())
 }
 
 fn to_api(row: AuditRow) -> AuditLogEntry {

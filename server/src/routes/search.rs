@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use hearth_api::{FileSearchResults, PostSearchResults, SearchRequest, SearchStatus};
 use hearth_core::Error;
+use hearth_core::permissions::{Action, Facts, require};
 
 use super::Ctx;
 use crate::auth::Auth;
@@ -79,13 +80,7 @@ async fn search_files(
 }
 
 fn admin_only(auth: &Auth) -> hearth_core::Result<()> {
-    if auth.actor.is_admin() {
-        Ok(())
-    } else {
-        Err(Error::forbidden(
-            "only system administrators manage the search index",
-        ))
-    }
+    require(&auth.actor, Action::ManageSearchIndex, &Facts::default())
 }
 
 /// GET /api/v1/admin/search/status

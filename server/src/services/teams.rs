@@ -4,7 +4,7 @@ use hearth_api::{
     ChannelKind, CreateTeamRequest, EventKind, MemberRole, Team, TeamInvite, TeamMember,
     UpdateTeamRequest,
 };
-use hearth_core::permissions::{Action, Facts, require};
+use hearth_core::permissions::{Action, Facts, allowed, require};
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
 use hearth_store::models::{TeamMemberRow, TeamRow, member_role_str};
 use hearth_store::{Audience, Change, DbConn, Tx, parse_id, teams};
@@ -147,7 +147,12 @@ pub fn all(ctx: &Ctx, auth: &Auth) -> Result<Vec<Team>> {
 }
 
 pub fn open(ctx: &Ctx, auth: &Auth) -> Result<Vec<Team>> {
-    if auth.actor.role == hearth_api::Role::Guest {
+    // Open teams are listed to those who may join them.
+    let open = Facts {
+        team_open: true,
+        ..Facts::default()
+    };
+    if !allowed(&auth.actor, Action::JoinOpenTeam, &open) {
         return Ok(vec![]);
     }
     let rows = ctx
@@ -209,7 +214,7 @@ pub fn update(ctx: &Ctx, auth: &Auth, id: Id, req: UpdateTeamRequest) -> Result<
 pub fn invite(ctx: &Ctx, auth: &Auth, id: Id, regenerate: bool) -> Result<TeamInvite> {
     ctx.store.write(|tx| {
         let (mut team, f) = visible(tx.conn, auth, id)?;
-        if regenerate || auth.actor.role == hearth_api::Role::Guest || f.team_role.is_none() {
+        if regenerate || !allowed(&auth.actor, Action::ViewTeamInvite, &f) {
             require(&auth.actor, Action::ManageTeam, &f)?;
         }
         if regenerate {
