@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::dev::Payload;
 use actix_web::http::Method;
 use actix_web::{FromRequest, HttpRequest, web};
@@ -42,6 +43,16 @@ pub fn cookie(
         .secure(secure)
         .http_only(true)
 }
+/// The HttpOnly session cookie every login path sets.
+pub fn session_cookie(ctx: &Ctx, token: &str) -> Cookie<'static> {
+    cookie(&ctx.config(), SESSION_COOKIE, token.to_string(), "/")
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::days(i64::from(
+            ctx.config().accounts.session_days,
+        )))
+        .finish()
+}
+
 pub const CSRF_HEADER: &str = "X-CSRF-Token";
 
 /// Application data present only in the app served on the local

@@ -261,7 +261,7 @@ pub fn add_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<(TeamMe
         } else {
             f.target_guest = target
                 .as_ref()
-                .is_some_and(|t| t.role() == hearth_api::Role::Guest);
+                .is_some_and(|t| hearth_core::permissions::is_guest(t.role()));
             require(&auth.actor, Action::AddTeamMember, &f)?;
         }
         let target = target.ok_or(Error::NotFound("user"))?;

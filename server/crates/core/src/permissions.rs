@@ -29,8 +29,20 @@ impl Actor {
     /// Private to this module on purpose: callers ask for an [`Action`]
     /// instead, so every rule about roles lives here.
     pub(crate) fn is_admin(&self) -> bool {
-        self.role == Role::SystemAdmin
+        is_system_admin(self.role)
     }
+}
+
+/// Whether `role` runs the system: for policies that name administrators
+/// (such as "MFA for admins") rather than an [`Action`].
+pub fn is_system_admin(role: Role) -> bool {
+    role == Role::SystemAdmin
+}
+
+/// Whether `role` is a guest's, for facts about the person acted on
+/// (see [`Facts::target_guest`]).
+pub fn is_guest(role: Role) -> bool {
+    role == Role::Guest
 }
 
 /// What the actor wants to do.
@@ -104,7 +116,7 @@ pub struct Facts {
 /// Decides `action` for `actor` given `facts`.
 pub fn allowed(actor: &Actor, action: Action, f: &Facts) -> bool {
     let admin = actor.is_admin();
-    let guest = actor.role == Role::Guest;
+    let guest = is_guest(actor.role);
     let team_admin = f.team_role == Some(MemberRole::Admin);
     let in_team = f.team_role.is_some();
     let in_channel = f.channel_role.is_some();

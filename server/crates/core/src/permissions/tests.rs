@@ -634,3 +634,18 @@ fn post_history_is_for_the_author_and_system_admins() {
     .unwrap_err();
     assert_eq!(e.to_string(), "only the author may see a post's history");
 }
+
+#[test]
+fn role_predicates_for_policies_and_facts() {
+    // (role, is a system admin, is a guest)
+    let table = [
+        (R::SystemAdmin, true, false),
+        (R::ComplianceOfficer, false, false),
+        (R::User, false, false),
+        (R::Guest, false, true),
+    ];
+    for (role, admin, guest) in table {
+        assert_eq!(is_system_admin(role), admin, "{role:?}");
+        assert_eq!(is_guest(role), guest, "{role:?}");
+    }
+}
