@@ -306,7 +306,9 @@ pub async fn start(config: Config, workers: usize) -> Result<RunningServer, Star
             .app_data(routes::query_config())
             .app_data(web::PayloadConfig::new(json_limit))
             .wrap(actix_web::middleware::from_fn(headers::secure))
-            .wrap(actix_web::middleware::from_fn(client_addr::scope))
+            .wrap(actix_web::middleware::from_fn(
+                routes::extract::client_addr_scope,
+            ))
             .wrap(actix_web::middleware::from_fn(telemetry::observe))
             .configure(routes::system::configure_root)
             .configure(routes::configure)

@@ -4,9 +4,11 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
-use actix_web::dev::Payload;
-use actix_web::http::Method;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpRequest, web};
 use hearth_core::Error;
 use hearth_core::permissions::Actor;
@@ -62,11 +64,7 @@ pub const CSRF_HEADER: &str = "X-CSRF-Token";
 pub struct LocalSocket;
 
 pub(crate) fn bearer(req: &HttpRequest) -> Option<String> {
-    let v = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
+    let v = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
     scheme
         .eq_ignore_ascii_case("bearer")
@@ -128,6 +126,15 @@ fn csrf_matches(given: Option<&str>, expected: &str) -> bool {
     given.is_some_and(|g| bool::from(g.as_bytes().ct_eq(expected.as_bytes())))
 }
 
+/// The User-Agent header, recorded with the session it opens.
+pub fn user_agent(req: &HttpRequest) -> String {
+    req.headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
 /// The client address for rate limiting: the peer, or the client a trusted
 /// proxy (`server.trusted_proxies`) names; see [`crate::net::client_addr`].
 pub fn client_ip(req: &HttpRequest) -> std::net::IpAddr {
@@ -139,4 +146,17 @@ pub fn client_ip(req: &HttpRequest) -> std::net::IpAddr {
         Some(ctx) => crate::net::client_addr(peer, req, &ctx.limits.trusted_proxies),
         None => peer,
     }
+}
+
+/// Middleware: the client address of TCP requests, found as for rate
+/// limiting (the peer, or the client a trusted proxy names), for the audit
+/// log (see [`crate::client_addr`]).
+pub async fn client_addr_scope(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let addr = req
+        .peer_addr()
+        .map(|_| client_ip(req.request()).to_string());
+    crate::client_addr::scope(addr, next.call(req)).await
 }

@@ -26,6 +26,7 @@ const ROUTE_FILES: &[(&str, &str)] = &[
         "compliance_jobs.rs",
         include_str!("../../src/routes/compliance_jobs.rs"),
     ),
+    ("extract.rs", include_str!("../../src/routes/extract.rs")),
     ("fallback.rs", include_str!("../../src/routes/fallback.rs")),
     ("files.rs", include_str!("../../src/routes/files.rs")),
     ("import.rs", include_str!("../../src/routes/import.rs")),
@@ -40,10 +41,6 @@ const ROUTE_FILES: &[(&str, &str)] = &[
     ),
     ("posts.rs", include_str!("../../src/routes/posts.rs")),
     ("search.rs", include_str!("../../src/routes/search.rs")),
-    (
-        "signin/common.rs",
-        include_str!("../../src/routes/signin/common.rs"),
-    ),
     (
         "signin/csrf.rs",
         include_str!("../../src/routes/signin/csrf.rs"),

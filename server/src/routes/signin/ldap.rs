@@ -3,12 +3,19 @@
 use actix_web::{HttpResponse, get, post, web};
 use hearth_api::{LdapDiagnosis, LdapStatus, LdapSyncReport, LdapTestUserRequest};
 
-use super::common::require_admin;
+use hearth_core::Error;
+use hearth_core::permissions::{Action, Facts, require};
+
 use crate::auth::Auth;
 use crate::error::ApiResult;
 use crate::openapi::{BadRequest, Forbidden, ServiceUnavailable, Unauthorized};
 use crate::routes::Ctx;
 use crate::signin::directory;
+
+/// Directory administration is for system administrators.
+fn require_admin(auth: &Auth) -> Result<(), Error> {
+    require(&auth.actor, Action::ManageUsers, &Facts::default())
+}
 
 /// POST /api/v1/admin/ldap/test
 #[utoipa::path(

@@ -3,14 +3,12 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use hearth_api::{LoginMfaEnrolRequest, LoginMfaRequest, MfaEnrolment, MfaLoginResponse};
 
-use super::common::user_agent;
 use crate::error::ApiResult;
 use crate::openapi::{
     BadRequest, Conflict, Forbidden, PayloadTooLarge, TooManyRequests, Unauthorized,
 };
 use crate::routes::Ctx;
-use crate::routes::extract::client_ip;
-use crate::routes::extract::session_cookie;
+use crate::routes::extract::{client_ip, session_cookie, user_agent};
 use crate::signin::login;
 
 /// POST /api/v1/users/login/mfa

@@ -1,7 +1,6 @@
 //! Enterprise sign-in: the MFA login step, MFA settings, single sign-on and
 //! LDAP administration. `POST /users/login` itself lives in `users`.
 
-mod common;
 pub mod csrf;
 pub mod ldap;
 pub mod mfa;

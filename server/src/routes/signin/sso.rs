@@ -6,12 +6,10 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use hearth_api::AuthProviders;
 
-use super::common::user_agent;
 use crate::error::ApiResult;
 use crate::openapi::{NotFound, ServiceUnavailable, TooManyRequests};
 use crate::routes::Ctx;
-use crate::routes::extract::client_ip;
-use crate::routes::extract::session_cookie;
+use crate::routes::extract::{client_ip, session_cookie, user_agent};
 use crate::signin::oidc;
 
 /// GET /api/v1/auth/providers

@@ -1,6 +1,5 @@
 //! Password login and logout, with the session cookie.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use hearth_api::{LoginOutcome, LoginRequest, LogoutResponse};
 
@@ -10,7 +9,7 @@ use crate::openapi::{
     BadRequest, Forbidden, PayloadTooLarge, ServiceUnavailable, TooManyRequests, Unauthorized,
 };
 use crate::routes::Ctx;
-use crate::routes::extract::{SESSION_COOKIE, client_ip};
+use crate::routes::extract::{SESSION_COOKIE, client_ip, cookie, session_cookie, user_agent};
 use crate::services::sessions;
 
 /// POST /api/v1/users/login
@@ -44,17 +43,12 @@ pub(super) async fn login(
     body: web::Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     ctx.limits.login(client_ip(&req))?;
-    let ua = req
-        .headers()
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let ua = user_agent(&req);
     let ctx = ctx.into_inner();
     let outcome = crate::signin::login::password_login(ctx.clone(), body.into_inner(), ua).await?;
     Ok(match &outcome {
         LoginOutcome::Session(s) => HttpResponse::Ok()
-            .cookie(crate::routes::extract::session_cookie(&ctx, &s.token))
+            .cookie(session_cookie(&ctx, &s.token))
             .json(&outcome),
         LoginOutcome::Mfa(_) => HttpResponse::Ok().json(&outcome),
     })
@@ -83,8 +77,7 @@ pub(super) async fn logout(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
     let provider_logout =
         crate::signin::oidc::logout_url(ctx.clone(), auth.session_id.clone()).await;
     ctx.run(move |c| sessions::logout(c, &auth)).await?;
-    let mut gone =
-        crate::routes::extract::cookie(&ctx.config(), SESSION_COOKIE, String::new(), "/").finish();
+    let mut gone = cookie(&ctx.config(), SESSION_COOKIE, String::new(), "/").finish();
     gone.make_removal();
     Ok(match provider_logout {
         Some(url) => HttpResponse::Ok().cookie(gone).json(LogoutResponse {
