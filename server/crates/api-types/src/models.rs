@@ -1,14 +1,14 @@
 //! Resources as the API returns them.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use uuid::Uuid;
 
 use crate::Millis;
 
 /// System-wide role of an account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     SystemAdmin,
@@ -41,7 +41,8 @@ impl Role {
 }
 
 /// Presence as shown beside a name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Presence {
     Online,
@@ -50,7 +51,8 @@ pub enum Presence {
     Offline,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: Uuid,
     pub username: String,
@@ -73,7 +75,8 @@ pub struct User {
 }
 
 /// The response to a login: the user and, for API clients, the bearer token.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
     pub user: User,
     /// Bearer token for `Authorization: Bearer …`; also set as an HttpOnly cookie.
@@ -84,7 +87,8 @@ pub struct LoginResponse {
 }
 
 /// A login session or a personal access token (never includes the secret).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Session {
     pub id: Uuid,
     pub user_id: Uuid,
@@ -101,7 +105,8 @@ pub struct Session {
     pub integration: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SessionKind {
     Session,
@@ -109,13 +114,15 @@ pub enum SessionKind {
 }
 
 /// A freshly created personal access token; the secret is shown once.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedToken {
     pub token: String,
     pub info: Session,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Team {
     pub id: Uuid,
     /// URL name, unique, lowercase.
@@ -132,20 +139,23 @@ pub struct Team {
     pub archived_at: Option<Millis>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TeamInvite {
     /// Token to pass to `POST /api/v1/teams/join` or to signup.
     pub invite_id: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MemberRole {
     Admin,
     Member,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TeamMember {
     pub team_id: Uuid,
     pub user_id: Uuid,
@@ -153,7 +163,8 @@ pub struct TeamMember {
     pub created_at: Millis,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChannelKind {
     Public,
@@ -187,7 +198,8 @@ impl ChannelKind {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Channel {
     pub id: Uuid,
     /// None for direct and group messages.
@@ -206,7 +218,8 @@ pub struct Channel {
     pub total_msg_count: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NotifyLevel {
     /// Follow the user's global preference.
@@ -236,7 +249,8 @@ impl NotifyLevel {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelMember {
     pub channel_id: Uuid,
     pub user_id: Uuid,
@@ -252,7 +266,8 @@ pub struct ChannelMember {
 }
 
 /// A channel as one member sees it, with unread state.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelUnread {
     pub channel_id: Uuid,
     pub team_id: Option<Uuid>,
@@ -262,7 +277,8 @@ pub struct ChannelUnread {
     pub last_post_at: Millis,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reaction {
     pub user_id: Uuid,
     pub post_id: Uuid,
@@ -270,7 +286,8 @@ pub struct Reaction {
     pub created_at: Millis,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Post {
     pub id: Uuid,
     pub channel_id: Uuid,
@@ -301,7 +318,8 @@ pub struct Post {
 }
 
 /// A page of posts, oldest first.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PostPage {
     pub posts: Vec<Post>,
     /// More posts exist before the first one returned.
@@ -311,7 +329,8 @@ pub struct PostPage {
 }
 
 /// One earlier version of a post.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PostVersion {
     pub message: String,
     pub file_ids: Vec<Uuid>,
@@ -320,7 +339,8 @@ pub struct PostVersion {
     pub replaced_by: Uuid,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ThreadState {
     pub root_id: Uuid,
     pub channel_id: Uuid,
@@ -331,7 +351,8 @@ pub struct ThreadState {
     pub last_viewed_at: Millis,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileInfo {
     pub id: Uuid,
     pub uploader_id: Uuid,
@@ -348,7 +369,8 @@ pub struct FileInfo {
     pub created_at: Millis,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserStatus {
     pub user_id: Uuid,
     pub presence: Presence,
@@ -358,7 +380,8 @@ pub struct UserStatus {
 }
 
 /// Server facts a client needs before login.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServerInfo {
     pub version: String,
     pub signup_mode: String,
