@@ -1,6 +1,6 @@
 //! The local administration socket: the API (and nothing else) on a Unix
 //! socket that only the server's own user can open, where every request acts
-//! as the built-in administrator (see [`crate::auth::LocalSocket`]). It is how
+//! as the built-in administrator (see [`crate::routes::extract::LocalSocket`]). It is how
 //! `hearthctl --local` creates the first admin on a fresh server.
 
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};

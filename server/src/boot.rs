@@ -18,8 +18,8 @@ use crate::search::SearchService;
 use crate::state::{Ctx, Limits};
 use crate::workers::{Stage, Workers};
 use crate::{
-    StartError, admin_socket, auth, client_addr, compliance, files, headers, hub, routes, services,
-    settings, sheet_reader, signin, state, telemetry, webclient,
+    StartError, admin_socket, compliance, files, headers, hub, passwords, routes, services,
+    settings, sheet_reader, signin, state, telemetry, tokens, webclient,
 };
 
 /// Opens storage, starts the workers and binds the HTTP server.
@@ -179,7 +179,7 @@ async fn build_ctx(
         metrics.clone(),
         workers,
     );
-    let dummy_hash = blocking(|| auth::hash_password(&auth::new_secret())).await?;
+    let dummy_hash = blocking(|| passwords::hash_password(&tokens::new_secret())).await?;
     let search = open_search(&config, &store, &files).await?;
     let signin = signin::SignIn::new(&config)
         .await
@@ -198,7 +198,7 @@ async fn build_ctx(
         search,
         compliance: compliance::Compliance::default(),
         started_at: hearth_core::now_millis(),
-        passwords: state::PasswordGate::new(
+        passwords: passwords::PasswordGate::new(
             std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
@@ -285,7 +285,9 @@ fn serve_tcp(
             .app_data(routes::query_config())
             .app_data(web::PayloadConfig::new(json_limit))
             .wrap(actix_web::middleware::from_fn(headers::secure))
-            .wrap(actix_web::middleware::from_fn(client_addr::scope))
+            .wrap(actix_web::middleware::from_fn(
+                routes::extract::client_addr_scope,
+            ))
             .wrap(actix_web::middleware::from_fn(telemetry::observe))
             .configure(routes::system::configure_root)
             .configure(routes::configure)
@@ -307,7 +309,7 @@ fn serve_tcp(
 }
 
 /// Serves the API on the local administration socket; its app carries the
-/// [`auth::LocalSocket`] marker and no web client.
+/// [`routes::extract::LocalSocket`] marker and no web client.
 fn serve_admin_socket(
     ctx: &Arc<Ctx>,
     listener: std::os::unix::net::UnixListener,
@@ -318,7 +320,7 @@ fn serve_admin_socket(
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
-            .app_data(auth::LocalSocket)
+            .app_data(routes::extract::LocalSocket)
             .app_data(routes::json_config(json_limit))
             .app_data(routes::path_config())
             .app_data(routes::query_config())

@@ -1,17 +1,13 @@
 //! The client address of the request being served, for the audit log.
 //!
-//! A middleware scopes the address to the request's task; [`Ctx::run`]
-//! carries it onto the blocking thread that does the work, where
-//! `services::audit::record` reads it. Work started outside a request (jobs,
+//! A middleware (`routes::extract::client_addr_scope`) scopes the address
+//! to the request's task; [`Ctx::run`] carries it onto the blocking thread
+//! that does the work, where `services::audit::record` reads it. Work started outside a request (jobs,
 //! the scheduler, the local socket) has none.
 //!
 //! [`Ctx::run`]: crate::state::Ctx::run
 
 use std::cell::RefCell;
-
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
 
 tokio::task_local! {
     static REQUEST_ADDR: Option<String>;
@@ -21,16 +17,9 @@ thread_local! {
     static BLOCKING_ADDR: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Middleware: the client address of TCP requests, found as for rate
-/// limiting (the peer, or the client a trusted proxy names).
-pub async fn scope(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let addr = req
-        .peer_addr()
-        .map(|_| crate::auth::client_ip(req.request()).to_string());
-    REQUEST_ADDR.scope(addr, next.call(req)).await
+/// Runs `fut` (a request's handling) with `addr` as its client address.
+pub async fn scope<F: std::future::Future>(addr: Option<String>, fut: F) -> F::Output {
+    REQUEST_ADDR.scope(addr, fut).await
 }
 
 /// The address of the request this task serves, if any.

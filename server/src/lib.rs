@@ -16,6 +16,7 @@ pub(crate) mod hub;
 pub(crate) mod metrics;
 pub(crate) mod net;
 pub(crate) mod openapi;
+pub(crate) mod passwords;
 pub(crate) mod routes;
 mod running;
 pub(crate) mod search;
@@ -25,6 +26,7 @@ pub(crate) mod sheet_reader;
 pub(crate) mod signin;
 pub(crate) mod state;
 pub(crate) mod telemetry;
+pub(crate) mod tokens;
 pub(crate) mod webclient;
 pub(crate) mod workers;
 
@@ -39,7 +41,8 @@ pub use crate::running::RunningServer;
 pub use crate::sheet_reader::child_main as sheet_reader_main;
 pub use crate::signin::config::MfaEnforcement;
 pub use crate::signin::mfa::seal_stored_secrets;
-pub use crate::state::{Ctx, HashPurpose};
+pub use crate::passwords::HashPurpose;
+pub use crate::state::Ctx;
 pub use crate::webclient::available as web_client_available;
 
 /// Why the server could not start, in words an operator can act on.

@@ -10,10 +10,10 @@ use hearth_core::{Error, Id};
 use hearth_store::Store;
 
 use crate::config::Config;
-use crate::error::ApiError;
 use crate::files::FileStore;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
+use crate::passwords::PasswordGate;
 
 pub struct Ctx {
     /// The running and saved configuration; read it through [`Ctx::config`].
@@ -40,130 +40,6 @@ pub struct Ctx {
     pub(crate) compliance: crate::compliance::Compliance,
     /// When this server started (UTC milliseconds), for the uptime.
     pub(crate) started_at: i64,
-}
-
-/// What a password hash or check is for. Each purpose has its own budget of
-/// concurrent argon2 computations, so a flood of one kind (say, signups)
-/// cannot make the others wait.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HashPurpose {
-    /// `POST /users/login`: waits its turn (logins are rate-limited per client).
-    Login,
-    /// Signups and accounts made by admins: refused with `rate_limited` when busy.
-    Signup,
-    /// Password changes and resets, access token minting: refused when busy.
-    Account,
-}
-
-impl HashPurpose {
-    fn index(self) -> usize {
-        match self {
-            HashPurpose::Login => 0,
-            HashPurpose::Signup => 1,
-            HashPurpose::Account => 2,
-        }
-    }
-}
-
-/// One purpose's permits and how many computations it has run.
-struct Budget {
-    free: std::sync::Mutex<usize>,
-    freed: std::sync::Condvar,
-    computed: std::sync::atomic::AtomicU64,
-}
-
-/// Bounds concurrent password hashing. Each argon2 computation takes 19 MiB
-/// and most of a core, so an unbounded burst would exhaust memory and starve
-/// everything else. Logins have `n` permits and wait for one; signups and
-/// the other account operations have their own, smaller budgets and are
-/// refused at once (`rate_limited`) when those are in use.
-pub struct PasswordGate {
-    budgets: [Budget; 3],
-}
-
-/// Returns the permit even if the computation panics.
-struct Permit<'a>(&'a Budget);
-
-impl Drop for Permit<'_> {
-    fn drop(&mut self) {
-        *self.0.free.lock().unwrap_or_else(|p| p.into_inner()) += 1;
-        self.0.freed.notify_one();
-    }
-}
-
-impl PasswordGate {
-    pub fn new(n: usize) -> PasswordGate {
-        let n = n.max(1);
-        let budget = |permits: usize| Budget {
-            free: std::sync::Mutex::new(permits.max(1)),
-            freed: std::sync::Condvar::new(),
-            computed: std::sync::atomic::AtomicU64::new(0),
-        };
-        PasswordGate {
-            budgets: [budget(n), budget(n.div_ceil(2)), budget(n.div_ceil(2))],
-        }
-    }
-
-    fn budget(&self, purpose: HashPurpose) -> &Budget {
-        &self.budgets[purpose.index()]
-    }
-
-    /// A permit for `purpose`: logins wait, the others fail fast.
-    fn permit(&self, purpose: HashPurpose) -> hearth_core::Result<Permit<'_>> {
-        let b = self.budget(purpose);
-        let mut free = b.free.lock().unwrap_or_else(|p| p.into_inner());
-        while *free == 0 {
-            if purpose != HashPurpose::Login {
-                return Err(Error::RateLimited {
-                    retry_after_secs: 1,
-                });
-            }
-            free = b.freed.wait(free).unwrap_or_else(|p| p.into_inner());
-        }
-        *free -= 1;
-        b.computed
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(Permit(b))
-    }
-
-    pub fn hash(&self, purpose: HashPurpose, password: &str) -> hearth_core::Result<String> {
-        let _permit = self.permit(purpose)?;
-        crate::auth::hash_password(password)
-    }
-
-    /// Whether `password` matches `hash`; `Err` only when a non-login
-    /// budget is exhausted.
-    pub fn verify(
-        &self,
-        purpose: HashPurpose,
-        password: &str,
-        hash: &str,
-    ) -> hearth_core::Result<bool> {
-        let _permit = self.permit(purpose)?;
-        Ok(crate::auth::verify_password(password, hash))
-    }
-
-    /// A login's check; waits for a permit, never refused.
-    pub fn verify_login(&self, password: &str, hash: &str) -> bool {
-        self.verify(HashPurpose::Login, password, hash)
-            .unwrap_or(false)
-    }
-
-    /// Argon2 computations run for `purpose` since start (for metrics and tests).
-    pub fn computed(&self, purpose: HashPurpose) -> u64 {
-        self.budget(purpose)
-            .computed
-            .load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    /// Permits of `purpose` free now.
-    pub fn free(&self, purpose: HashPurpose) -> usize {
-        *self
-            .budget(purpose)
-            .free
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-    }
 }
 
 /// Rate limits: logins and signups per client address (see [`crate::net`]
@@ -261,7 +137,7 @@ impl Ctx {
     }
 
     /// Runs blocking work (diesel, argon2, image decoding) on the blocking pool.
-    pub async fn run<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    pub async fn run<T, F>(self: &Arc<Self>, f: F) -> hearth_core::Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Ctx) -> hearth_core::Result<T> + Send + 'static,
@@ -270,10 +146,8 @@ impl Ctx {
         let addr = crate::client_addr::of_request();
         match tokio::task::spawn_blocking(move || crate::client_addr::with(addr, || f(&ctx))).await
         {
-            Ok(r) => r.map_err(ApiError),
-            Err(e) => Err(ApiError(Error::internal(format!(
-                "blocking task failed: {e}"
-            )))),
+            Ok(r) => r,
+            Err(e) => Err(Error::internal(format!("blocking task failed: {e}"))),
         }
     }
 }
@@ -281,25 +155,6 @@ impl Ctx {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_busy_purpose_fails_fast_and_leaves_logins_alone() {
-        let gate = PasswordGate::new(2);
-        let held = gate.permit(HashPurpose::Signup).unwrap();
-        assert_eq!(gate.free(HashPurpose::Signup), 0);
-        let e = gate.hash(HashPurpose::Signup, "pw").unwrap_err();
-        assert!(matches!(e, Error::RateLimited { .. }), "{e:?}");
-        // Logins and the other account operations have their own permits.
-        assert_eq!(gate.free(HashPurpose::Login), 2);
-        assert_eq!(gate.free(HashPurpose::Account), 1);
-        let h = gate.hash(HashPurpose::Account, "pw").unwrap();
-        assert!(gate.verify_login("pw", &h));
-        drop(held);
-        assert_eq!(gate.free(HashPurpose::Signup), 1);
-        assert!(gate.hash(HashPurpose::Signup, "pw").is_ok());
-        assert_eq!(gate.computed(HashPurpose::Signup), 2);
-        assert_eq!(gate.computed(HashPurpose::Login), 1);
-    }
 
     #[test]
     fn idle_rate_limit_entries_are_forgotten() {

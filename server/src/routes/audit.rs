@@ -1,49 +1,17 @@
-//! The audit log for system administrators: paging through entries and
-//! verifying the hash chain.
+//! The audit log for system administrators and compliance officers:
+//! paging through entries, verifying the hash chain and exporting it.
 
 use actix_web::{HttpResponse, get, web};
-use hearth_api::{AuditLogEntry, AuditPage, AuditQuery, AuditVerification};
-use hearth_core::Error;
-use hearth_store::models::AuditRow;
-use hearth_store::parse_id;
+use hearth_api::{AuditPage, AuditQuery, AuditVerification};
 
 use super::Ctx;
 use crate::auth::Auth;
 use crate::error::ApiResult;
 use crate::openapi::{BadRequest, Forbidden, Unauthorized};
-
-/// Entries per page unless `limit` says otherwise.
-const DEFAULT_LIMIT: u32 = 100;
-const MAX_LIMIT: u32 = 1000;
-/// Rows read per query while verifying, bounding memory on large logs.
-const VERIFY_BATCH: i64 = 1000;
+use crate::services::audit_log::{self, ExportFormat};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list).service(verify).service(export);
-}
-
-/// System admins and compliance officers read the audit log.
-fn admin_only(auth: &Auth) -> hearth_core::Result<()> {
-    crate::compliance::require_manage(auth).map_err(|_| {
-        Error::forbidden("only system administrators and compliance officers read the audit log")
-    })
-}
-
-fn to_api(row: AuditRow) -> AuditLogEntry {
-    AuditLogEntry {
-        seq: u64::try_from(row.seq).unwrap_or(0),
-        id: parse_id(&row.id),
-        at: row.created_at,
-        actor_id: row.actor_id.as_deref().map(parse_id),
-        action: row.action,
-        target_kind: row.target_kind,
-        target_id: row.target_id,
-        details: serde_json::from_str(&row.details)
-            .unwrap_or(serde_json::Value::String(row.details)),
-        ip: row.ip,
-        prev_hash: row.prev_hash,
-        hash: row.hash,
-    }
 }
 
 /// GET /api/v1/admin/audit
@@ -72,41 +40,9 @@ fn to_api(row: AuditRow) -> AuditLogEntry {
 #[get("/admin/audit")]
 async fn list(ctx: Ctx, auth: Auth, query: web::Query<AuditQuery>) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
-    let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
-    let page = ctx
+    let page: AuditPage = ctx
         .into_inner()
-        .run(move |c| {
-            admin_only(&auth)?;
-            if !(1..=MAX_LIMIT).contains(&limit) {
-                return Err(Error::invalid(format!(
-                    "limit must be between 1 and {MAX_LIMIT}"
-                )));
-            }
-            let after = i64::try_from(q.after.unwrap_or(0))
-                .map_err(|_| Error::invalid("after is too large"))?;
-            let actor = q.actor_id.map(|a| a.to_string());
-            let rows = c.store.read(|conn| {
-                Ok(hearth_store::audit::page(
-                    conn,
-                    after,
-                    i64::from(limit),
-                    q.action.as_deref(),
-                    actor.as_deref(),
-                    (q.since, q.until),
-                )?)
-            })?;
-            let full = rows.len() == limit as usize;
-            let entries: Vec<AuditLogEntry> = rows.into_iter().map(to_api).collect();
-            let next_after = if full {
-                entries.last().map(|e| e.seq)
-            } else {
-                None
-            };
-            Ok(AuditPage {
-                entries,
-                next_after,
-            })
-        })
+        .run(move |c| audit_log::page(c, &auth, q))
         .await?;
     Ok(HttpResponse::Ok().json(page))
 }
@@ -130,49 +66,9 @@ async fn list(ctx: Ctx, auth: Auth, query: web::Query<AuditQuery>) -> ApiResult<
 #[get("/admin/audit/verify")]
 async fn verify(ctx: Ctx, auth: Auth, q: web::Query<AuditVerifyQuery>) -> ApiResult<HttpResponse> {
     let expected = q.into_inner().expected_head;
-    let answer = ctx
+    let answer: AuditVerification = ctx
         .into_inner()
-        .run(move |c| {
-            admin_only(&auth)?;
-            let expected = match expected.as_deref() {
-                Some(h) => {
-                    let mut out = [0u8; 32];
-                    hex::decode_to_slice(h, &mut out).map_err(|_| {
-                        Error::invalid("expected_head must be 64 hexadecimal digits")
-                    })?;
-                    Some(out)
-                }
-                None => None,
-            };
-            let keying = c.store.audit_keying();
-            let v = c.store.read(|conn| {
-                Ok(hearth_store::audit::verify(
-                    conn,
-                    VERIFY_BATCH,
-                    expected,
-                    keying,
-                )?)
-            })?;
-            if let Some(t) = &v.tamper {
-                tracing::warn!(seq = t.seq, reason = %t.reason, "audit chain broken");
-            }
-            let reason = match (&v.tamper, v.unchecked_from) {
-                (Some(t), _) => Some(t.reason.clone()),
-                (None, Some(from)) => Some(format!(
-                    "cannot check keyed entries: the entries from seq {from} on are keyed with the audit key ([audit] hmac_key), which this server was started without; only their order and links were checked"
-                )),
-                (None, None) => None,
-            };
-            Ok(AuditVerification {
-                ok: v.tamper.is_none() && v.unchecked_from.is_none(),
-                entries: v.entries,
-                head_hash: v.head_hash,
-                first_bad_seq: v.tamper.as_ref().map(|t| t.seq),
-                reason,
-                keyed_from_seq: v.keyed_from,
-                unchecked_from_seq: v.unchecked_from,
-            })
-        })
+        .run(move |c| audit_log::verify(c, &auth, expected.as_deref()))
         .await?;
     Ok(HttpResponse::Ok().json(answer))
 }
@@ -199,17 +95,6 @@ pub struct AuditExportQuery {
     pub until: Option<i64>,
 }
 
-const CSV_HEADER: &str =
-    "seq,id,at,actor_id,action,target_kind,target_id,ip,details,prev_hash,hash\n";
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 /// GET /api/v1/admin/audit/export
 #[utoipa::path(
     get,
@@ -229,84 +114,15 @@ fn csv_field(s: &str) -> String {
 #[get("/admin/audit/export")]
 async fn export(ctx: Ctx, auth: Auth, q: web::Query<AuditExportQuery>) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
-    let csv = match q.format.as_deref() {
-        None | Some("jsonl") => false,
-        Some("csv") => true,
-        Some(other) => {
-            return Err(
-                Error::invalid(format!("format must be jsonl or csv, not {other:?}")).into(),
-            );
-        }
-    };
+    let format = ExportFormat::parse(q.format.as_deref())?;
     let body = ctx
         .into_inner()
-        .run(move |c| {
-            admin_only(&auth)?;
-            c.store.write(|tx| {
-                crate::services::audit::record(
-                    tx,
-                    Some(auth.user_id()),
-                    "audit.export",
-                    "audit_log",
-                    None,
-                    serde_json::json!({ "format": if csv { "csv" } else { "jsonl" }, "since": q.since, "until": q.until }),
-                )
-            })?;
-            let mut out = String::new();
-            if csv {
-                out.push_str(CSV_HEADER);
-            }
-            let mut after = 0i64;
-            loop {
-                let rows = c.store.read(|conn| {
-                    Ok(hearth_store::audit::page(
-                        conn,
-                        after,
-                        VERIFY_BATCH,
-                        None,
-                        None,
-                        (q.since, q.until),
-                    )?)
-                })?;
-                let Some(last) = rows.last() else { break };
-                after = last.seq;
-                let n = rows.len();
-                for row in rows {
-                    let e = to_api(row);
-                    if csv {
-                        let fields = [
-                            e.seq.to_string(),
-                            e.id.to_string(),
-                            e.at.to_string(),
-                            e.actor_id.map(|a| a.to_string()).unwrap_or_default(),
-                            e.action.clone(),
-                            e.target_kind.clone(),
-                            e.target_id.clone().unwrap_or_default(),
-                            e.ip.clone().unwrap_or_default(),
-                            e.details.to_string(),
-                            e.prev_hash.clone(),
-                            e.hash.clone(),
-                        ];
-                        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-                        out.push_str(&line.join(","));
-                        out.push('\n');
-                    } else {
-                        out.push_str(&serde_json::to_string(&e).unwrap_or_default());
-                        out.push('\n');
-                    }
-                }
-                if (n as i64) < VERIFY_BATCH {
-                    break;
-                }
-            }
-            Ok(out)
-        })
+        .run(move |c| audit_log::export(c, &auth, format, q.since, q.until))
         .await?;
     Ok(HttpResponse::Ok()
-        .content_type(if csv {
-            "text/csv; charset=utf-8"
-        } else {
-            "application/x-ndjson"
+        .content_type(match format {
+            ExportFormat::Csv => "text/csv; charset=utf-8",
+            ExportFormat::JsonLines => "application/x-ndjson",
         })
         .body(body))
 }

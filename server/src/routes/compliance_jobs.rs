@@ -8,6 +8,7 @@ use hearth_api::{
     ExportRequest, JobKind, PostSearchResults, SearchRequest,
 };
 use hearth_core::Error;
+use hearth_core::permissions::{Action, Facts, require};
 use serde::Deserialize;
 
 use super::{Ctx, IdPath};
@@ -417,9 +418,7 @@ async fn delete_user(
     let out = ctx
         .into_inner()
         .run(move |c| {
-            if !auth.actor.is_admin() {
-                return Err(Error::forbidden("only system admins delete accounts"));
-            }
+            require(&auth.actor, Action::DeleteAccount, &Facts::default())?;
             dsr::anonymise(c, &auth, id, erase)
         })
         .await?;

@@ -6,6 +6,7 @@ pub mod channel_admin;
 pub mod channels;
 pub mod compliance;
 pub mod compliance_jobs;
+pub mod extract;
 pub mod fallback;
 pub mod files;
 pub mod import;

@@ -2,14 +2,12 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use hearth_api::{FileSearchResults, PostSearchResults, SearchRequest, SearchStatus};
-use hearth_core::Error;
 
 use super::Ctx;
 use crate::auth::Auth;
 use crate::error::ApiResult;
 use crate::openapi::{BadRequest, Conflict, Forbidden, ServiceUnavailable, Unauthorized};
 use crate::search;
-use crate::services::audit;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(search_posts)
@@ -78,16 +76,6 @@ async fn search_files(
     Ok(HttpResponse::Ok().json(found))
 }
 
-fn admin_only(auth: &Auth) -> hearth_core::Result<()> {
-    if auth.actor.is_admin() {
-        Ok(())
-    } else {
-        Err(Error::forbidden(
-            "only system administrators manage the search index",
-        ))
-    }
-}
-
 /// GET /api/v1/admin/search/status
 #[utoipa::path(
     get,
@@ -106,13 +94,7 @@ fn admin_only(auth: &Auth) -> hearth_core::Result<()> {
 async fn status(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
     let answer = ctx
         .into_inner()
-        .run(move |c| {
-            admin_only(&auth)?;
-            match &c.search {
-                Some(s) => s.status(),
-                None => Ok(SearchStatus::switched_off()),
-            }
-        })
+        .run(move |c| search::admin::status(c, &auth))
         .await?;
     Ok(HttpResponse::Ok().json(answer))
 }
@@ -137,25 +119,7 @@ async fn status(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
 async fn reindex(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
     let answer = ctx
         .into_inner()
-        .run(move |c| {
-            admin_only(&auth)?;
-            let service = c.search.as_deref().ok_or_else(|| {
-                Error::Unavailable("search is switched off on this server".into())
-            })?;
-            c.store.write(|tx| {
-                audit::record(
-                    tx,
-                    Some(auth.user_id()),
-                    "search.reindex",
-                    "search_index",
-                    None,
-                    serde_json::json!({}),
-                )
-            })?;
-            let documents = service.rebuild()?;
-            tracing::info!(documents, "search index rebuilt on request");
-            service.status()
-        })
+        .run(move |c| search::admin::reindex(c, &auth))
         .await?;
     Ok(HttpResponse::Ok().json(answer))
 }

@@ -1,8 +1,8 @@
 //! Health, readiness, metrics and server facts.
 
 use actix_web::{FromRequest, HttpRequest, HttpResponse, get, web};
-use hearth_api::{ErrorCode, Role, ServerInfo};
-use hearth_core::Error;
+use hearth_api::{ErrorCode, ServerInfo};
+use hearth_core::permissions::{Action, Facts, require};
 
 use super::Ctx;
 use crate::error::{ApiResult, error_response};
@@ -98,8 +98,8 @@ async fn readyz(ctx: Ctx) -> HttpResponse {
 fn scraper(ctx: &crate::state::Ctx, req: &HttpRequest) -> bool {
     let token = ctx.config().metrics.bearer_token.clone();
     !token.is_empty()
-        && crate::auth::bearer(req)
-            .is_some_and(|t| crate::auth::token_hash(&t) == crate::auth::token_hash(token.expose()))
+        && crate::routes::extract::bearer(req)
+            .is_some_and(|t| crate::tokens::token_hash(&t) == crate::tokens::token_hash(token.expose()))
 }
 
 /// GET /metrics
@@ -125,12 +125,7 @@ fn scraper(ctx: &crate::state::Ctx, req: &HttpRequest) -> bool {
 async fn metrics(ctx: Ctx, req: HttpRequest) -> ApiResult<HttpResponse> {
     if !scraper(&ctx, &req) {
         let auth = crate::auth::Auth::extract(&req).await?;
-        if auth.actor.role != Role::SystemAdmin {
-            return Err(Error::forbidden(
-                "metrics are for system administrators and the configured metrics.bearer_token",
-            )
-            .into());
-        }
+        require(&auth.actor, Action::ReadMetrics, &Facts::default())?;
     }
     let stats = ctx.hub.stats().await;
     ctx.metrics.ws_connections.set(stats.connections as i64);

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use hearth_api::{
     ConfigValidation, ConfigView, PatchConfigRequest, SystemStatus, ValidateConfigRequest,
 };
-use hearth_core::Error;
+use hearth_core::permissions::{Action, Facts, require};
 
 use super::Ctx;
 use crate::auth::Auth;
@@ -23,13 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 fn admin_only(auth: &Auth) -> hearth_core::Result<()> {
-    if auth.actor.is_admin() {
-        Ok(())
-    } else {
-        Err(Error::forbidden(
-            "only system administrators manage the server",
-        ))
-    }
+    require(&auth.actor, Action::ManageServer, &Facts::default())
 }
 
 /// GET /api/v1/admin/system/status

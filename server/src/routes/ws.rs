@@ -6,9 +6,8 @@ use std::time::{Duration, Instant};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use actix_ws::{AggregatedMessage, CloseCode, CloseReason};
 use futures_util::StreamExt;
-use hearth_api::{ClientFrame, EventPayload, ServerFrame, Typing};
+use hearth_api::{ClientFrame, ServerFrame};
 use hearth_core::Error;
-use hearth_store::Audience;
 use tokio::sync::mpsc;
 
 use super::Ctx;
@@ -16,7 +15,7 @@ use crate::auth::Auth;
 use crate::error::ApiResult;
 use crate::hub::Outbound;
 use crate::openapi::{BadRequest, Forbidden, TooManyRequests, Unauthorized};
-use crate::services::accounts;
+use crate::services::realtime;
 
 const PING_EVERY: Duration = Duration::from_secs(20);
 const SILENCE_LIMIT: Duration = Duration::from_secs(60);
@@ -183,56 +182,12 @@ async fn on_frame(
         }
         ClientFrame::Activity => ctx.hub.activity(user_id),
         ClientFrame::SubscribePresence { user_ids } => {
-            // Guests watch only the people they may see.
-            let a = auth.clone();
-            let ids = ctx
-                .run(move |c| {
-                    c.store
-                        .read(|conn| accounts::visible_ids(conn, &a, user_ids))
-                })
-                .await
-                .unwrap_or_default();
-            ctx.hub.subscribe_presence(conn_id, user_id, ids).await
+            realtime::subscribe_presence(ctx, auth, conn_id, user_ids).await
         }
         ClientFrame::Typing {
             channel_id,
             root_id,
-        } => {
-            // Asked on every frame, not remembered: a member removed from
-            // the channel stops typing into it at once.
-            let a = auth.clone();
-            let ok = ctx
-                .run(move |c| {
-                    c.store.read(|conn| {
-                        Ok(hearth_store::channels::member(
-                            conn,
-                            &channel_id.to_string(),
-                            &a.user.id,
-                        )?
-                        .is_some())
-                    })
-                })
-                .await
-                .unwrap_or(false);
-            if !ok {
-                return Ok(());
-            }
-            ctx.hub.activity(user_id);
-            ctx.hub.ephemeral(
-                Audience::Channel {
-                    channel_id,
-                    team_id: None,
-                    also: None,
-                },
-                Some(user_id),
-                &EventPayload::Typing(Typing {
-                    channel_id,
-                    root_id,
-                    user_id,
-                }),
-                Some(channel_id),
-            );
-        }
+        } => realtime::typing(ctx, auth, channel_id, root_id).await,
     }
     Ok(())
 }

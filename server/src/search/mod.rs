@@ -3,6 +3,7 @@
 //! task, rebuilt online on request, queried within the caller's readable
 //! channels (see `query`).
 
+pub mod admin;
 mod documents;
 mod indexer;
 mod query;

@@ -4,9 +4,10 @@
 use std::collections::{HashMap, HashSet};
 
 use hearth_api::{
-    ChannelCount, ChannelKind, FileSearchResults, PostSearchResults, Role, SearchMatch,
-    SearchRequest, SearchSort,
+    ChannelCount, ChannelKind, FileSearchResults, PostSearchResults, SearchMatch, SearchRequest,
+    SearchSort,
 };
+use hearth_core::permissions::{Action, Facts, allowed};
 use hearth_core::{Error, Id, Result};
 use hearth_search::query::{Resolver, parse_and_resolve};
 use hearth_search::{DocKind, Hit, Scope, SearchOptions, SortOrder};
@@ -193,7 +194,7 @@ fn readable_channels(
     include_public: bool,
 ) -> Result<Vec<ChannelRow>> {
     let mut out = channels::for_user(c, &auth.user.id)?;
-    if include_public && auth.actor.role != Role::Guest {
+    if include_public && allowed(&auth.actor, Action::BrowsePublicChannels, &Facts::default()) {
         let mine: HashSet<String> = out.iter().map(|ch| ch.id.clone()).collect();
         for team in teams::for_user(c, &auth.user.id)? {
             for ch in channels::public_in_team(c, &team.id, include_archived)? {

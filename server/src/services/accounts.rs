@@ -9,10 +9,12 @@ use hearth_core::{Error, Id, Result, now_millis, validate};
 use hearth_store::models::UserRow;
 use hearth_store::{Audience, Change, DbConn, parse_id, settings, users};
 
-use crate::auth::{Auth, token_hash};
+use crate::auth::Auth;
 use crate::config::SignupMode;
+use crate::passwords::HashPurpose;
 use crate::services::{audit, sessions, teams};
-use crate::state::{Ctx, HashPurpose};
+use crate::state::Ctx;
+use crate::tokens::token_hash;
 
 const SETUP_TOKEN_KEY: &str = "setup_token_sha256";
 
@@ -24,7 +26,7 @@ pub fn prepare_setup_token(ctx: &Ctx) -> Result<Option<String>> {
             settings::delete(tx.conn, SETUP_TOKEN_KEY)?;
             return Ok(None);
         }
-        let token = crate::auth::new_secret();
+        let token = crate::tokens::new_secret();
         settings::set(tx.conn, SETUP_TOKEN_KEY, &token_hash(&token))?;
         Ok(Some(token))
     })
@@ -345,7 +347,7 @@ pub fn get(ctx: &Ctx, auth: &Auth, id: Id) -> Result<User> {
         let row = load_user(c, id)?;
         visible(c, auth, row)
     })?;
-    Ok(row.to_api(auth.user_id() == id || auth.actor.is_admin()))
+    Ok(row.to_api(permissions::may_see_private_fields(&auth.actor, id)))
 }
 
 pub fn avatar_hash(ctx: &Ctx, auth: &Auth, id: Id) -> Result<String> {
@@ -362,7 +364,7 @@ pub fn by_username(ctx: &Ctx, auth: &Auth, name: &str) -> Result<User> {
         visible(c, auth, row)
     })?;
     let me = row.id == auth.user.id;
-    Ok(row.to_api(me || auth.actor.is_admin()))
+    Ok(row.to_api(me || permissions::sees_all_private_fields(&auth.actor)))
 }
 
 /// Directory search by username or display name (and e-mail for admins,
@@ -384,10 +386,11 @@ pub fn search(
 ) -> Result<Vec<User>> {
     let per_page = i64::from(per_page.clamp(1, 200));
     let offset = i64::from(page) * per_page;
-    let admin = auth.actor.is_admin();
+    let admin = permissions::sees_all_private_fields(&auth.actor);
     let scope = users::SearchScope {
         match_email: admin,
-        sharing_channels_with: (auth.actor.role == Role::Guest).then_some(auth.user.id.as_str()),
+        sharing_channels_with: (!permissions::sees_everyone(&auth.actor))
+            .then_some(auth.user.id.as_str()),
         role: filter.role.map(Role::as_str),
         active: filter.active,
     };
@@ -408,11 +411,7 @@ pub fn set_role(ctx: &Ctx, auth: &Auth, id: Id, role: Role) -> Result<User> {
     // Asked before anything else, so that an admin naming the officer role
     // learns why whatever the account.
     permissions::require_role_change(auth.is_local(), Role::User, role)?;
-    if id == auth.user_id() && role != Role::SystemAdmin {
-        return Err(Error::invalid(
-            "you cannot remove your own system admin role",
-        ));
-    }
+    permissions::require_keeps_own_admin_role(&auth.actor, id, role)?;
     let row = ctx.store.write(|tx| {
         let mut row = check_account_action(tx.conn, auth, AccountAction::ChangeRole, id)?;
         permissions::require_role_change(auth.is_local(), row.role(), role)?;

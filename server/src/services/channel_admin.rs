@@ -3,7 +3,7 @@
 //! from everyday channel work because they change who can see the channel.
 
 use hearth_api::{Channel, ChannelKind, EventPayload};
-use hearth_core::permissions::{Action, require};
+use hearth_core::permissions::{Action, Facts, require};
 use hearth_core::{Error, Id, Result, now_millis};
 use hearth_store::{Audience, Change, Tx, channels as store, parse_id, teams as team_store};
 
@@ -72,11 +72,7 @@ pub fn make_private(ctx: &Ctx, auth: &Auth, id: Id) -> Result<Channel> {
 /// ends up in a channel of a team they are not in; the answer names those
 /// who do not.
 pub fn move_to_team(ctx: &Ctx, auth: &Auth, id: Id, team_id: Id) -> Result<Channel> {
-    if !auth.actor.is_admin() {
-        return Err(Error::forbidden(
-            "only system admins move channels between teams",
-        ));
-    }
+    require(&auth.actor, Action::MoveChannel, &Facts::default())?;
     let row = ctx.store.write(|tx| {
         let mut ch = channels::load(tx.conn, id)?;
         let Some(from) = ch.team_id.clone() else {

@@ -191,7 +191,7 @@ pub fn create(ctx: &Ctx, auth: &Auth, req: CreateChannelRequest) -> Result<Chann
             team_role: teams::role_in(tx.conn, &team.id, &auth.user.id)?,
             ..Facts::default()
         };
-        if f.team_role.is_none() && !auth.actor.is_admin() {
+        if !allowed(&auth.actor, Action::ViewTeam, &f) {
             return Err(Error::NotFound("team"));
         }
         let action = if req.kind == ChannelKind::Public {
@@ -334,11 +334,14 @@ pub fn get(ctx: &Ctx, auth: &Auth, id: Id) -> Result<Channel> {
 pub fn browse(ctx: &Ctx, auth: &Auth, team_id: Id, include_archived: bool) -> Result<Vec<Channel>> {
     ctx.store.read(|c| {
         let tid = team_id.to_string();
-        let role = teams::role_in(c, &tid, &auth.user.id)?;
-        if role.is_none() && !auth.actor.is_admin() {
+        let f = Facts {
+            team_role: teams::role_in(c, &tid, &auth.user.id)?,
+            ..Facts::default()
+        };
+        if !allowed(&auth.actor, Action::ViewTeam, &f) {
             return Err(Error::NotFound("team"));
         }
-        if auth.actor.role == hearth_api::Role::Guest {
+        if !allowed(&auth.actor, Action::BrowsePublicChannels, &f) {
             return Ok(vec![]);
         }
         Ok(channels::public_in_team(c, &tid, include_archived)?
@@ -482,8 +485,8 @@ pub fn add_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<(Channe
             // Only a public channel of a team the caller can see may answer
             // "forbidden" (e.g. to a guest); private channels, DMs and other
             // teams' channels must look as if they did not exist.
-            let knowable = ch.kind() == ChannelKind::Public
-                && (f.team_role.is_some() || auth.actor.is_admin());
+            let knowable =
+                ch.kind() == ChannelKind::Public && allowed(&auth.actor, Action::ViewTeam, &f);
             if !can_read && !knowable {
                 return Err(Error::NotFound("channel"));
             }

@@ -4,11 +4,13 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod audit_log;
 pub mod channel_admin;
 pub mod channels;
 pub mod files;
 pub mod import;
 pub mod posts;
+pub mod realtime;
 pub mod sessions;
 pub mod system;
 pub mod team_admin;

@@ -3,10 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use hearth_api::{
-    CreatePostRequest, EventPayload, Post, PostPage, PostVersion, PostsQuery, Reaction,
-};
-use hearth_core::permissions::{Action, require};
+use hearth_api::{CreatePostRequest, EventPayload, Post, PostPage, PostVersion, PostsQuery, Reaction};
+use hearth_core::permissions::{Action, Facts, require};
 use hearth_core::{Error, Id, Result, mentions, new_id, now_millis, validate};
 use hearth_store::models::{ChannelRow, PostHistoryRow, PostRow, ReactionRow, ThreadMemberRow};
 use hearth_store::posts::Cursor;
@@ -456,9 +454,11 @@ pub fn history(ctx: &Ctx, auth: &Auth, id: Id) -> Result<Vec<PostVersion>> {
         let row = load(c, id)?;
         channels::readable(c, auth, parse_id(&row.channel_id))
             .map_err(|_| Error::NotFound("post"))?;
-        if row.user_id != auth.user.id && !auth.actor.is_admin() {
-            return Err(Error::forbidden("only the author may see a post's history"));
-        }
+        let facts = Facts {
+            post_author: Some(parse_id(&row.user_id)),
+            ..Facts::default()
+        };
+        require(&auth.actor, Action::ViewPostHistory, &facts)?;
         Ok(posts::history(c, &row.id)?
             .into_iter()
             .map(|h| PostVersion {

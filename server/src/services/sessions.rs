@@ -3,13 +3,15 @@
 use hearth_api::{CreateTokenRequest, CreatedToken, EventPayload, Session, SessionRevoked};
 use hearth_core::permissions::AccountAction;
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
-use hearth_store::models::SessionRow;
+use hearth_store::models::{SessionRow, UserRow};
 use hearth_store::{Audience, Change, Tx, sessions};
 
-use crate::auth::{Auth, new_secret, token_hash};
+use crate::auth::Auth;
+use crate::passwords::HashPurpose;
 use crate::services::accounts::check_account_action;
 use crate::services::audit;
-use crate::state::{Ctx, HashPurpose};
+use crate::state::Ctx;
+use crate::tokens::{new_secret, token_hash};
 
 pub const KIND_SESSION: &str = "session";
 pub const KIND_TOKEN: &str = "token";
@@ -39,6 +41,35 @@ pub fn create(
     };
     sessions::insert(tx.conn, &row)?;
     Ok((row, secret))
+}
+
+/// Resolves a token to its live session and active user.
+pub fn authenticate(ctx: &Ctx, token: &str) -> Result<(SessionRow, UserRow)> {
+    let now = now_millis();
+    let (s, u) = ctx.store.read(|c| {
+        let s = hearth_store::sessions::by_token_hash(c, &token_hash(token))?
+            .ok_or(Error::SessionExpired)?;
+        if s.revoked_at.is_some() || s.expires_at.is_some_and(|e| e <= now) {
+            return Err(Error::SessionExpired);
+        }
+        // Idle timeout: browser sessions only; activity is recorded once a minute.
+        let idle_ms = ctx.config().sessions.idle_timeout_mins as i64 * 60_000;
+        if idle_ms > 0 && s.kind == KIND_SESSION && now - s.last_active_at > idle_ms {
+            return Err(Error::SessionExpired);
+        }
+        let u = hearth_store::users::by_id(c, &s.user_id)?.ok_or(Error::SessionExpired)?;
+        if !u.is_active {
+            return Err(Error::AccountInactive);
+        }
+        Ok((s, u))
+    })?;
+    // Activity is recorded at most once a minute, through the write path so
+    // it never races a write transaction.
+    if now - s.last_active_at > 60_000 {
+        ctx.store
+            .write(|tx| Ok(hearth_store::sessions::touch(tx.conn, &s.id, now)?))?;
+    }
+    Ok((s, u))
 }
 
 fn revoked_change(user_id: Id, session_id: &str) -> Change {

@@ -4,14 +4,15 @@ use hearth_api::{
     ChannelKind, CreateTeamRequest, EventPayload, MemberRole, Team, TeamInvite, TeamMember,
     TeamMembership, UpdateTeamRequest,
 };
-use hearth_core::permissions::{Action, Facts, require};
+use hearth_core::permissions::{Action, Facts, allowed, require};
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
 use hearth_store::models::{TeamMemberRow, TeamRow, member_role_str};
 use hearth_store::{Audience, Change, DbConn, Tx, parse_id, teams};
 
-use crate::auth::{Auth, new_secret};
+use crate::auth::Auth;
 use crate::services::{audit, channels};
 use crate::state::Ctx;
+use crate::tokens::new_secret;
 
 /// Channels every team starts with and every new member joins.
 pub const DEFAULT_CHANNELS: [(&str, &str); 2] =
@@ -145,7 +146,12 @@ pub fn all(ctx: &Ctx, auth: &Auth) -> Result<Vec<Team>> {
 }
 
 pub fn open(ctx: &Ctx, auth: &Auth) -> Result<Vec<Team>> {
-    if auth.actor.role == hearth_api::Role::Guest {
+    // Open teams are listed to those who may join them.
+    let open = Facts {
+        team_open: true,
+        ..Facts::default()
+    };
+    if !allowed(&auth.actor, Action::JoinOpenTeam, &open) {
         return Ok(vec![]);
     }
     let rows = ctx
@@ -206,7 +212,7 @@ pub fn update(ctx: &Ctx, auth: &Auth, id: Id, req: UpdateTeamRequest) -> Result<
 pub fn invite(ctx: &Ctx, auth: &Auth, id: Id, regenerate: bool) -> Result<TeamInvite> {
     ctx.store.write(|tx| {
         let (mut team, f) = visible(tx.conn, auth, id)?;
-        if regenerate || auth.actor.role == hearth_api::Role::Guest || f.team_role.is_none() {
+        if regenerate || !allowed(&auth.actor, Action::ViewTeamInvite, &f) {
             require(&auth.actor, Action::ManageTeam, &f)?;
         }
         if regenerate {
@@ -253,7 +259,7 @@ pub fn add_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<(TeamMe
         } else {
             f.target_guest = target
                 .as_ref()
-                .is_some_and(|t| t.role() == hearth_api::Role::Guest);
+                .is_some_and(|t| hearth_core::permissions::is_guest(t.role()));
             require(&auth.actor, Action::AddTeamMember, &f)?;
         }
         let target = target.ok_or(Error::NotFound("user"))?;

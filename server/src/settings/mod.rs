@@ -20,7 +20,6 @@ use hearth_identity::ldap::LdapDirectory;
 use serde_json::{Map, Value};
 
 use crate::config::{Config, ConfigError, DEFAULT_FILE_NAME};
-use crate::error::ApiError;
 use crate::services::audit;
 use crate::state::Ctx;
 
@@ -203,9 +202,9 @@ pub async fn patch(
     ctx: Arc<Ctx>,
     actor: Id,
     set: Map<String, Value>,
-) -> std::result::Result<ConfigView, ApiError> {
+) -> hearth_core::Result<ConfigView> {
     if set.is_empty() {
-        return Err(Error::invalid("set names no key").into());
+        return Err(Error::invalid("set names no key"));
     }
     let s = &ctx.settings;
     let _one = s.edit.lock().await;
@@ -218,13 +217,12 @@ pub async fn patch(
             return Err(Error::ConfigLocked(format!(
                 "`{key}` is fixed by the environment variable HEARTH_{}",
                 l.to_uppercase().replace('.', "__")
-            ))
-            .into());
+            )));
         }
         if cli.iter().any(|l| keys::overlaps(l, key)) {
-            return Err(
-                Error::ConfigLocked(format!("`{key}` is fixed by a command-line option")).into(),
-            );
+            return Err(Error::ConfigLocked(format!(
+                "`{key}` is fixed by a command-line option"
+            )));
         }
         if value.as_str() == Some(keys::MASK) {
             continue;
@@ -291,7 +289,7 @@ pub async fn patch(
 }
 
 /// `POST /api/v1/admin/config/reload`: reads the file and environment again.
-pub async fn reload(ctx: Arc<Ctx>, actor: Id) -> std::result::Result<ConfigView, ApiError> {
+pub async fn reload(ctx: Arc<Ctx>, actor: Id) -> hearth_core::Result<ConfigView> {
     let s = &ctx.settings;
     let _one = s.edit.lock().await;
     let path = s.file().or_else(|| Some(s.target()).filter(|p| p.exists()));
@@ -326,7 +324,7 @@ struct Staged {
     ldap: Option<Option<LdapDirectory>>,
 }
 
-async fn stage(ctx: &Ctx, saved: Config) -> std::result::Result<Staged, ApiError> {
+async fn stage(ctx: &Ctx, saved: Config) -> hearth_core::Result<Staged> {
     let now = ctx.settings.running();
     let restart: Vec<String> = keys::RESTART_KEYS.iter().map(|k| k.to_string()).collect();
     let running = with_values_from(&saved, &restart, &now)?;
@@ -367,7 +365,7 @@ async fn record(
     path: &std::path::Path,
     keys_: Vec<String>,
     view: &ConfigView,
-) -> std::result::Result<(), ApiError> {
+) -> hearth_core::Result<()> {
     let details = serde_json::json!({
         "keys": keys_,
         "restart_required": view.restart_required,

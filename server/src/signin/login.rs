@@ -23,10 +23,9 @@ use serde::{Deserialize, Serialize};
 
 use super::config::MfaEnforcement;
 use super::{SOURCE_LDAP, SOURCE_LOCAL, auth_row, directory, open_session};
-use crate::auth::{new_secret, token_hash};
-use crate::error::ApiError;
 use crate::services::audit;
 use crate::state::Ctx;
+use crate::tokens::{new_secret, token_hash};
 
 /// Wrong codes allowed on one MFA challenge before the login must start over.
 const MFA_ATTEMPTS: u32 = 5;
@@ -128,7 +127,7 @@ pub fn mfa_required(ctx: &Ctx, user: &UserRow) -> bool {
     !user.is_bot
         && match ctx.config().mfa.enforce {
             MfaEnforcement::None => false,
-            MfaEnforcement::Admins => user.role() == hearth_api::Role::SystemAdmin,
+            MfaEnforcement::Admins => hearth_core::permissions::is_system_admin(user.role()),
             MfaEnforcement::All => true,
         }
 }
@@ -142,9 +141,13 @@ struct ChallengeData {
     enrol_secret: Option<String>,
 }
 
+/// What the first look at a login found.
 enum Checked {
+    /// A local account whose password matched.
     Local(Box<UserRow>),
+    /// For the directory to decide: a linked account, or no account yet.
     Ldap(Option<Box<UserRow>>),
+    /// Refused, with the audit reason.
     Refuse(Option<Box<UserRow>>, &'static str),
 }
 
@@ -153,178 +156,219 @@ pub async fn password_login(
     ctx: Arc<Ctx>,
     req: LoginRequest,
     user_agent: String,
-) -> std::result::Result<LoginOutcome, ApiError> {
-    let login = req.login.trim().to_string();
-    if login.is_empty() || login.chars().count() > 254 || req.password.chars().count() > 1024 {
-        return Err(Error::InvalidCredentials.into());
-    }
+) -> hearth_core::Result<LoginOutcome> {
+    let login = normalised_login(&req)?;
     let ldap_on = ctx.signin.ldap.load().is_some();
-
-    // Lookup, lock check and (for local accounts) the password check.
-    let (l, r) = (login.clone(), req.clone());
+    let (l, password) = (login.clone(), req.password.clone());
     let (key, checked) = ctx
-        .run(move |c: &Ctx| {
-            let found = c.store.read(|conn| {
-                Ok(match users::by_login(conn, &l)? {
-                    Some(u) => {
-                        let a = auth_row(conn, &u.id)?;
-                        Some((u, a))
-                    }
-                    None => None,
-                })
-            })?;
-            let k = match &found {
-                Some((u, _)) => account_key(&u.id),
-                None => login_key(&l),
-            };
-            if let Some(secs) = c.store.read(|conn| check_lock(conn, &k))? {
-                c.store.write(|tx| {
-                    let login: String = l.chars().take(128).collect();
-                    audit::record(
-                        tx,
-                        None,
-                        "user.login_failed",
-                        "user",
-                        None,
-                        serde_json::json!({ "login": login, "reason": "login.locked" }),
-                    )
-                })?;
-                return Err(Error::RateLimited {
-                    retry_after_secs: secs,
-                });
-            }
-            let checked = match found {
-                Some((u, a)) if a.source == SOURCE_LOCAL => {
-                    let ok = match u.password_hash.as_deref() {
-                        Some(h) => c.passwords.verify_login(&r.password, h),
-                        None => {
-                            c.passwords.verify_login(&r.password, &c.dummy_hash);
-                            false
-                        }
-                    };
-                    if ok {
-                        Checked::Local(Box::new(u))
-                    } else {
-                        Checked::Refuse(Some(Box::new(u)), "password.wrong")
-                    }
-                }
-                Some((u, a)) if a.source == SOURCE_LDAP && ldap_on => {
-                    Checked::Ldap(Some(Box::new(u)))
-                }
-                Some((u, _)) => {
-                    c.passwords.verify_login(&r.password, &c.dummy_hash);
-                    Checked::Refuse(Some(Box::new(u)), "login.not_password_account")
-                }
-                None if ldap_on => Checked::Ldap(None),
-                None => {
-                    c.passwords.verify_login(&r.password, &c.dummy_hash);
-                    Checked::Refuse(None, "user.unknown")
-                }
-            };
-            Ok((k, checked))
-        })
+        .run(move |c: &Ctx| check_credentials(c, &l, &password, ldap_on))
         .await?;
-
     let (user, method) = match checked {
         Checked::Local(u) => (*u, "password"),
         Checked::Refuse(u, reason) => {
-            let k = key.clone();
-            return ctx
-                .run(move |c: &Ctx| {
-                    fail(
-                        c,
-                        &k,
-                        &login,
-                        u.as_deref(),
-                        "password",
-                        reason,
-                        Error::InvalidCredentials,
-                    )
-                })
+            let failure = Failure {
+                key,
+                login,
+                user: u,
+                method: "password",
+            };
+            return failure
+                .record(&ctx, reason.to_string(), Error::InvalidCredentials)
                 .await;
         }
         Checked::Ldap(local) => {
-            let dir = ctx
-                .signin
-                .ldap
-                .load_full()
-                .ok_or_else(|| Error::internal("LDAP is not configured"))?;
-            match dir.authenticate(&login, &req.password).await {
-                Ok(du) => {
-                    let k = key.clone();
-                    let l = login.clone();
-                    let provisioned = ctx
-                        .run(move |c: &Ctx| directory::provision_login(c, &du))
-                        .await?;
-                    match provisioned {
-                        Ok(u) => (u, "ldap"),
-                        Err(reason) => {
-                            return ctx
-                                .run(move |c: &Ctx| {
-                                    fail(
-                                        c,
-                                        &k,
-                                        &l,
-                                        local.as_deref(),
-                                        "ldap",
-                                        &reason,
-                                        Error::InvalidCredentials,
-                                    )
-                                })
-                                .await;
-                        }
-                    }
-                }
-                Err(e) => {
-                    let err = match e.public_code() {
-                        "auth.account_disabled" => Error::AccountInactive,
-                        "auth.invalid_credentials" => Error::InvalidCredentials,
-                        _ => {
-                            tracing::warn!(code = e.code(), error = %e, "LDAP login failed");
-                            Error::Unavailable(
-                                "the directory cannot be reached; try again later".into(),
-                            )
-                        }
-                    };
-                    let k = key.clone();
-                    let code = e.code();
-                    return ctx
-                        .run(move |c: &Ctx| {
-                            fail(c, &k, &login, local.as_deref(), "ldap", code, err)
-                        })
-                        .await;
-                }
-            }
+            let failure = Failure {
+                key: key.clone(),
+                login,
+                user: local,
+                method: "ldap",
+            };
+            (directory_login(&ctx, failure, &req.password).await?, "ldap")
         }
     };
+    finish_login(&ctx, key, user, method, user_agent).await
+}
 
-    let k = key.clone();
-    let outcome = ctx
-        .run(move |c: &Ctx| {
-            if !user.is_active {
-                return fail(
-                    c,
-                    &k,
-                    &user.username,
-                    Some(&user),
-                    method,
-                    "account.inactive",
-                    Error::AccountInactive,
-                );
+/// The typed login, trimmed; over-long logins and passwords are refused
+/// like wrong ones.
+fn normalised_login(req: &LoginRequest) -> Result<String> {
+    let login = req.login.trim().to_string();
+    if login.is_empty() || login.chars().count() > 254 || req.password.chars().count() > 1024 {
+        return Err(Error::InvalidCredentials);
+    }
+    Ok(login)
+}
+
+/// Looks the login up, refuses it while locked and checks a local
+/// account's password; answers the key failures are counted under and what
+/// was found. Every path that does not reach the directory runs one argon2
+/// check, so timing does not tell which accounts exist.
+fn check_credentials(
+    c: &Ctx,
+    login: &str,
+    password: &str,
+    ldap_on: bool,
+) -> Result<(String, Checked)> {
+    let found = c.store.read(|conn| {
+        Ok(match users::by_login(conn, login)? {
+            Some(u) => {
+                let a = auth_row(conn, &u.id)?;
+                Some((u, a))
             }
-            c.store.write(|tx| {
-                store::clear_failures(tx.conn, &k)?;
-                let auth = auth_row(tx.conn, &user.id)?;
-                let enrol = !auth.mfa_enabled && mfa_required(c, &user);
-                if auth.mfa_enabled || enrol {
-                    return challenge(tx, c, &user, method, enrol).map(LoginOutcome::Mfa);
-                }
-                open_session(tx, &c.config(), &user, &user_agent, method, None)
-                    .map(LoginOutcome::Session)
-            })
+            None => None,
         })
-        .await?;
-    Ok(outcome)
+    })?;
+    let key = match &found {
+        Some((u, _)) => account_key(&u.id),
+        None => login_key(login),
+    };
+    refuse_if_locked(c, &key, login)?;
+    let checked = match found {
+        Some((u, a)) if a.source == SOURCE_LOCAL => {
+            let ok = match u.password_hash.as_deref() {
+                Some(h) => c.passwords.verify_login(password, h),
+                None => {
+                    c.passwords.verify_login(password, &c.dummy_hash);
+                    false
+                }
+            };
+            if ok {
+                Checked::Local(Box::new(u))
+            } else {
+                Checked::Refuse(Some(Box::new(u)), "password.wrong")
+            }
+        }
+        Some((u, a)) if a.source == SOURCE_LDAP && ldap_on => Checked::Ldap(Some(Box::new(u))),
+        Some((u, _)) => {
+            c.passwords.verify_login(password, &c.dummy_hash);
+            Checked::Refuse(Some(Box::new(u)), "login.not_password_account")
+        }
+        None if ldap_on => Checked::Ldap(None),
+        None => {
+            c.passwords.verify_login(password, &c.dummy_hash);
+            Checked::Refuse(None, "user.unknown")
+        }
+    };
+    Ok((key, checked))
+}
+
+/// A locked login is audited and refused before any password check.
+fn refuse_if_locked(c: &Ctx, key: &str, login: &str) -> Result<()> {
+    let Some(secs) = c.store.read(|conn| check_lock(conn, key))? else {
+        return Ok(());
+    };
+    c.store.write(|tx| {
+        let login: String = login.chars().take(128).collect();
+        audit::record(
+            tx,
+            None,
+            "user.login_failed",
+            "user",
+            None,
+            serde_json::json!({ "login": login, "reason": "login.locked" }),
+        )
+    })?;
+    Err(Error::RateLimited {
+        retry_after_secs: secs,
+    })
+}
+
+/// Who a failed login attempt is counted against, and how it was tried.
+struct Failure {
+    key: String,
+    login: String,
+    user: Option<Box<UserRow>>,
+    method: &'static str,
+}
+
+impl Failure {
+    /// Records the failure on the blocking pool and answers `err`.
+    async fn record<T: Send + 'static>(
+        self,
+        ctx: &Arc<Ctx>,
+        reason: String,
+        err: Error,
+    ) -> Result<T> {
+        ctx.run(move |c: &Ctx| {
+            fail(
+                c,
+                &self.key,
+                &self.login,
+                self.user.as_deref(),
+                self.method,
+                &reason,
+                err,
+            )
+        })
+        .await
+    }
+}
+
+/// Search-then-bind against the directory, then creates or updates the
+/// linked account; failures are recorded against `failure`.
+async fn directory_login(ctx: &Arc<Ctx>, failure: Failure, password: &str) -> Result<UserRow> {
+    let dir = ctx
+        .signin
+        .ldap
+        .load_full()
+        .ok_or_else(|| Error::internal("LDAP is not configured"))?;
+    match dir.authenticate(&failure.login, password).await {
+        Ok(du) => {
+            let provisioned = ctx
+                .run(move |c: &Ctx| directory::provision_login(c, &du))
+                .await?;
+            match provisioned {
+                Ok(u) => Ok(u),
+                Err(reason) => failure.record(ctx, reason, Error::InvalidCredentials).await,
+            }
+        }
+        Err(e) => {
+            let err = match e.public_code() {
+                "auth.account_disabled" => Error::AccountInactive,
+                "auth.invalid_credentials" => Error::InvalidCredentials,
+                _ => {
+                    tracing::warn!(code = e.code(), error = %e, "LDAP login failed");
+                    Error::Unavailable("the directory cannot be reached; try again later".into())
+                }
+            };
+            failure.record(ctx, e.code().to_string(), err).await
+        }
+    }
+}
+
+/// The credentials are right: refuses a deactivated account, clears the
+/// failure count and answers an MFA challenge or a new session.
+async fn finish_login(
+    ctx: &Arc<Ctx>,
+    key: String,
+    user: UserRow,
+    method: &'static str,
+    user_agent: String,
+) -> Result<LoginOutcome> {
+    ctx.run(move |c: &Ctx| {
+        if !user.is_active {
+            return fail(
+                c,
+                &key,
+                &user.username,
+                Some(&user),
+                method,
+                "account.inactive",
+                Error::AccountInactive,
+            );
+        }
+        c.store.write(|tx| {
+            store::clear_failures(tx.conn, &key)?;
+            let auth = auth_row(tx.conn, &user.id)?;
+            let enrol = !auth.mfa_enabled && mfa_required(c, &user);
+            if auth.mfa_enabled || enrol {
+                return challenge(tx, c, &user, method, enrol).map(LoginOutcome::Mfa);
+            }
+            open_session(tx, &c.config(), &user, &user_agent, method, None)
+                .map(LoginOutcome::Session)
+        })
+    })
+    .await
 }
 
 fn challenge(

@@ -24,10 +24,9 @@ use super::{
     SOURCE_OIDC, Synced, auth_row, create_external_user, display_name_of, open_session,
     usable_email,
 };
-use crate::auth::token_hash;
-use crate::error::ApiError;
 use crate::services::{audit, sessions};
 use crate::state::Ctx;
+use crate::tokens::token_hash;
 
 /// Cookie binding a started sign-in to the browser.
 pub const STATE_COOKIE: &str = "HEARTH_OIDC_STATE";
@@ -66,7 +65,7 @@ pub async fn start(
     ctx: Arc<Ctx>,
     provider: String,
     return_to: Option<String>,
-) -> std::result::Result<(String, String, u64), ApiError> {
+) -> hearth_core::Result<(String, String, u64)> {
     let cfg = ctx
         .signin
         .oidc
@@ -127,7 +126,7 @@ pub async fn callback(
     query: String,
     state_cookie: Option<String>,
     user_agent: String,
-) -> std::result::Result<Finished, ApiError> {
+) -> hearth_core::Result<Finished> {
     let params = CallbackParams::from_query(&query);
     let Some(state) = params.state.clone() else {
         return Ok(Finished::Failed("auth.login_expired".into()));
@@ -164,7 +163,7 @@ async fn failed(
     provider: &str,
     code: &str,
     public: &str,
-) -> std::result::Result<Finished, ApiError> {
+) -> hearth_core::Result<Finished> {
     let (p, c) = (provider.to_string(), code.to_string());
     ctx.run(move |ctx: &Ctx| {
         ctx.store.write(|tx| {

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::harness::{Backend, TestServer};
 
-/// Every file of `server/src/routes`, as compiled into this test.
+/// Every file of `server/src/routes` and its folders, as compiled into this test.
 const ROUTE_FILES: &[(&str, &str)] = &[
     ("audit.rs", include_str!("../../src/routes/audit.rs")),
     (
@@ -26,6 +26,7 @@ const ROUTE_FILES: &[(&str, &str)] = &[
         "compliance_jobs.rs",
         include_str!("../../src/routes/compliance_jobs.rs"),
     ),
+    ("extract.rs", include_str!("../../src/routes/extract.rs")),
     ("fallback.rs", include_str!("../../src/routes/fallback.rs")),
     ("files.rs", include_str!("../../src/routes/files.rs")),
     ("import.rs", include_str!("../../src/routes/import.rs")),
@@ -40,7 +41,30 @@ const ROUTE_FILES: &[(&str, &str)] = &[
     ),
     ("posts.rs", include_str!("../../src/routes/posts.rs")),
     ("search.rs", include_str!("../../src/routes/search.rs")),
-    ("signin.rs", include_str!("../../src/routes/signin.rs")),
+    (
+        "signin/csrf.rs",
+        include_str!("../../src/routes/signin/csrf.rs"),
+    ),
+    (
+        "signin/ldap.rs",
+        include_str!("../../src/routes/signin/ldap.rs"),
+    ),
+    (
+        "signin/mfa.rs",
+        include_str!("../../src/routes/signin/mfa.rs"),
+    ),
+    (
+        "signin/mfa_login.rs",
+        include_str!("../../src/routes/signin/mfa_login.rs"),
+    ),
+    (
+        "signin/mod.rs",
+        include_str!("../../src/routes/signin/mod.rs"),
+    ),
+    (
+        "signin/sso.rs",
+        include_str!("../../src/routes/signin/sso.rs"),
+    ),
     ("system.rs", include_str!("../../src/routes/system.rs")),
     (
         "system_admin.rs",
@@ -55,7 +79,38 @@ const ROUTE_FILES: &[(&str, &str)] = &[
         "user_admin.rs",
         include_str!("../../src/routes/user_admin.rs"),
     ),
-    ("users.rs", include_str!("../../src/routes/users.rs")),
+    (
+        "users/admin.rs",
+        include_str!("../../src/routes/users/admin.rs"),
+    ),
+    (
+        "users/directory.rs",
+        include_str!("../../src/routes/users/directory.rs"),
+    ),
+    (
+        "users/login.rs",
+        include_str!("../../src/routes/users/login.rs"),
+    ),
+    (
+        "users/mod.rs",
+        include_str!("../../src/routes/users/mod.rs"),
+    ),
+    (
+        "users/profile.rs",
+        include_str!("../../src/routes/users/profile.rs"),
+    ),
+    (
+        "users/registration.rs",
+        include_str!("../../src/routes/users/registration.rs"),
+    ),
+    (
+        "users/sessions.rs",
+        include_str!("../../src/routes/users/sessions.rs"),
+    ),
+    (
+        "users/status.rs",
+        include_str!("../../src/routes/users/status.rs"),
+    ),
     ("ws.rs", include_str!("../../src/routes/ws.rs")),
 ];
 
@@ -176,15 +231,26 @@ fn collect_refs(v: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
+/// The `.rs` files under `dir`, as paths relative to it (`users/mod.rs`).
+fn rust_files(dir: &std::path::Path, prefix: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for e in std::fs::read_dir(dir).expect("routes dir") {
+        let e = e.unwrap();
+        let name = format!("{prefix}{}", e.file_name().to_string_lossy());
+        if e.file_type().unwrap().is_dir() {
+            out.extend(rust_files(&e.path(), &format!("{name}/")));
+        } else if name.ends_with(".rs") {
+            out.insert(name);
+        }
+    }
+    out
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openapi_documents_every_route() {
     // Every .rs file of routes/ must be scanned, so a new module cannot hide routes.
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/routes");
-    let on_disk: BTreeSet<String> = std::fs::read_dir(dir)
-        .expect("routes dir")
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".rs"))
-        .collect();
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/routes"));
+    let on_disk = rust_files(dir, "");
     let scanned: BTreeSet<String> = ROUTE_FILES.iter().map(|(f, _)| f.to_string()).collect();
     assert_eq!(
         on_disk, scanned,

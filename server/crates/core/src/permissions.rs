@@ -10,9 +10,13 @@ mod visibility;
 
 pub use accounts::{
     ACCOUNT_ACTIONS, AccountAction, OFFICER_ROLE_ON_HOST, Target, Verdict, account_action_name,
-    account_verdict, require_account_action, require_role_change, role_change_verdict,
+    account_verdict, require_account_action, require_keeps_own_admin_role, require_role_change,
+    role_change_verdict,
 };
-pub use visibility::{may_message_directly, may_see_user, sees_everyone};
+pub use visibility::{
+    may_message_directly, may_see_private_fields, may_see_user, sees_all_private_fields,
+    sees_everyone,
+};
 
 /// Who is acting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,9 +26,23 @@ pub struct Actor {
 }
 
 impl Actor {
-    pub fn is_admin(&self) -> bool {
-        self.role == Role::SystemAdmin
+    /// Private to this module on purpose: callers ask for an [`Action`]
+    /// instead, so every rule about roles lives here.
+    pub(crate) fn is_admin(&self) -> bool {
+        is_system_admin(self.role)
     }
+}
+
+/// Whether `role` runs the system: for policies that name administrators
+/// (such as "MFA for admins") rather than an [`Action`].
+pub fn is_system_admin(role: Role) -> bool {
+    role == Role::SystemAdmin
+}
+
+/// Whether `role` is a guest's, for facts about the person acted on
+/// (see [`Facts::target_guest`]).
+pub fn is_guest(role: Role) -> bool {
+    role == Role::Guest
 }
 
 /// What the actor wants to do.
@@ -58,6 +76,24 @@ pub enum Action {
     ManageCompliance,
     /// Downloading exports and searching or exporting anyone's content.
     ReadComplianceContent,
+    /// Read, verify and export the audit log.
+    ReadAuditLog,
+    /// The running configuration, server status and reloads.
+    ManageServer,
+    /// Prometheus metrics, for an account rather than the scraper's token.
+    ReadMetrics,
+    /// Index status and rebuilds.
+    ManageSearchIndex,
+    /// Move a channel with its posts and members to another team.
+    MoveChannel,
+    /// Delete (anonymise) an account through the admin route.
+    DeleteAccount,
+    /// See the invite link of a team one belongs to without managing it.
+    ViewTeamInvite,
+    /// List the public channels of a team, and find their posts in search.
+    BrowsePublicChannels,
+    /// A post's earlier versions (the author's own posts; admins any).
+    ViewPostHistory,
 }
 
 /// What the route knows about the target. Unused fields stay `None`.
@@ -80,7 +116,7 @@ pub struct Facts {
 /// Decides `action` for `actor` given `facts`.
 pub fn allowed(actor: &Actor, action: Action, f: &Facts) -> bool {
     let admin = actor.is_admin();
-    let guest = actor.role == Role::Guest;
+    let guest = is_guest(actor.role);
     let team_admin = f.team_role == Some(MemberRole::Admin);
     let in_team = f.team_role.is_some();
     let in_channel = f.channel_role.is_some();
@@ -126,6 +162,15 @@ pub fn allowed(actor: &Actor, action: Action, f: &Facts) -> bool {
         // Separation of duties: administrators run the system, only
         // compliance officers see other people's content in bulk.
         Action::ReadComplianceContent => actor.role == Role::ComplianceOfficer,
+        Action::ReadAuditLog => admin || actor.role == Role::ComplianceOfficer,
+        Action::ManageServer
+        | Action::ReadMetrics
+        | Action::ManageSearchIndex
+        | Action::MoveChannel
+        | Action::DeleteAccount => admin,
+        Action::ViewTeamInvite => in_team && !guest,
+        Action::BrowsePublicChannels => !guest,
+        Action::ViewPostHistory => admin || f.post_author == Some(actor.user_id),
     }
 }
 
@@ -143,10 +188,26 @@ pub fn require(actor: &Actor, action: Action, facts: &Facts) -> Result<()> {
     {
         return Err(Error::ChannelArchived);
     }
-    Err(Error::forbidden(format!(
-        "your role does not allow this ({})",
-        action_name(action)
-    )))
+    Err(Error::forbidden(refusal(action)))
+}
+
+/// Why `action` was refused, in the words people see.
+fn refusal(action: Action) -> String {
+    let fixed = match action {
+        Action::ReadAuditLog => {
+            "only system administrators and compliance officers read the audit log"
+        }
+        Action::ManageServer => "only system administrators manage the server",
+        Action::ReadMetrics => {
+            "metrics are for system administrators and the configured metrics.bearer_token"
+        }
+        Action::ManageSearchIndex => "only system administrators manage the search index",
+        Action::MoveChannel => "only system admins move channels between teams",
+        Action::DeleteAccount => "only system admins delete accounts",
+        Action::ViewPostHistory => "only the author may see a post's history",
+        _ => return format!("your role does not allow this ({})", action_name(action)),
+    };
+    fixed.to_string()
 }
 
 /// Every action, in the order the matrix lists them.
@@ -248,6 +309,15 @@ pub fn action_name(a: Action) -> &'static str {
         Action::ManageUsers => "manage users",
         Action::ManageCompliance => "manage compliance",
         Action::ReadComplianceContent => "read compliance content",
+        Action::ReadAuditLog => "read audit log",
+        Action::ManageServer => "manage server",
+        Action::ReadMetrics => "read metrics",
+        Action::ManageSearchIndex => "manage search index",
+        Action::MoveChannel => "move channel",
+        Action::DeleteAccount => "delete account",
+        Action::ViewTeamInvite => "view team invite",
+        Action::BrowsePublicChannels => "browse public channels",
+        Action::ViewPostHistory => "view post history",
     }
 }
 

@@ -99,7 +99,7 @@ pub fn team(
         display_name: validate::display_name(display_name).unwrap_or_else(|_| name.clone()),
         description: description.chars().take(validate::MAX_PURPOSE).collect(),
         open,
-        invite_id: crate::auth::new_secret(),
+        invite_id: crate::tokens::new_secret(),
         created_at: now,
         updated_at: now,
         archived_at: None,

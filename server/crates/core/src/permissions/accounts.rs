@@ -160,6 +160,18 @@ pub fn require_role_change(local_operator: bool, from: Role, to: Role) -> Result
     }
 }
 
+/// An administrator may not take away their own system admin role, so an
+/// admin cannot lock themself (and perhaps everyone) out of running the
+/// server by mistake.
+pub fn require_keeps_own_admin_role(actor: &Actor, target: Id, to: Role) -> Result<()> {
+    if actor.user_id == target && to != Role::SystemAdmin {
+        return Err(Error::invalid(
+            "you cannot remove your own system admin role",
+        ));
+    }
+    Ok(())
+}
+
 /// Why a change of the officer role was refused, for error messages and
 /// import reports.
 pub const OFFICER_ROLE_ON_HOST: &str = "the compliance officer role is granted and removed only by the operator on the server's host, through the local administration socket (hearthctl --local user role USER ROLE)";
@@ -371,6 +383,27 @@ mod tests {
         }
         let e = require_role_change(false, R::User, R::ComplianceOfficer).unwrap_err();
         assert!(matches!(e, Error::SeparationOfDuties(_)));
+    }
+
+    #[test]
+    fn an_admin_keeps_their_own_admin_role() {
+        let me = actor(Role::SystemAdmin);
+        // (target, new role, allowed)
+        let table = [
+            (me.user_id, Role::SystemAdmin, true),
+            (me.user_id, Role::User, false),
+            (me.user_id, Role::Guest, false),
+            (me.user_id, Role::ComplianceOfficer, false),
+            (Id::from_u128(2), Role::User, true),
+            (Id::from_u128(2), Role::Guest, true),
+        ];
+        for (target, to, ok) in table {
+            assert_eq!(
+                require_keeps_own_admin_role(&me, target, to).is_ok(),
+                ok,
+                "{target} -> {to:?}"
+            );
+        }
     }
 
     fn role() -> impl Strategy<Value = Role> {

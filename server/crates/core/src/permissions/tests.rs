@@ -541,3 +541,111 @@ fn only_admins_bring_guests_into_a_team() {
     // Outsiders add nobody.
     assert!(!allowed(&member(R::User), add, &facts(None, true, false)));
 }
+
+#[test]
+fn server_wide_actions_by_role() {
+    use Action::*;
+    // (action, system admin, compliance officer, user, guest)
+    let table = [
+        (ReadAuditLog, true, true, false, false),
+        (ManageServer, true, false, false, false),
+        (ReadMetrics, true, false, false, false),
+        (ManageSearchIndex, true, false, false, false),
+        (MoveChannel, true, false, false, false),
+        (DeleteAccount, true, false, false, false),
+        (BrowsePublicChannels, true, true, true, false),
+    ];
+    for (action, admin, officer, user, guest) in table {
+        for (role, expect) in [
+            (R::SystemAdmin, admin),
+            (R::ComplianceOfficer, officer),
+            (R::User, user),
+            (R::Guest, guest),
+        ] {
+            let actor = Actor { user_id: ME, role };
+            assert_eq!(
+                allowed(&actor, action, &Facts::default()),
+                expect,
+                "{action:?} as {role:?}"
+            );
+            assert_eq!(
+                require(&actor, action, &Facts::default()).is_ok(),
+                expect,
+                "{action:?} as {role:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn plain_team_members_see_the_invite_link_and_guests_do_not() {
+    let facts = |team: Option<M>| Facts {
+        team_role: team,
+        ..Facts::default()
+    };
+    // (role, team role, may see the link without managing the team)
+    let table = [
+        (R::User, Some(M::Member), true),
+        (R::User, Some(M::Admin), true),
+        (R::Guest, Some(M::Member), false),
+        (R::User, None, false),
+        (R::SystemAdmin, None, false),
+    ];
+    for (role, team, expect) in table {
+        let actor = Actor { user_id: ME, role };
+        assert_eq!(
+            allowed(&actor, Action::ViewTeamInvite, &facts(team)),
+            expect,
+            "{role:?} {team:?}"
+        );
+    }
+}
+
+#[test]
+fn post_history_is_for_the_author_and_system_admins() {
+    let facts = |author| Facts {
+        post_author: Some(author),
+        ..Facts::default()
+    };
+    // (role, author, allowed)
+    let table = [
+        (R::User, ME, true),
+        (R::Guest, ME, true),
+        (R::User, OTHER, false),
+        (R::ComplianceOfficer, OTHER, false),
+        (R::SystemAdmin, OTHER, true),
+    ];
+    for (role, author, expect) in table {
+        let actor = Actor { user_id: ME, role };
+        assert_eq!(
+            allowed(&actor, Action::ViewPostHistory, &facts(author)),
+            expect,
+            "{role:?}"
+        );
+    }
+    let e = require(
+        &Actor {
+            user_id: ME,
+            role: R::User,
+        },
+        Action::ViewPostHistory,
+        &facts(OTHER),
+    )
+    .unwrap_err();
+    assert_eq!(e.to_string(), "only the author may see a post's history");
+}
+
+#[test]
+fn role_predicates_for_policies_and_facts() {
+    // (role, is a system admin, is a guest)
+    let table = [
+        (R::SystemAdmin, true, false),
+        (R::ComplianceOfficer, false, false),
+        (R::User, false, false),
+        (R::Guest, false, true),
+    ];
+    for (role, admin, guest) in table {
+        assert_eq!(is_system_admin(role), admin, "{role:?}");
+        assert_eq!(is_guest(role), guest, "{role:?}");
+    }
+}

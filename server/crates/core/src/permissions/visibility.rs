@@ -23,6 +23,18 @@ pub fn sees_everyone(viewer: &Actor) -> bool {
     viewer.role != Role::Guest
 }
 
+/// Whether `viewer` sees the private fields (e-mail, auth source and the
+/// like) of the account `target`: their own, or anyone's as a system admin.
+pub fn may_see_private_fields(viewer: &Actor, target: Id) -> bool {
+    viewer.user_id == target || sees_all_private_fields(viewer)
+}
+
+/// True for system admins, who see every account's private fields and may
+/// search the directory by e-mail.
+pub fn sees_all_private_fields(viewer: &Actor) -> bool {
+    viewer.is_admin()
+}
+
 /// Whether `actor` may open a direct or group message with people of whom
 /// `visible` of `total` are visible to them: all of them must be.
 pub fn may_message_directly(actor: &Actor, visible: usize, total: usize) -> bool {
@@ -49,6 +61,24 @@ mod tests {
         assert!(may_see_user(&guest, Id::from_u128(1), false));
         assert!(!may_message_directly(&guest, 1, 2));
         assert!(may_message_directly(&guest, 2, 2));
+    }
+
+    #[test]
+    fn private_fields_are_for_their_owner_and_system_admins() {
+        let other = Id::from_u128(2);
+        // (role, sees another account's private fields)
+        let table = [
+            (Role::SystemAdmin, true),
+            (Role::ComplianceOfficer, false),
+            (Role::User, false),
+            (Role::Guest, false),
+        ];
+        for (role, expect) in table {
+            let a = actor(role);
+            assert_eq!(may_see_private_fields(&a, other), expect, "{role:?}");
+            assert_eq!(sees_all_private_fields(&a), expect, "{role:?}");
+            assert!(may_see_private_fields(&a, a.user_id), "{role:?} on self");
+        }
     }
 
     proptest! {
