@@ -19,7 +19,7 @@ use crate::state::{Ctx, Limits};
 use crate::workers::{Stage, Workers};
 use crate::{
     StartError, admin_socket, compliance, files, headers, hub, passwords, routes, services,
-    settings, sheet_reader, signin, state, telemetry, tokens, webclient,
+    settings, sheet_reader, signin, telemetry, tokens, webclient,
 };
 
 /// Opens storage, starts the workers and binds the HTTP server.
