@@ -37,11 +37,11 @@ pub use crate::compliance::schedule::tick as compliance_schedule_tick;
 pub use crate::config::Config;
 pub use crate::hub::{HubStats, MAX_PRESENCE_SUBSCRIPTIONS};
 pub use crate::openapi::json as openapi_json;
+pub use crate::passwords::HashPurpose;
 pub use crate::running::RunningServer;
 pub use crate::sheet_reader::child_main as sheet_reader_main;
 pub use crate::signin::config::MfaEnforcement;
 pub use crate::signin::mfa::seal_stored_secrets;
-pub use crate::passwords::HashPurpose;
 pub use crate::state::Ctx;
 pub use crate::webclient::available as web_client_available;
 

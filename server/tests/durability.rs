@@ -1,6 +1,12 @@
 //! Kill -9 right after posts were acknowledged: after a restart every
 //! acknowledged post is there, on SQLite and on PostgreSQL.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 #[path = "api/process.rs"]
 mod process;
 

@@ -2,6 +2,12 @@
 //! restart the job runs again and produces a complete, correct archive, on
 //! SQLite and on PostgreSQL.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 #[path = "api/process.rs"]
 mod process;
 

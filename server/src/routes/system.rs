@@ -98,8 +98,9 @@ async fn readyz(ctx: Ctx) -> HttpResponse {
 fn scraper(ctx: &crate::state::Ctx, req: &HttpRequest) -> bool {
     let token = ctx.config().metrics.bearer_token.clone();
     !token.is_empty()
-        && crate::routes::extract::bearer(req)
-            .is_some_and(|t| crate::tokens::token_hash(&t) == crate::tokens::token_hash(token.expose()))
+        && crate::routes::extract::bearer(req).is_some_and(|t| {
+            crate::tokens::token_hash(&t) == crate::tokens::token_hash(token.expose())
+        })
 }
 
 /// GET /metrics

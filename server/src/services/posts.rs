@@ -3,7 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use hearth_api::{CreatePostRequest, EventPayload, Post, PostPage, PostVersion, PostsQuery, Reaction};
+use hearth_api::{
+    CreatePostRequest, EventPayload, Post, PostPage, PostVersion, PostsQuery, Reaction,
+};
 use hearth_core::permissions::{Action, Facts, require};
 use hearth_core::{Error, Id, Result, mentions, new_id, now_millis, validate};
 use hearth_store::models::{ChannelRow, PostHistoryRow, PostRow, ReactionRow, ThreadMemberRow};
