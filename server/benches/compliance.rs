@@ -32,6 +32,7 @@ use hearth_api::{
 use hearth_client::Client;
 use hearth_server::{Config, RunningServer};
 use hearth_store::Store;
+use hearth_store::kinds::PostChange;
 use hearth_store::models::{PostHistoryRow, PostRow};
 
 const DAY: i64 = 86_400_000;
@@ -176,7 +177,7 @@ fn seed(
                                 file_ids: "[]".into(),
                                 replaced_at: at + 60_000,
                                 replaced_by: users[j % users.len()].clone(),
-                                change: "edit".into(),
+                                change: PostChange::Edit,
                             });
                         }
                         if deleted {
@@ -187,7 +188,7 @@ fn seed(
                                 file_ids: "[]".into(),
                                 replaced_at: at + 120_000,
                                 replaced_by: users[j % users.len()].clone(),
-                                change: "delete".into(),
+                                change: PostChange::Delete,
                             });
                         }
                         posts.push(PostRow {

@@ -169,7 +169,7 @@ pub fn authenticate(ctx: &Ctx, token: &str) -> Result<(SessionRow, UserRow), Err
         // Idle timeout: browser sessions only; activity is recorded once a minute.
         let idle_ms = ctx.config().sessions.idle_timeout_mins as i64 * 60_000;
         if idle_ms > 0
-            && s.kind == crate::services::sessions::KIND_SESSION
+            && s.kind == hearth_api::SessionKind::Session
             && now - s.last_active_at > idle_ms
         {
             return Err(Error::SessionExpired);
@@ -226,7 +226,7 @@ impl FromRequest for Auth {
             Ok(Auth {
                 actor: Actor {
                     user_id: hearth_store::parse_id(&user.id),
-                    role: user.role(),
+                    role: user.role,
                 },
                 user,
                 session_id: session.id,

@@ -376,7 +376,7 @@ async fn avatar(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<Http
 async fn my_sessions(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
     let list = ctx
         .into_inner()
-        .run(move |c| sessions::list(c, &auth, sessions::KIND_SESSION))
+        .run(move |c| sessions::list(c, &auth, hearth_api::SessionKind::Session))
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }
@@ -404,7 +404,7 @@ async fn my_sessions(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
 async fn revoke_session(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
     let id = path.id;
     ctx.into_inner()
-        .run(move |c| sessions::revoke_own(c, &auth, id, sessions::KIND_SESSION))
+        .run(move |c| sessions::revoke_own(c, &auth, id, hearth_api::SessionKind::Session))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -463,7 +463,7 @@ async fn create_token(
 async fn my_tokens(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
     let list = ctx
         .into_inner()
-        .run(move |c| sessions::list(c, &auth, sessions::KIND_TOKEN))
+        .run(move |c| sessions::list(c, &auth, hearth_api::SessionKind::AccessToken))
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }
@@ -491,7 +491,7 @@ async fn my_tokens(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
 async fn revoke_token(ctx: Ctx, auth: Auth, path: web::Path<IdPath>) -> ApiResult<HttpResponse> {
     let id = path.id;
     ctx.into_inner()
-        .run(move |c| sessions::revoke_own(c, &auth, id, sessions::KIND_TOKEN))
+        .run(move |c| sessions::revoke_own(c, &auth, id, hearth_api::SessionKind::AccessToken))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

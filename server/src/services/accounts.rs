@@ -178,7 +178,7 @@ pub fn check_account_action(
     target: Id,
 ) -> Result<UserRow> {
     let row = users::by_id(c, &target.to_string())?;
-    let role = row.as_ref().map_or(Role::User, UserRow::role);
+    let role = row.as_ref().map_or(Role::User, |r| r.role);
     permissions::require_account_action(
         &auth.actor,
         auth.is_local(),
@@ -273,9 +273,12 @@ pub fn change_password(ctx: &Ctx, auth: &Auth, req: &ChangePasswordRequest) -> R
         // the session that changed the password stays.
         sessions::revoke_personal_tokens_in(tx, auth.user_id(), "password_change")?;
         let now = now_millis();
-        for s in
-            hearth_store::sessions::live_for_user(tx.conn, &row.id, sessions::KIND_SESSION, now)?
-        {
+        for s in hearth_store::sessions::live_for_user(
+            tx.conn,
+            &row.id,
+            hearth_api::SessionKind::Session,
+            now,
+        )? {
             if s.id != auth.session_id {
                 hearth_store::sessions::revoke(tx.conn, &s.id, now)?;
                 tx.log(Change::new(
@@ -386,7 +389,7 @@ pub fn search(
     let scope = users::SearchScope {
         match_email: admin,
         sharing_channels_with: (auth.actor.role == Role::Guest).then_some(auth.user.id.as_str()),
-        role: filter.role.map(Role::as_str),
+        role: filter.role,
         active: filter.active,
     };
     let rows = ctx
@@ -413,9 +416,9 @@ pub fn set_role(ctx: &Ctx, auth: &Auth, id: Id, role: Role) -> Result<User> {
     }
     let row = ctx.store.write(|tx| {
         let mut row = check_account_action(tx.conn, auth, AccountAction::ChangeRole, id)?;
-        permissions::require_role_change(auth.is_local(), row.role(), role)?;
-        let old = row.role.clone();
-        row.role = role.as_str().into();
+        permissions::require_role_change(auth.is_local(), row.role, role)?;
+        let old = row.role;
+        row.role = role;
         row.updated_at = now_millis();
         users::save(tx.conn, &row)?;
         tx.log(user_changed(&row))?;
@@ -425,7 +428,7 @@ pub fn set_role(ctx: &Ctx, auth: &Auth, id: Id, role: Role) -> Result<User> {
             "user.role",
             "user",
             Some(row.id.clone()),
-            serde_json::json!({ "from": old, "to": row.role }),
+            serde_json::json!({ "from": old.as_str(), "to": role.as_str() }),
         )?;
         Ok(row)
     })?;
@@ -469,9 +472,10 @@ pub fn reset_password(ctx: &Ctx, auth: &Auth, id: Id, new_password: &str) -> Res
     let source = ctx
         .store
         .read(|c| Ok(crate::signin::auth_row(c, &id.to_string())?.source))?;
-    if source != crate::signin::SOURCE_LOCAL {
+    if source != hearth_store::kinds::SignInSource::Local {
         return Err(Error::invalid(format!(
-            "this account signs in through {source}; change its password there"
+            "this account signs in through {}; change its password there",
+            source.as_str()
         )));
     }
     let hash = ctx.passwords.hash(HashPurpose::Account, new_password)?;

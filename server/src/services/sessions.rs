@@ -1,6 +1,6 @@
 //! Login sessions and personal access tokens.
 
-use hearth_api::{CreateTokenRequest, CreatedToken, EventKind, Session};
+use hearth_api::{CreateTokenRequest, CreatedToken, EventKind, Session, SessionKind};
 use hearth_core::permissions::AccountAction;
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
 use hearth_store::models::SessionRow;
@@ -11,14 +11,19 @@ use crate::services::accounts::check_account_action;
 use crate::services::audit;
 use crate::state::{Ctx, HashPurpose};
 
-pub const KIND_SESSION: &str = "session";
-pub const KIND_TOKEN: &str = "token";
+/// What the audit log and error messages call a session or a token.
+fn noun(kind: SessionKind) -> &'static str {
+    match kind {
+        SessionKind::Session => "session",
+        SessionKind::AccessToken => "token",
+    }
+}
 
 /// Creates a session or token row; returns the row and the plain secret.
 pub fn create(
     tx: &mut Tx,
     user_id: &str,
-    kind: &str,
+    kind: SessionKind,
     name: &str,
     expires_at: Option<i64>,
 ) -> Result<(SessionRow, String)> {
@@ -28,7 +33,7 @@ pub fn create(
         id: new_id().to_string(),
         user_id: user_id.to_string(),
         token_hash: token_hash(&secret),
-        kind: kind.to_string(),
+        kind,
         name: name.to_string(),
         csrf_token: new_secret(),
         created_at: now,
@@ -49,7 +54,7 @@ fn revoked_change(user_id: Id, session_id: &str) -> Change {
     )
 }
 
-pub fn list(ctx: &Ctx, auth: &Auth, kind: &str) -> Result<Vec<Session>> {
+pub fn list(ctx: &Ctx, auth: &Auth, kind: SessionKind) -> Result<Vec<Session>> {
     let now = now_millis();
     let rows = ctx
         .store
@@ -61,22 +66,18 @@ pub fn list(ctx: &Ctx, auth: &Auth, kind: &str) -> Result<Vec<Session>> {
 }
 
 /// Revokes one of the caller's own sessions or tokens.
-pub fn revoke_own(ctx: &Ctx, auth: &Auth, id: Id, kind: &str) -> Result<()> {
+pub fn revoke_own(ctx: &Ctx, auth: &Auth, id: Id, kind: SessionKind) -> Result<()> {
     let sid = id.to_string();
     ctx.store.write(|tx| {
         let row = sessions::by_id(tx.conn, &sid)?
             .filter(|r| r.user_id == auth.user.id && r.kind == kind && r.revoked_at.is_none())
-            .ok_or(Error::NotFound(if kind == KIND_TOKEN {
-                "token"
-            } else {
-                "session"
-            }))?;
+            .ok_or(Error::NotFound(noun(kind)))?;
         sessions::revoke(tx.conn, &row.id, now_millis())?;
         tx.log(revoked_change(auth.user_id(), &row.id))?;
         audit::record(
             tx,
             Some(auth.user_id()),
-            &format!("{kind}.revoke"),
+            &format!("{}.revoke", noun(kind)),
             "session",
             Some(row.id.clone()),
             serde_json::json!({}),
@@ -155,7 +156,7 @@ fn reauthenticate(ctx: &Ctx, auth: &Auth, password: Option<&str>) -> Result<()> 
     let fresh = ctx
         .store
         .read(|c| Ok(sessions::by_id(c, &auth.session_id)?))?
-        .is_some_and(|s| s.kind == KIND_SESSION && s.created_at >= since);
+        .is_some_and(|s| s.kind == SessionKind::Session && s.created_at >= since);
     if fresh {
         Ok(())
     } else {
@@ -193,7 +194,7 @@ pub fn create_token_for(
         if !user.is_active {
             return Err(Error::invalid("the account is deactivated"));
         }
-        let (mut row, secret) = create(tx, &user.id, KIND_TOKEN, &name, expires)?;
+        let (mut row, secret) = create(tx, &user.id, SessionKind::AccessToken, &name, expires)?;
         if integration {
             sessions::set_integration(tx.conn, &row.id)?;
             row.integration = true;
@@ -245,7 +246,7 @@ pub fn tokens_of(ctx: &Ctx, auth: &Auth, owner: Id) -> Result<Vec<Session>> {
         Ok(sessions::live_for_user(
             c,
             &owner.to_string(),
-            KIND_TOKEN,
+            SessionKind::AccessToken,
             now,
         )?)
     })?;
@@ -261,7 +262,11 @@ pub fn revoke_token_of(ctx: &Ctx, auth: &Auth, owner: Id, token_id: Id) -> Resul
     ctx.store.write(|tx| {
         may_manage_tokens_of(tx.conn, auth, owner, AccountAction::EndSessions)?;
         let row = sessions::by_id(tx.conn, &token_id.to_string())?
-            .filter(|r| r.user_id == owner_id && r.kind == KIND_TOKEN && r.revoked_at.is_none())
+            .filter(|r| {
+                r.user_id == owner_id
+                    && r.kind == SessionKind::AccessToken
+                    && r.revoked_at.is_none()
+            })
             .ok_or(Error::NotFound("token"))?;
         sessions::revoke(tx.conn, &row.id, now_millis())?;
         tx.log(revoked_change(owner, &row.id))?;

@@ -14,12 +14,13 @@ use hearth_identity::{
     AuthSource, DirectorySnapshot, DirectoryUser, ExistingAccount, Names, TeamRole,
 };
 use hearth_store::identity as store;
+use hearth_store::kinds::SignInSource;
 use hearth_store::models::{UserAuthRow, UserRow};
 use hearth_store::{Audience, Change, Tx, parse_id, users};
 
 use super::{
-    Profile, SOURCE_LDAP, SOURCE_OIDC, Synced, auth_row, create_external_user, display_name_of,
-    free_username, role_of, usable_email,
+    Profile, Synced, auth_row, create_external_user, display_name_of, free_username, role_of,
+    usable_email,
 };
 use crate::error::ApiError;
 use crate::services::{audit, channels, sessions, teams};
@@ -32,12 +33,15 @@ fn user_changed(row: &UserRow) -> Change {
 /// The server's accounts as the identity library sees them.
 pub fn to_existing(u: &UserRow, a: Option<&UserAuthRow>) -> ExistingAccount {
     let synced = a.map(|a| Synced::parse(&a.synced)).unwrap_or_default();
-    let source = match a.map(|a| a.source.as_str()) {
-        Some(SOURCE_LDAP) => AuthSource::Ldap,
-        Some(SOURCE_OIDC) => AuthSource::Oidc {
-            provider_id: a.map(|a| a.provider.clone()).unwrap_or_default(),
+    let source = match a {
+        None => AuthSource::Local,
+        Some(a) => match a.source {
+            SignInSource::Local => AuthSource::Local,
+            SignInSource::Ldap => AuthSource::Ldap,
+            SignInSource::Oidc => AuthSource::Oidc {
+                provider_id: a.provider.clone(),
+            },
         },
-        _ => AuthSource::Local,
     };
     let (login, email, names) = match (&source, synced.profile) {
         (AuthSource::Ldap, Some(p)) => (p.login, p.email, p.names),
@@ -74,7 +78,7 @@ pub fn provision_login(
     du: &DirectoryUser,
 ) -> Result<std::result::Result<UserRow, String>> {
     ctx.store.write(|tx| {
-        let linked = store::by_external(tx.conn, SOURCE_LDAP, "", &du.stable_id)?;
+        let linked = store::by_external(tx.conn, SignInSource::Ldap, "", &du.stable_id)?;
         let mut existing = Vec::new();
         if let Some(a) = &linked
             && let Some(u) = users::by_id(tx.conn, &a.user_id)?
@@ -90,7 +94,7 @@ pub fn provision_login(
         };
         let plan = plan_sync(&snapshot, &existing, &ctx.config().ldap.group_mappings);
         let issues = apply_plan(tx, &plan, "login")?;
-        match store::by_external(tx.conn, SOURCE_LDAP, "", &du.stable_id)? {
+        match store::by_external(tx.conn, SignInSource::Ldap, "", &du.stable_id)? {
             Some(a) => Ok(users::by_id(tx.conn, &a.user_id)?
                 .ok_or_else(|| "ldap.provision_failed".to_string())),
             None => Ok(Err(issues
@@ -135,7 +139,7 @@ pub fn apply_plan(tx: &mut Tx, plan: &SyncPlan, trigger: &str) -> Result<Vec<Lda
             }),
         };
         let mut auth = UserAuthRow::local("", now_millis());
-        auth.source = SOURCE_LDAP.into();
+        auth.source = SignInSource::Ldap;
         auth.external_id = Some(n.stable_id.clone());
         auth.synced = synced.to_json();
         let row = create_external_user(tx, &n.login, n.email.as_deref(), &n.names, auth)?;
@@ -265,7 +269,7 @@ pub fn apply_plan(tx: &mut Tx, plan: &SyncPlan, trigger: &str) -> Result<Vec<Lda
         let Some(uid) = resolve(&r.account) else {
             continue;
         };
-        if let Some(i) = apply_role(tx, &uid, r.to, "ldap")? {
+        if let Some(i) = apply_role(tx, &uid, r.to, SignInSource::Ldap)? {
             issues.push(i);
         }
     }
@@ -317,7 +321,7 @@ pub fn apply_team(
             teams::add_member_in(tx, &team, user_id, member_role(r))?;
         }
         (Some(m), Some(r)) => {
-            let role = hearth_store::models::member_role_str(member_role(r));
+            let role = member_role(r);
             if m.role != role {
                 hearth_store::teams::set_member_role(tx.conn, &team.id, uid, role)?;
                 if let Some(m) = hearth_store::teams::member(tx.conn, &team.id, uid)? {
@@ -440,20 +444,24 @@ pub fn apply_role(
     tx: &mut Tx,
     uid: &str,
     to: Option<hearth_identity::SystemRole>,
-    source: &str,
+    source: SignInSource,
 ) -> Result<Option<LdapSyncIssue>> {
     let Some(mut row) = users::by_id(tx.conn, uid)? else {
         return Ok(None);
     };
     let role = to.map(role_of).unwrap_or(Role::User);
-    if hearth_core::permissions::require_role_change(false, row.role(), role).is_err() {
+    if hearth_core::permissions::require_role_change(false, row.role, role).is_err() {
         audit::record(
             tx,
             None,
             "user.role_sync_skipped",
             "user",
             Some(row.id.clone()),
-            serde_json::json!({ "from": row.role, "to": role.as_str(), "source": source }),
+            serde_json::json!({
+                "from": row.role.as_str(),
+                "to": role.as_str(),
+                "source": source.as_str(),
+            }),
         )?;
         // Remembered as applied, so that every later sync or sign-in does
         // not try (and audit) the same change again.
@@ -469,9 +477,9 @@ pub fn apply_role(
             ),
         )));
     }
-    if row.role != role.as_str() {
-        let old = row.role.clone();
-        row.role = role.as_str().into();
+    if row.role != role {
+        let old = row.role;
+        row.role = role;
         row.updated_at = now_millis();
         users::save(tx.conn, &row)?;
         tx.log(user_changed(&row))?;
@@ -481,7 +489,11 @@ pub fn apply_role(
             "user.role",
             "user",
             Some(row.id.clone()),
-            serde_json::json!({ "from": old, "to": row.role, "source": source }),
+            serde_json::json!({
+                "from": old.as_str(),
+                "to": role.as_str(),
+                "source": source.as_str(),
+            }),
         )?;
     }
     update_synced(tx, uid, |s| s.memberships.system_role = to)?;
