@@ -532,10 +532,9 @@ pub fn set_active(ctx: &Ctx, auth: &Auth, id: Id, active: bool) -> Result<User> 
 /// The presences a user chooses that outlast a restart: do not disturb and
 /// invisible. Away ends by itself with activity and online is the default,
 /// so neither is stored.
-fn stored_presence(p: hearth_api::Presence) -> Option<&'static str> {
+fn stored_presence(p: hearth_api::Presence) -> Option<hearth_api::Presence> {
     match p {
-        hearth_api::Presence::Dnd => Some("dnd"),
-        hearth_api::Presence::Offline => Some("offline"),
+        hearth_api::Presence::Dnd | hearth_api::Presence::Offline => Some(p),
         hearth_api::Presence::Online | hearth_api::Presence::Away => None,
     }
 }
@@ -558,13 +557,6 @@ pub fn stored_presences(ctx: &Ctx) -> Result<Vec<(Id, hearth_api::Presence)>> {
     let rows = ctx.store.read(|c| Ok(hearth_store::presence::all(c)?))?;
     Ok(rows
         .into_iter()
-        .filter_map(|(u, p)| {
-            let presence = match p.as_str() {
-                "dnd" => hearth_api::Presence::Dnd,
-                "offline" => hearth_api::Presence::Offline,
-                _ => return None,
-            };
-            Some((parse_id(&u), presence))
-        })
+        .filter_map(|(u, p)| stored_presence(p).map(|p| (parse_id(&u), p)))
         .collect())
 }

@@ -112,10 +112,72 @@ impl MembershipChange {
     }
 }
 
+/// Which export an imported item came from (`import_map.source`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
+pub enum ImportSource {
+    Slack,
+    Mattermost,
+}
+
+impl ImportSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportSource::Slack => "slack",
+            ImportSource::Mattermost => "mattermost",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "slack" => Some(ImportSource::Slack),
+            "mattermost" => Some(ImportSource::Mattermost),
+            _ => None,
+        }
+    }
+}
+
+/// What an imported item became (`import_map.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
+pub enum ImportedKind {
+    User,
+    Team,
+    Channel,
+    /// A direct or group conversation, keyed by its members.
+    DirectChannel,
+    Post,
+}
+
+impl ImportedKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportedKind::User => "user",
+            ImportedKind::Team => "team",
+            ImportedKind::Channel => "channel",
+            ImportedKind::DirectChannel => "direct_channel",
+            ImportedKind::Post => "post",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "user" => Some(ImportedKind::User),
+            "team" => Some(ImportedKind::Team),
+            "channel" => Some(ImportedKind::Channel),
+            "direct_channel" => Some(ImportedKind::DirectChannel),
+            "post" => Some(ImportedKind::Post),
+            _ => None,
+        }
+    }
+}
+
 hearth_api::text_enum_sql!(SignInSource);
 hearth_api::text_enum_sql!(ChallengeKind);
 hearth_api::text_enum_sql!(PostChange);
 hearth_api::text_enum_sql!(MembershipChange);
+hearth_api::text_enum_sql!(ImportSource);
+hearth_api::text_enum_sql!(ImportedKind);
 
 #[cfg(test)]
 mod tests {
@@ -134,6 +196,18 @@ mod tests {
         }
         for c in [MembershipChange::Joined, MembershipChange::Left] {
             assert_eq!(MembershipChange::parse(c.as_str()), Some(c));
+        }
+        for s in [ImportSource::Slack, ImportSource::Mattermost] {
+            assert_eq!(ImportSource::parse(s.as_str()), Some(s));
+        }
+        for k in [
+            ImportedKind::User,
+            ImportedKind::Team,
+            ImportedKind::Channel,
+            ImportedKind::DirectChannel,
+            ImportedKind::Post,
+        ] {
+            assert_eq!(ImportedKind::parse(k.as_str()), Some(k));
         }
     }
 }
