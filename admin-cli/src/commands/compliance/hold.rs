@@ -60,7 +60,7 @@ pub async fn hold(ctx: &Ctx, cmd: HoldCmd) -> Result<()> {
                     hs.iter().map(|h| {
                         vec![
                             h.name.clone(),
-                            format!("{:?}", h.status).to_lowercase(),
+                            h.status.as_str().to_string(),
                             h.custodians.len().to_string(),
                             if h.channels.is_empty() {
                                 "all".into()
@@ -121,7 +121,7 @@ fn hold_text(h: &LegalHold) -> String {
     fields(vec![
         ("id", h.id.to_string()),
         ("name", h.name.clone()),
-        ("status", format!("{:?}", h.status).to_lowercase()),
+        ("status", h.status.as_str().to_string()),
         ("description", h.description.clone()),
         (
             "custodians",
