@@ -49,6 +49,10 @@ enum Command {
     /// Reads one spreadsheet from standard input for the server (internal).
     #[command(name = "read-sheet", hide = true)]
     ReadSheet { request: String },
+    /// Prints the OpenAPI document served at /api/v1/openapi.json, so clients
+    /// can generate their types from it without starting a server.
+    #[command(hide = true)]
+    Openapi,
 }
 
 #[derive(Subcommand)]
@@ -106,6 +110,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::ReadSheet { request } => return hearth_server::sheet_reader::child_main(&request),
+        Command::Openapi => {
+            println!("{}", hearth_server::openapi::json());
+            Ok(())
+        }
         Command::Serve {
             config,
             data_dir,

@@ -363,3 +363,19 @@ async fn openapi_documents_every_route() {
         }
     }
 }
+
+/// `hearth openapi` prints the served document, so clients can generate their
+/// types from the binary without starting a server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_subcommand_prints_the_served_document() {
+    let mut s = TestServer::boot(Backend::Sqlite).await;
+    let served = s.client().openapi().await.expect("openapi.json");
+    s.stop().await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .arg("openapi")
+        .output()
+        .expect("run hearth openapi");
+    assert!(out.status.success(), "hearth openapi: {out:?}");
+    let printed: Value = serde_json::from_slice(&out.stdout).expect("hearth openapi prints JSON");
+    assert_eq!(printed, served);
+}

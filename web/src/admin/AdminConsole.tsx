@@ -15,7 +15,7 @@ const Teams = lazy(() => import("./Teams"));
 const Authentication = lazy(() => import("./Authentication"));
 const AuditLog = lazy(() => import("./AuditLog"));
 const Configuration = lazy(() => import("./Configuration"));
-const Compliance = lazy(() => import("./Compliance"));
+const Compliance = lazy(() => import("./compliance/Compliance"));
 
 export default function AdminConsole() {
   const path = useLocationPath();

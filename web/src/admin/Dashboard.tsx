@@ -58,7 +58,7 @@ function Figures({ s, onChanged }: { s: SystemStatus; onChanged: () => void }) {
             <dd className={s.database.ok ? "ok" : "error"}>{s.database.ok ? "Answering" : "Not answering"}</dd>
           </dl>
         </section>
-        <SearchPanel initial={s.search} onChanged={onChanged} />
+        <SearchPanel initial={s.search ?? null} onChanged={onChanged} />
         <section className="panel" aria-labelledby="ldap-title">
           <h2 id="ldap-title">Directory sync (LDAP)</h2>
           {s.ldap ? (

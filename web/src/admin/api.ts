@@ -1,141 +1,32 @@
 // The system administration routes the console uses, with their wire types
-// (a mirror of server/crates/api-types/src/admin.rs, identity.rs and audit.rs).
+// (generated from the server's OpenAPI document, see ../api/schema.gen.ts).
 import { request } from "../api/client";
-import type { Id, Millis, Role, Team, TeamMember, User } from "../api/types";
+import type { components } from "../api/schema.gen";
+import type { Id, Role, Team, TeamMember, User } from "../api/types";
 
-export interface DayCount {
-  day: string;
-  count: number;
-}
+type Schemas = components["schemas"];
 
-export interface SearchStatus {
-  enabled: boolean;
-  posts: number;
-  files: number;
-  size_bytes: number;
-  cursor: number | null;
-  latest_seq: number;
-  rebuilding: boolean;
-  last_error: string | null;
-}
-
-export interface LdapSyncIssue {
-  code: string;
-  subject: string;
-  detail: string;
-}
-
-export interface LdapSyncReport {
-  users_seen: number;
-  groups_seen: number;
-  created: number;
-  updated: number;
-  deactivated: number;
-  reactivated: number;
-  memberships_added: number;
-  memberships_removed: number;
-  memberships_changed: number;
-  role_changes: number;
-  issues: number;
-  errors: LdapSyncIssue[];
-  started_at: Millis;
-  finished_at: Millis;
-}
-
-export interface LdapStatus {
-  enabled: boolean;
-  running: boolean;
-  last_sync: LdapSyncReport | null;
-  last_error: string | null;
-  next_sync_at: Millis | null;
-  sync_interval_mins: number;
-}
-
-export interface LdapCheckStep {
-  check: string;
-  status: "ok" | "warning" | "failed" | "skipped";
-  detail: string;
-  code: string | null;
-  elapsed_ms: number;
-}
-
-export interface LdapDiagnosis {
-  ok: boolean;
-  steps: LdapCheckStep[];
-}
-
-export interface SystemStatus {
-  version: string;
-  started_at: Millis;
-  uptime_secs: number;
-  database: { backend: "sqlite" | "postgres"; ok: boolean; size_bytes: number | null };
-  users: { total: number; active: number; deactivated: number; bots: number };
-  sessions: { active: number };
-  teams: number;
-  channels: number;
-  posts: { total: number; per_day: DayCount[] };
-  search: SearchStatus | null;
-  ldap: LdapStatus | null;
-  jobs: unknown[];
-}
+export type DayCount = Schemas["DayCount"];
+export type SearchStatus = Schemas["SearchStatus"];
+export type LdapSyncIssue = Schemas["LdapSyncIssue"];
+export type LdapSyncReport = Schemas["LdapSyncReport"];
+export type LdapStatus = Schemas["LdapStatus"];
+export type LdapCheckStep = Schemas["LdapCheckStep"];
+export type LdapDiagnosis = Schemas["LdapDiagnosis"];
+export type SystemStatus = Schemas["SystemStatus"];
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
 export type JsonObject = { [k: string]: JsonValue };
 
-export interface ConfigView {
-  config: JsonObject;
-  source: string | null;
-  writable: boolean;
-  env_overrides: string[];
-  cli_overrides?: string[];
-  restart_keys?: string[];
-  restart_required?: string[];
-}
+/** The document leaves `config` open; it is the configuration as a JSON object. */
+export type ConfigView = Omit<Schemas["ConfigView"], "config"> & { config: JsonObject };
+export type ConfigValidation = Schemas["ConfigValidation"];
 
-export interface ConfigValidation {
-  valid: boolean;
-  restart_required: string[];
-}
-
-export interface AuditLogEntry {
-  seq: number;
-  id: Id;
-  at: Millis;
-  actor_id: Id | null;
-  action: string;
-  target_kind: string;
-  target_id: string | null;
-  details: JsonValue;
-  ip: string | null;
-  prev_hash: string;
-  hash: string;
-}
-
-export interface AuditPage {
-  entries: AuditLogEntry[];
-  next_after: number | null;
-}
-
-export interface AuditQuery {
-  after?: number;
-  limit?: number;
-  action?: string;
-  actor_id?: Id;
-  since?: Millis;
-  until?: Millis;
-}
-
-export interface AuditVerification {
-  ok: boolean;
-  entries: number;
-  head_hash: string | null;
-  first_bad_seq?: number | null;
-  reason?: string | null;
-  /** The first entry hashed with the audit HMAC key; absent while the log is not keyed. */
-  keyed_from_seq?: number | null;
-  /** Keyed entries from this seq on could not be checked: the server has no audit key. */
-  unchecked_from_seq?: number | null;
-}
+/** The document leaves `details` open; they are any JSON. */
+export type AuditLogEntry = Omit<Schemas["AuditLogEntry"], "details"> & { details: JsonValue };
+export type AuditPage = Omit<Schemas["AuditPage"], "entries"> & { entries: AuditLogEntry[] };
+export type AuditQuery = Schemas["AuditQuery"];
+export type AuditVerification = Schemas["AuditVerification"];
 
 export const adminApi = {
   status: () => request<SystemStatus>("GET", "/admin/system/status"),

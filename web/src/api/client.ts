@@ -87,7 +87,7 @@ export async function request<R>(
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "same-origin",
     });
-  } catch (e) {
+  } catch {
     throw new ApiError(0, "network_error", "The server could not be reached.");
   }
   if (res.status === 204) return undefined as R;

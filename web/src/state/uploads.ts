@@ -75,7 +75,7 @@ export function checkFiles<F extends { name: string; size: number }>(
 
 /** Reads the answer to POST /files: the stored files, or the error it stands for. */
 export function parseUploadResponse(status: number, text: string, retryAfter: string | null): FileInfo[] {
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {

@@ -47,7 +47,7 @@ export function buildRows(
       (p.root_id ?? null) !== (prev.root ?? null) ||
       p.root_id !== null;
     rows.push({ kind: "post", key: p.id, post: p, head });
-    prev = { user: p.user_id, at: p.created_at, root: p.root_id };
+    prev = { user: p.user_id, at: p.created_at, root: p.root_id ?? null };
   }
   return rows;
 }

@@ -2,12 +2,12 @@
 //! configuration, as the web console and `hearthctl` read and change them.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::{LdapStatus, Millis, SearchStatus};
 
 /// `GET /api/v1/admin/system/status`: everything the console dashboard shows.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SystemStatus {
     /// The server's version, e.g. `0.1.0`.
     pub version: String,
@@ -31,7 +31,8 @@ pub struct SystemStatus {
 }
 
 /// The database as the server sees it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DatabaseStatus {
     /// `sqlite` or `postgres`.
     pub backend: String,
@@ -42,7 +43,8 @@ pub struct DatabaseStatus {
 }
 
 /// Accounts by state. Bots count in `total`, `active` and `deactivated` too.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserCounts {
     pub total: u64,
     pub active: u64,
@@ -51,13 +53,15 @@ pub struct UserCounts {
 }
 
 /// Live browser sessions (not revoked, not expired); access tokens excluded.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionCounts {
     pub active: u64,
 }
 
 /// Posts that exist (deleted ones excluded).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PostStats {
     pub total: u64,
     /// The last 30 UTC days, oldest first, today last; days without posts count 0.
@@ -65,7 +69,8 @@ pub struct PostStats {
 }
 
 /// Posts created on one UTC day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DayCount {
     /// `YYYY-MM-DD`.
     pub day: String,
@@ -73,7 +78,8 @@ pub struct DayCount {
 }
 
 /// `GET /api/v1/admin/config` and the answer of a change or reload.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfigView {
     /// The configuration the server will run with, in the shape of the TOML
     /// file; every secret reads `"********"`.
@@ -98,7 +104,8 @@ pub struct ConfigView {
 }
 
 /// `POST /api/v1/admin/config/validate`
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ValidateConfigRequest {
     /// A configuration in the shape of the TOML file, full or partial
@@ -107,7 +114,8 @@ pub struct ValidateConfigRequest {
 }
 
 /// The answer of a successful validation.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfigValidation {
     pub valid: bool,
     /// Keys whose value in this configuration differs from what the running
@@ -117,7 +125,8 @@ pub struct ConfigValidation {
 }
 
 /// `PATCH /api/v1/admin/config`
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PatchConfigRequest {
     /// Dotted key (`ldap.directory.urls`) → new value. A secret sent as
@@ -127,7 +136,8 @@ pub struct PatchConfigRequest {
 }
 
 /// `PUT /api/v1/users/{id}/password`: an administrator sets a new password.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AdminSetPasswordRequest {
     pub new_password: String,

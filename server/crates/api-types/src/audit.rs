@@ -1,7 +1,6 @@
 //! The audit log as administrators read and verify it.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// One audit entry. `prev_hash` and `hash` chain the log: each entry's
@@ -9,7 +8,8 @@ use uuid::Uuid;
 /// `hash` is the SHA-256 of the entry's canonical form (hearth-compliance,
 /// `hearth-audit-v1`), or from the `audit.hmac_enabled` entry on, when the
 /// server has an audit key, its HMAC-SHA256 under that key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditLogEntry {
     /// Position in the log, gap-free from 1.
     pub seq: u64,
@@ -33,7 +33,8 @@ pub struct AuditLogEntry {
 }
 
 /// Filters and paging of `GET /api/v1/admin/audit`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Only entries with a larger `seq` (the previous page's `next_after`); 0 or absent for the start.
@@ -51,7 +52,8 @@ pub struct AuditQuery {
 }
 
 /// A page of audit entries, oldest first.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     pub entries: Vec<AuditLogEntry>,
     /// Pass as `after` for the next page; absent on the last page.
@@ -59,7 +61,8 @@ pub struct AuditPage {
 }
 
 /// The result of recomputing the whole chain.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditVerification {
     /// Every entry is in place, linked and unchanged.
     pub ok: bool,

@@ -3,13 +3,13 @@
 //! downloads and content searches are for compliance officers only.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::Millis;
 use uuid::Uuid;
 
 /// Which level a retention policy applies to; the most specific wins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(
     feature = "diesel",
@@ -43,7 +43,8 @@ impl RetentionScope {
 
 /// The periods one level sets. For each: `null` defers to the less specific
 /// level, `0` keeps forever, `n` deletes content more than `n` days old.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RetentionPolicy {
     pub scope: RetentionScope,
     /// The team or channel; absent for the global default.
@@ -59,7 +60,8 @@ pub struct RetentionPolicy {
 }
 
 /// All policies and when the purge runs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RetentionPolicies {
     pub policies: Vec<RetentionPolicy>,
     /// Daily purge time, `HH:MM` UTC, or absent when the scheduled purge is off.
@@ -67,7 +69,8 @@ pub struct RetentionPolicies {
 }
 
 /// What a purge would delete in one channel.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelPurgeReport {
     pub channel_id: Uuid,
     pub posts: u64,
@@ -80,7 +83,8 @@ pub struct ChannelPurgeReport {
 }
 
 /// What a purge deleted, or would delete in a dry run.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PurgeReport {
     pub dry_run: bool,
     pub posts: u64,
@@ -94,7 +98,8 @@ pub struct PurgeReport {
 /// A legal hold as created or edited. Content covered: posts written by a
 /// custodian (or, with `include_channel_context`, by anyone in the listed
 /// channels), in the listed channels if any, created inside the date range.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LegalHoldRequest {
     pub name: String,
@@ -113,7 +118,8 @@ pub struct LegalHoldRequest {
     pub end_at: Option<Millis>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(
     feature = "diesel",
@@ -142,7 +148,8 @@ impl HoldStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LegalHold {
     pub id: Uuid,
     pub name: String,
@@ -163,7 +170,8 @@ pub struct LegalHold {
 }
 
 /// Export formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ExportFormat {
     /// Smarsh/Actiance Vantage XML.
@@ -193,7 +201,8 @@ impl ExportFormat {
 }
 
 /// An on-demand export. Every filter given must match.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExportRequest {
     pub format: ExportFormat,
@@ -217,7 +226,8 @@ pub struct ExportRequest {
 }
 
 /// The layout of an export archive.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ExportProfile {
     /// Hearth's layout: every event, with its own record id, in the richer
@@ -233,7 +243,8 @@ pub enum ExportProfile {
     Mattermost,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(
     feature = "diesel",
@@ -265,7 +276,8 @@ impl JobKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(
     feature = "diesel",
@@ -316,7 +328,8 @@ impl JobStatus {
 }
 
 /// How far a job has got.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobProgress {
     /// Records (exports) or posts (purges) looked at so far.
     pub done: u64,
@@ -328,7 +341,8 @@ pub struct JobProgress {
 }
 
 /// A compliance job: export, purge or a user's data export.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComplianceJob {
     pub id: Uuid,
     pub kind: JobKind,
@@ -336,11 +350,11 @@ pub struct ComplianceJob {
     /// Started by the daily schedule rather than a person.
     pub scheduled: bool,
     /// What was asked for (format, scope, cursor name…).
-    #[schema(value_type = Object)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub params: serde_json::Value,
     pub progress: JobProgress,
     /// Counts, warnings, the manifest hash, the purge report…
-    #[schema(value_type = Option<Object>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub result: Option<serde_json::Value>,
     pub error: Option<String>,
     /// Runs started, including ones a restart interrupted.
@@ -356,7 +370,8 @@ pub struct ComplianceJob {
 }
 
 /// Where a daily incremental export stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExportCursorState {
     pub name: String,
     /// Time of the last record exported (or skipped as out of scope).
@@ -367,7 +382,8 @@ pub struct ExportCursorState {
 }
 
 /// Audited search across all content, for compliance officers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ComplianceSearchRequest {
     /// The same query language as user search (`from:`, `in:`, dates, phrases).
@@ -381,7 +397,8 @@ pub struct ComplianceSearchRequest {
 }
 
 /// Removing a departed user's personal data.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AnonymiseRequest {
     /// Also delete their posts, except those a legal hold covers.
@@ -390,7 +407,8 @@ pub struct AnonymiseRequest {
 }
 
 /// What an anonymisation did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnonymiseOutcome {
     pub user_id: Uuid,
     pub username: String,

@@ -1,12 +1,12 @@
 //! The one error body every endpoint returns: `{"error":{"code","message"}}`.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 /// Stable, machine-readable error codes. Clients match on these, so a code is
 /// never renamed once shipped; adding one forces an HTTP status decision in the
 /// server's exhaustive match.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The request body or query did not parse or failed validation.
@@ -104,12 +104,14 @@ impl std::fmt::Display for ErrorCode {
 }
 
 /// `{"error": {...}}`
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     pub code: ErrorCode,
     /// A sentence for humans; wording may change, the code does not.

@@ -6,12 +6,12 @@
 //! when they are no longer kept and it must refetch its state.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use uuid::Uuid;
 
 /// What happened. The `data` of each kind is the resource named in the doc.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     /// `Post`
@@ -57,7 +57,8 @@ pub enum EventKind {
 }
 
 /// An event as delivered to one user.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     /// The receiving user's sequence number in this epoch, gap-free from 1.
     pub seq: u64,
@@ -70,7 +71,8 @@ pub struct Event {
 }
 
 /// A frame from server to client.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerFrame {
     /// First frame on every connection: the current epoch and the last sequence sent.
@@ -89,7 +91,8 @@ pub enum ServerFrame {
 }
 
 /// A frame from client to server.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum ClientFrame {
     /// The user is typing in a channel (or a thread of it).

@@ -1,12 +1,12 @@
 //! Enterprise sign-in: MFA, single sign-on providers and LDAP administration.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::{LoginResponse, Millis};
 
 /// The answer to a login: a session, or a second-factor challenge.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum LoginOutcome {
     Session(LoginResponse),
@@ -14,7 +14,8 @@ pub enum LoginOutcome {
 }
 
 /// The password was right; a second factor is needed before a session opens.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MfaChallenge {
     /// Always `true`; lets clients tell this answer from a session.
     pub mfa_required: bool,
@@ -28,7 +29,8 @@ pub struct MfaChallenge {
 }
 
 /// Second step of a login: a TOTP code or one recovery code.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginMfaRequest {
     pub mfa_token: String,
@@ -39,7 +41,8 @@ pub struct LoginMfaRequest {
 }
 
 /// Enrolment during a login that requires MFA.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginMfaEnrolRequest {
     pub mfa_token: String,
@@ -47,7 +50,8 @@ pub struct LoginMfaEnrolRequest {
 
 /// A login completed with a second factor; `recovery_codes` is set (shown
 /// once) when the login also finished an enforced enrolment.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MfaLoginResponse {
     #[serde(flatten)]
     pub session: LoginResponse,
@@ -56,7 +60,8 @@ pub struct MfaLoginResponse {
 }
 
 /// A TOTP secret to add to an authenticator app.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MfaEnrolment {
     /// Base32 secret, for typing into the app by hand.
     pub secret: String,
@@ -65,20 +70,23 @@ pub struct MfaEnrolment {
 }
 
 /// A current TOTP code.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MfaCodeRequest {
     pub code: String,
 }
 
 /// One-time recovery codes, shown once.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecoveryCodes {
     pub recovery_codes: Vec<String>,
 }
 
 /// The caller's second-factor state.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MfaStatus {
     pub enabled: bool,
     /// The server requires MFA for this account.
@@ -87,7 +95,8 @@ pub struct MfaStatus {
 }
 
 /// A single sign-on provider for the login page.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuthProvider {
     pub id: String,
     pub display_name: String,
@@ -98,7 +107,8 @@ pub struct AuthProvider {
 }
 
 /// What the login page offers.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuthProviders {
     pub providers: Vec<AuthProvider>,
     /// The password form also accepts directory (LDAP) accounts.
@@ -106,21 +116,24 @@ pub struct AuthProviders {
 }
 
 /// The session's CSRF token (for clients signed in by a redirect).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CsrfTokenResponse {
     pub csrf_token: String,
 }
 
 /// Logout of a single sign-on session: visit `logout_url` to end the
 /// session at the provider too.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LogoutResponse {
     pub logout_url: Option<String>,
 }
 
 /// Checks one directory login: lookup, attributes, groups and, with a
 /// password, the bind.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LdapTestUserRequest {
     pub login: String,
@@ -129,7 +142,8 @@ pub struct LdapTestUserRequest {
 }
 
 /// One diagnostic step.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LdapCheckStep {
     /// `config`, `resolve_host`, `tcp_connect`, `tls_handshake`, `service_bind`,
     /// `base_dn`, `user_filter`, `attributes`, `groups`, `disabled_filter`,
@@ -144,14 +158,16 @@ pub struct LdapCheckStep {
 }
 
 /// The result of a connection or user test; `steps` stop at the first failure.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LdapDiagnosis {
     pub ok: bool,
     pub steps: Vec<LdapCheckStep>,
 }
 
 /// Counts of one sync run.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LdapSyncReport {
     pub users_seen: u64,
     pub groups_seen: u64,
@@ -171,7 +187,8 @@ pub struct LdapSyncReport {
     pub finished_at: Millis,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LdapSyncIssue {
     pub code: String,
     pub subject: String,
@@ -179,7 +196,8 @@ pub struct LdapSyncIssue {
 }
 
 /// Directory sync state.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LdapStatus {
     pub enabled: bool,
     pub running: bool,
@@ -191,7 +209,8 @@ pub struct LdapStatus {
 }
 
 /// One step of an OpenID Connect provider check.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OidcCheckStep {
     /// `discovery`, `issuer`, `jwks` or `metadata`, in that order.
     pub check: String,
@@ -204,7 +223,8 @@ pub struct OidcCheckStep {
 
 /// The result of `POST /api/v1/admin/oidc/{provider}/test`; `steps` stop at
 /// the first failure.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OidcDiagnosis {
     pub provider: String,
     pub ok: bool,

@@ -3,11 +3,11 @@
 //! writes nothing and answers the same report an apply would.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 /// Why a spreadsheet row (or an import line) cannot be imported. Stable
 /// codes, so tools can group or translate them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ImportIssueCode {
     /// A required value (e-mail, or a username that cannot be derived) is empty.
@@ -48,7 +48,8 @@ pub enum ImportIssueCode {
 }
 
 /// One problem with one row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportIssue {
     pub code: ImportIssueCode,
     /// A sentence for humans.
@@ -59,7 +60,8 @@ pub struct ImportIssue {
 }
 
 /// What applying a row does (or did).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ImportRowStatus {
     /// A new account.
@@ -73,7 +75,8 @@ pub enum ImportRowStatus {
 }
 
 /// The outcome of one spreadsheet row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserImportRow {
     /// The row number as the spreadsheet shows it (1-based, counting title
     /// and header rows).
@@ -104,7 +107,8 @@ pub struct UserImportRow {
 }
 
 /// The answer of `POST /api/v1/admin/import/users`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserImportReport {
     pub dry_run: bool,
     /// True once the rows were written (never on a dry run or with errors).
@@ -124,7 +128,8 @@ pub struct UserImportReport {
 }
 
 /// A field and the header it was read from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportColumn {
     /// `username`, `email`, `display_name`, `first_name`, `last_name`,
     /// `role`, `teams`, `channels` or `start_date`.
@@ -141,7 +146,8 @@ pub struct ImportRejected<R> {
 }
 
 /// Query of `POST /api/v1/admin/import/users`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UserImportQuery {
     /// `xlsx`, `xls`, `ods` or `csv`; detected from the content when absent.
@@ -155,7 +161,8 @@ pub struct UserImportQuery {
 }
 
 /// Query of `POST /api/v1/admin/import/slack` and `/mattermost`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChatImportQuery {
     /// Target team (id or name); required for Slack, whose exports have none.
@@ -166,7 +173,8 @@ pub struct ChatImportQuery {
 
 /// The answer of the Slack and Mattermost imports. On a rerun everything
 /// already imported is counted in `skipped` and nothing is written twice.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChatImportReport {
     pub dry_run: bool,
     /// `slack` or `mattermost`.
@@ -203,7 +211,8 @@ pub struct ChatImportReport {
 }
 
 /// A problem with one line (Mattermost) or one archive entry (Slack).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChatImportIssue {
     /// The 1-based line of a JSONL file.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,6 +1,9 @@
 //! The wire contract of the Hearth API (`/api/v1`): request and response bodies,
 //! WebSocket frames and the closed set of error codes. Serde only, so the server,
 //! `hearthctl`, plugins and tests share one definition and cannot drift apart.
+//!
+//! The `openapi` feature adds the `utoipa` schema derives; only the server,
+//! which serves the OpenAPI document, turns it on, so clients stay light.
 
 pub mod admin;
 pub mod audit;

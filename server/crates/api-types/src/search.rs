@@ -1,13 +1,13 @@
 //! Full-text search: requests and answers.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::models::{FileInfo, Post};
 
 /// How results are ordered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SearchSort {
     /// Best match first.
@@ -21,7 +21,8 @@ pub enum SearchSort {
 /// `-excluded`, `prefix*`, `from:@user`, `in:~channel`, `in:@user` (direct
 /// messages), `before:`/`after:`/`on:YYYY-MM-DD`, `has:file`, `has:link`,
 /// `is:thread` and `#hashtags`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SearchRequest {
     pub terms: String,
@@ -39,7 +40,8 @@ pub struct SearchRequest {
 }
 
 /// Why one result matched.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchMatch {
     /// The post or file id.
     pub id: Uuid,
@@ -50,14 +52,16 @@ pub struct SearchMatch {
 }
 
 /// Hits per channel, for narrowing a search.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelCount {
     pub channel_id: Uuid,
     pub count: u64,
 }
 
 /// A page of matching posts, in result order.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PostSearchResults {
     /// Matches in every page.
     pub total: u64,
@@ -68,7 +72,8 @@ pub struct PostSearchResults {
 }
 
 /// A page of matching attachments, in result order.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileSearchResults {
     pub total: u64,
     pub files: Vec<FileInfo>,
@@ -77,7 +82,8 @@ pub struct FileSearchResults {
 }
 
 /// The index as the administrator sees it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchStatus {
     pub enabled: bool,
     pub posts: u64,

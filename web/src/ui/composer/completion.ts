@@ -18,11 +18,11 @@ export interface Token {
 /** Minimum query length before emoji are suggested (":d" would match too much). */
 export const EMOJI_MIN_CHARS = 2;
 
-const WORD = /[\p{L}\p{N}_.+\-]/u;
+const WORD = /[\p{L}\p{N}_.+-]/u;
 const VALID: Record<Trigger, RegExp> = {
-  "@": /^[\p{L}\p{N}_.\-]*$/u,
-  "~": /^[\p{L}\p{N}_\-]*$/u,
-  ":": /^[\p{L}\p{N}_+\-]*$/u,
+  "@": /^[\p{L}\p{N}_.-]*$/u,
+  "~": /^[\p{L}\p{N}_-]*$/u,
+  ":": /^[\p{L}\p{N}_+-]*$/u,
 };
 /** A trigger counts only at the start of a word. */
 const BEFORE_TRIGGER = /[\s([{"'“‘]/u;

@@ -38,6 +38,7 @@ export function Popover(props: {
     document.addEventListener("mousedown", down);
     return () => {
       document.removeEventListener("mousedown", down);
+      // eslint-disable-next-line react-hooks/exhaustive-deps -- the popover's node at closing time, on purpose: focus goes back to the anchor only when it was inside the popover then.
       if (document.activeElement === document.body || ref.current?.contains(document.activeElement)) anchor.focus();
     };
   }, [anchor, onClose]);

@@ -18,6 +18,9 @@ export function findChannelByName(channels: Record<Id, Channel>, name: string, t
 export const PostBody = memo(function PostBody({ text, me, team, teamId }: { text: string; me?: string; team?: string; teamId: Id | null }) {
   const version = useMarkdownVersion();
   const ctx: RenderContext = useMemo(() => ({ me, team }), [me, team]);
+  // `version` is not read, but it changes when the lazily loaded renderer parts
+  // (syntax highlighting, emoji) arrive, and the HTML must be rendered again then.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
   const html = useMemo(() => renderMarkdown(text, ctx), [text, ctx, version]);
   const ref = useRef<HTMLDivElement>(null);
 

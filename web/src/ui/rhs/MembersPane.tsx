@@ -56,7 +56,7 @@ export function MembersPane({ channel }: { channel: Channel }) {
   // Presence of the people listed, fetched and then kept live.
   const ids = useMemo(() => members?.map((m) => m.user_id) ?? [], [members]);
   usePresence(ids);
-  const teamRole = useTeamRole(channel.team_id);
+  const teamRole = useTeamRole(channel.team_id ?? null);
 
   const mine = members?.find((m) => m.user_id === me?.id);
   const rights = memberRights(channel, me, mine?.role, teamRole === "admin");

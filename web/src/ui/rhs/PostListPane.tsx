@@ -36,7 +36,7 @@ function useLivePosts(load: () => Promise<Post[]>, apply: (list: Post[], ev: Any
       off();
     };
     // The load and apply functions are fixed for a mounted pane (keyed by channel).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
   }, []);
   return { posts, setPosts, error };
 }

@@ -60,7 +60,7 @@ export function Rhs({ view, maxChars = MAX_POST_CHARS }: { view: RhsView; maxCha
   useEffect(() => {
     // A thread focuses its reply box itself.
     if (view.kind !== "thread") heading.current?.focus();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- focus moves when another view opens, which `viewKey` names; a new `view` object for the same view must not steal focus
   }, [viewKey]);
 
   // Pinned posts and members follow the channel being read.
@@ -69,7 +69,7 @@ export function Rhs({ view, maxChars = MAX_POST_CHARS }: { view: RhsView; maxCha
     if (view.kind === "pinned" || view.kind === "members") {
       store.dispatch({ type: "open_rhs", view: { kind: view.kind, channelId: currentChannelId } });
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- follows only a switch of the channel being read, not a change of the pane's own view
   }, [currentChannelId]);
 
   // The channel is gone (left, removed, archived away): nothing to show.

@@ -29,7 +29,7 @@ export function ThreadsPane() {
   // Recomputed from the slices it reads (the selector builds a new array).
   const list = useMemo(
     () => followedThreads(store.getState(), teamId),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the selector reads the store, these are the slices it depends on
     [threadStates, channels, teamId],
   );
   const unread = list.filter((t) => t.unread_replies > 0);

@@ -125,6 +125,8 @@ function useSearch(query: string, mode: Mode, sort: SearchSort, teamId: Id | nul
       },
     );
     return () => {
+      // `run` counts searches, it points to no node: bumping its current value is the point.
+      // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
       run.current++; // answers still on their way are for a search no longer shown
     };
   }, [key, mode, base, trigger]);

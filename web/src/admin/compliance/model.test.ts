@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { canCancel, downloadUrl, formatPeriod, isJobActive, jobProgressText, jobTitle, parsePeriod, parseTab, periodText, tabsFor } from "./compliance";
-import { canOpenPage, canUseConsole, homePage, pagesFor, parseAdminRoute } from "./route";
+import { canCancel, downloadUrl, formatPeriod, isJobActive, jobProgressText, jobTitle, parsePeriod, parseTab, periodText, tabsFor } from "./model";
+import { canOpenPage, canUseConsole, homePage, pagesFor, parseAdminRoute } from "../route";
 
 describe("compliance tabs", () => {
   it("reads the tab from the query and falls back to retention", () => {

@@ -1,116 +1,45 @@
-// The compliance routes the console uses, with their wire types (a mirror of
-// server/crates/api-types/src/compliance.rs), and the pure formatting the
-// Compliance page needs.
-import { request } from "../api/client";
-import type { Id, Millis, PostSearchResults, Role } from "../api/types";
-import type { JsonValue } from "./api";
-import { formatBytes } from "./format";
+// The compliance routes the console uses, with their wire types (generated
+// from the server's OpenAPI document, see ../../api/schema.gen.ts), and the
+// pure formatting the Compliance page needs.
+import { request } from "../../api/client";
+import type { components } from "../../api/schema.gen";
+import type { Id, PostSearchResults, Role } from "../../api/types";
+import type { JsonValue } from "../api";
+import { formatBytes } from "../format";
 
-export type RetentionScope = "global" | "team" | "channel";
+type Schemas = components["schemas"];
 
-export interface RetentionPolicy {
-  scope: RetentionScope;
-  scope_id?: Id;
-  messages_days: number | null;
-  files_days: number | null;
-  updated_at?: Millis;
-}
+export type RetentionScope = Schemas["RetentionScope"];
+export type RetentionPolicy = Schemas["RetentionPolicy"];
+export type RetentionPolicies = Schemas["RetentionPolicies"];
+export type ChannelPurgeReport = Schemas["ChannelPurgeReport"];
+export type PurgeReport = Schemas["PurgeReport"];
+export type LegalHoldRequest = Schemas["LegalHoldRequest"];
+export type LegalHold = Schemas["LegalHold"];
 
-export interface RetentionPolicies {
-  policies: RetentionPolicy[];
-  purge_time: string | null;
-}
-
-export interface ChannelPurgeReport {
-  channel_id: Id;
-  posts: number;
-  files: number;
-  file_bytes: number;
-  oldest: Millis | null;
-  newest: Millis | null;
-  held_posts: number;
-}
-
-export interface PurgeReport {
-  dry_run: boolean;
-  posts: number;
-  files: number;
-  file_bytes: number;
-  held_posts: number;
-  batches: number;
-  channels: ChannelPurgeReport[];
-}
-
-export interface LegalHoldRequest {
-  name: string;
-  description: string;
-  custodians: Id[];
-  channels: Id[];
-  include_channel_context: boolean;
-  start_at: Millis | null;
-  end_at: Millis | null;
-}
-
-export interface LegalHold extends LegalHoldRequest {
-  id: Id;
-  status: "active" | "released";
-  created_by: Id | null;
-  created_at: Millis;
-  released_by: Id | null;
-  released_at: Millis | null;
-  covered_posts?: number;
-}
-
-export type ExportFormat = "actiance" | "global_relay" | "csv";
+export type ExportFormat = Schemas["ExportFormat"];
 export const FORMATS: { value: ExportFormat; label: string }[] = [
   { value: "csv", label: "CSV" },
   { value: "actiance", label: "Actiance XML" },
   { value: "global_relay", label: "Global Relay (e-mail)" },
 ];
 
-export interface ExportRequest {
-  format: ExportFormat;
-  from?: Millis;
-  until?: Millis;
-  channels?: Id[];
-  users?: Id[];
-  hold_id?: Id;
-}
+export type ExportRequest = Schemas["ExportRequest"];
+export type JobKind = Schemas["JobKind"];
+export type JobStatus = Schemas["JobStatus"];
 
-export type JobKind = "export" | "purge" | "user_export";
-export type JobStatus = "queued" | "running" | "cancelling" | "succeeded" | "failed" | "cancelled";
-
-export interface ComplianceJob {
-  id: Id;
-  kind: JobKind;
-  status: JobStatus;
-  scheduled: boolean;
+/** The document leaves `params` and `result` open; they are any JSON. */
+export type ComplianceJob = Omit<Schemas["ComplianceJob"], "params" | "result"> & {
   params: JsonValue;
-  progress: { done: number; written: number; total?: number };
-  result: JsonValue;
-  error: string | null;
-  attempts: number;
-  created_by: Id | null;
-  created_at: Millis;
-  started_at: Millis | null;
-  finished_at: Millis | null;
-  file_name: string | null;
-  file_size: number | null;
-  file_sha256: string | null;
-}
+  result?: JsonValue;
+};
 
-export interface ExportCursorState {
-  name: string;
-  at: Millis;
-  record_id: string;
-  job_id: Id;
-  updated_at: Millis;
-}
+export type ExportCursorState = Schemas["ExportCursorState"];
 
 export const complianceApi = {
   retention: () => request<RetentionPolicies>("GET", "/compliance/retention"),
   setRetention: (p: RetentionPolicy) => request<RetentionPolicy>("PUT", "/compliance/retention", p),
-  removeRetention: (scope: RetentionScope, scopeId?: Id) =>
+  removeRetention: (scope: RetentionScope, scopeId?: Id | null) =>
     request<void>("DELETE", "/compliance/retention", undefined, scopeId ? { scope, scope_id: scopeId } : { scope }),
   dryRun: () => request<PurgeReport>("POST", "/compliance/retention/dry-run"),
   runPurge: () => request<ComplianceJob>("POST", "/compliance/retention/run"),
@@ -193,4 +122,4 @@ export function jobTitle(j: Pick<ComplianceJob, "kind" | "params" | "scheduled">
   return JOB_KIND_NAMES[j.kind] + (f ? ` (${f})` : "") + (j.scheduled ? ", scheduled" : "");
 }
 
-export const fileSizeText = (n: number | null) => (n === null ? "—" : formatBytes(n));
+export const fileSizeText = (n: number | null | undefined) => (n === null || n === undefined ? "—" : formatBytes(n));
