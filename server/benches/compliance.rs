@@ -38,6 +38,7 @@ use hearth_api::{
 use hearth_client::Client;
 use hearth_server::{Config, RunningServer};
 use hearth_store::Store;
+use hearth_store::kinds::PostChange;
 use hearth_store::models::{PostHistoryRow, PostRow};
 use hearth_testkit::sign_up_admin;
 
@@ -173,7 +174,7 @@ fn seed(
                                 file_ids: "[]".into(),
                                 replaced_at: at + 60_000,
                                 replaced_by: users[j % users.len()].clone(),
-                                change: "edit".into(),
+                                change: PostChange::Edit,
                             });
                         }
                         if deleted {
@@ -184,7 +185,7 @@ fn seed(
                                 file_ids: "[]".into(),
                                 replaced_at: at + 120_000,
                                 replaced_by: users[j % users.len()].clone(),
-                                change: "delete".into(),
+                                change: PostChange::Delete,
                             });
                         }
                         posts.push(PostRow {

@@ -110,11 +110,7 @@ async fn members_text(c: &Client, members: &[(Uuid, MemberRole, i64)]) -> String
         members.iter().map(|(id, role, since)| {
             vec![
                 names.get(id).cloned().unwrap_or_default(),
-                match role {
-                    MemberRole::Admin => "admin",
-                    MemberRole::Member => "member",
-                }
-                .to_string(),
+                role.as_str().to_string(),
                 time(*since),
                 id.to_string(),
             ]

@@ -5,10 +5,12 @@ use std::collections::HashMap;
 use hearth_api as api;
 use hearth_compliance::holds::{HoldStatus, LegalHold};
 use hearth_compliance::model::{
-    Attachment, Channel, ChannelKind, Directory, MemberSpan, Post, PostVersion, User,
+    Attachment, Channel, ChannelKind, Directory, MemberSpan, MembershipChange, Post, PostVersion,
+    User,
 };
 use hearth_compliance::retention::{Keep, Periods, RetentionPolicies};
 use hearth_store::compliance::{HoldRow, JobRow, MembershipRow, RetentionRow};
+use hearth_store::kinds::{self, PostChange};
 use hearth_store::models::{ChannelRow, FileRow, PostHistoryRow, PostRow, UserRow};
 use hearth_store::{parse_id, parse_ids_json};
 
@@ -30,7 +32,7 @@ pub fn channel(c: &ChannelRow) -> Channel {
         team_id: c.team_id.clone(),
         name: c.name.clone(),
         display_name: c.display_name.clone(),
-        kind: match c.kind() {
+        kind: match c.kind {
             api::ChannelKind::Public => ChannelKind::Public,
             api::ChannelKind::Private => ChannelKind::Private,
             api::ChannelKind::Direct => ChannelKind::Direct,
@@ -43,6 +45,14 @@ pub fn directory(users: &[UserRow], channels: &[ChannelRow]) -> Directory {
     Directory::new(users.iter().map(user), channels.iter().map(channel))
 }
 
+/// A stored join or leave as the library names it.
+pub fn membership_change(c: kinds::MembershipChange) -> MembershipChange {
+    match c {
+        kinds::MembershipChange::Joined => MembershipChange::Joined,
+        kinds::MembershipChange::Left => MembershipChange::Left,
+    }
+}
+
 /// Membership spans by channel from the join/leave history (oldest first):
 /// each join opens a span, the next leave of the same user closes it. A
 /// leave with no recorded join closes a span open since the beginning.
@@ -52,7 +62,7 @@ pub fn member_spans(history: &[MembershipRow]) -> HashMap<String, Vec<MemberSpan
     for h in history {
         let spans = out.entry(h.channel_id.clone()).or_default();
         let key = (h.channel_id.as_str(), h.user_id.as_str());
-        if h.change == "left" {
+        if h.change == kinds::MembershipChange::Left {
             match open.remove(&key) {
                 Some(i) => {
                     if let Some(s) = spans.get_mut(i) {
@@ -134,7 +144,7 @@ pub fn posts(
 pub fn versions(p: &PostRow, hist: &[PostHistoryRow]) -> Vec<PostVersion> {
     let mut written = p.created_at;
     hist.iter()
-        .filter(|h| h.post_id == p.id && h.change == "edit")
+        .filter(|h| h.post_id == p.id && h.change == PostChange::Edit)
         .map(|h| {
             let v = PostVersion {
                 message: h.message.clone(),
@@ -163,15 +173,14 @@ pub fn policies(rows: &[RetentionRow]) -> RetentionPolicies {
             messages: keep(r.messages_ms),
             files: keep(r.files_ms),
         };
-        match r.scope_kind.as_str() {
-            "global" => out.global = p,
-            "team" => {
+        match r.scope_kind {
+            api::RetentionScope::Global => out.global = p,
+            api::RetentionScope::Team => {
                 out.teams.insert(r.scope_id.clone(), p);
             }
-            "channel" => {
+            api::RetentionScope::Channel => {
                 out.channels.insert(r.scope_id.clone(), p);
             }
-            _ => {}
         }
     }
     out
@@ -188,7 +197,7 @@ fn ms_to_days(ms: Option<i64>) -> Option<u32> {
 
 pub fn policy_to_api(r: &RetentionRow) -> api::RetentionPolicy {
     api::RetentionPolicy {
-        scope: api::RetentionScope::parse(&r.scope_kind).unwrap_or(api::RetentionScope::Global),
+        scope: r.scope_kind,
         scope_id: (!r.scope_id.is_empty()).then(|| parse_id(&r.scope_id)),
         messages_days: ms_to_days(r.messages_ms),
         files_days: ms_to_days(r.files_ms),
@@ -210,10 +219,9 @@ pub fn hold(h: &HoldRow) -> LegalHold {
         include_channel_context: h.include_channel_context,
         start: h.start_at,
         end: h.end_at,
-        status: if h.status == "active" {
-            HoldStatus::Active
-        } else {
-            HoldStatus::Released
+        status: match h.status {
+            api::HoldStatus::Active => HoldStatus::Active,
+            api::HoldStatus::Released => HoldStatus::Released,
         },
     }
 }
@@ -228,11 +236,7 @@ pub fn hold_to_api(h: &HoldRow, covered_posts: Option<u64>) -> api::LegalHold {
         include_channel_context: h.include_channel_context,
         start_at: h.start_at,
         end_at: h.end_at,
-        status: if h.status == "active" {
-            api::HoldStatus::Active
-        } else {
-            api::HoldStatus::Released
-        },
+        status: h.status,
         created_by: h.created_by.as_deref().map(parse_id),
         created_at: h.created_at,
         released_by: h.released_by.as_deref().map(parse_id),
@@ -244,8 +248,8 @@ pub fn hold_to_api(h: &HoldRow, covered_posts: Option<u64>) -> api::LegalHold {
 pub fn job_to_api(j: &JobRow) -> api::ComplianceJob {
     api::ComplianceJob {
         id: parse_id(&j.id),
-        kind: api::JobKind::parse(&j.kind).unwrap_or(api::JobKind::Export),
-        status: api::JobStatus::parse(&j.status).unwrap_or(api::JobStatus::Failed),
+        kind: j.kind,
+        status: j.status,
         scheduled: j.scheduled,
         params: serde_json::from_str(&j.params).unwrap_or(serde_json::Value::Null),
         progress: serde_json::from_str(&j.progress).unwrap_or_default(),

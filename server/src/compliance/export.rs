@@ -6,7 +6,7 @@ use std::io::Read;
 use std::ops::ControlFlow;
 use std::time::Duration;
 
-use hearth_api::{ComplianceJob, ExportFormat, ExportRequest, JobKind};
+use hearth_api::{ComplianceJob, ExportFormat, ExportRequest, JobKind, JobStatus};
 use hearth_compliance::export::{self as cexport, Cursor, ExportOptions, Format, Scope};
 use hearth_compliance::model::{Attachment, AttachmentSource};
 use hearth_core::{Error, Result, now_millis};
@@ -82,9 +82,9 @@ pub fn start_incremental(ctx: &Ctx, auth: &Auth, format: ExportFormat) -> Result
     super::require_manage(auth)?;
     let name = daily_cursor(format);
     let busy = ctx.store.read(|c| {
-        Ok(cstore::jobs(c, Some(JobKind::Export.as_str()), 200)?
+        Ok(cstore::jobs(c, Some(JobKind::Export), 200)?
             .iter()
-            .filter(|j| j.status == "queued" || j.status == "running")
+            .filter(|j| matches!(j.status, JobStatus::Queued | JobStatus::Running))
             .any(|j| {
                 serde_json::from_str::<ExportParams>(&j.params)
                     .is_ok_and(|p| p.cursor.as_deref() == Some(name.as_str()))

@@ -1,6 +1,6 @@
 //! Legal hold management. Released holds stay on record for the audit trail.
 
-use hearth_api::{LegalHold, LegalHoldRequest};
+use hearth_api::{HoldStatus, LegalHold, LegalHoldRequest};
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
 use hearth_store::compliance::{self as cstore, HoldRow};
 use hearth_store::ids_json;
@@ -98,7 +98,7 @@ pub fn create(ctx: &Ctx, auth: &Auth, req: LegalHoldRequest) -> Result<LegalHold
             include_channel_context: req.include_channel_context,
             start_at: req.start_at,
             end_at: req.end_at,
-            status: "active".into(),
+            status: HoldStatus::Active,
             created_by: Some(auth.user.id.clone()),
             created_at: now_millis(),
             released_by: None,
@@ -127,7 +127,7 @@ pub fn update(ctx: &Ctx, auth: &Auth, id: Id, req: LegalHoldRequest) -> Result<L
     let row = ctx.store.write(|tx| {
         let mut row =
             cstore::hold(tx.conn, &id.to_string())?.ok_or(Error::NotFound("legal hold"))?;
-        if row.status != "active" {
+        if row.status != HoldStatus::Active {
             return Err(Error::conflict("a released hold cannot be changed"));
         }
         if let Some(other) = cstore::hold_by_name(tx.conn, &name)?
@@ -163,10 +163,10 @@ pub fn release(ctx: &Ctx, auth: &Auth, id: Id) -> Result<LegalHold> {
     let row = ctx.store.write(|tx| {
         let mut row =
             cstore::hold(tx.conn, &id.to_string())?.ok_or(Error::NotFound("legal hold"))?;
-        if row.status != "active" {
+        if row.status != HoldStatus::Active {
             return Err(Error::conflict("the hold is already released"));
         }
-        row.status = "released".into();
+        row.status = HoldStatus::Released;
         row.released_by = Some(auth.user.id.clone());
         row.released_at = Some(now_millis());
         cstore::save_hold(tx.conn, &row)?;

@@ -81,7 +81,7 @@ impl<'a> Checkpoint<'a> {
             cstore::set_job_progress(tx.conn, &self.id, &progress)?;
             Ok(cstore::job(tx.conn, &self.id)?.map(|j| j.status))
         })?;
-        if status.as_deref() == Some(JobStatus::Cancelling.as_str()) {
+        if status == Some(JobStatus::Cancelling) {
             return Err(Error::Conflict(CANCELLED.into()));
         }
         Ok(())
@@ -98,8 +98,8 @@ pub fn enqueue(
 ) -> Result<ComplianceJob> {
     let row = JobRow {
         id: new_id().to_string(),
-        kind: kind.as_str().into(),
-        status: JobStatus::Queued.as_str().into(),
+        kind,
+        status: JobStatus::Queued,
         params: params.to_string(),
         progress: serde_json::to_string(&JobProgress::default()).unwrap_or_default(),
         result: None,
@@ -119,7 +119,7 @@ pub fn enqueue(
         audit::record(
             tx,
             by.map(Auth::user_id),
-            &format!("compliance.{}.start", row.kind),
+            &format!("compliance.{}.start", row.kind.as_str()),
             "compliance_job",
             Some(row.id.clone()),
             serde_json::json!({ "params": params, "scheduled": scheduled }),
@@ -145,13 +145,9 @@ pub fn list(
     limit: u32,
 ) -> Result<Vec<ComplianceJob>> {
     super::require_manage(auth)?;
-    let rows = ctx.store.read(|c| {
-        Ok(cstore::jobs(
-            c,
-            kind.map(JobKind::as_str),
-            i64::from(limit.clamp(1, 500)),
-        )?)
-    })?;
+    let rows = ctx
+        .store
+        .read(|c| Ok(cstore::jobs(c, kind, i64::from(limit.clamp(1, 500)))?))?;
     Ok(rows.iter().map(convert::job_to_api).collect())
 }
 
@@ -160,19 +156,19 @@ pub fn cancel(ctx: &Ctx, auth: &Auth, id: Id) -> Result<ComplianceJob> {
     super::require_manage(auth)?;
     let id = id.to_string();
     let row = ctx.store.write(|tx| {
-        let done = cstore::transition_job(tx.conn, &id, "queued", "cancelled")?
-            || cstore::transition_job(tx.conn, &id, "running", "cancelling")?;
+        let done = cstore::transition_job(tx.conn, &id, JobStatus::Queued, JobStatus::Cancelled)?
+            || cstore::transition_job(tx.conn, &id, JobStatus::Running, JobStatus::Cancelling)?;
         let row = cstore::job(tx.conn, &id)?.ok_or(Error::NotFound("job"))?;
         if !done {
             return Err(Error::conflict(format!(
                 "the job is already {}",
-                row.status
+                row.status.as_str()
             )));
         }
         audit::record(
             tx,
             Some(auth.user_id()),
-            &format!("compliance.{}.cancel", row.kind),
+            &format!("compliance.{}.cancel", row.kind.as_str()),
             "compliance_job",
             Some(row.id.clone()),
             serde_json::json!({}),
@@ -195,12 +191,12 @@ pub fn recover(ctx: &Ctx) -> Result<u64> {
     }
     ctx.store.write(|tx| {
         let mut n = 0;
-        while let Some(j) = cstore::oldest_with_status(tx.conn, "running")? {
-            cstore::transition_job(tx.conn, &j.id, "running", "queued")?;
+        while let Some(j) = cstore::oldest_with_status(tx.conn, JobStatus::Running)? {
+            cstore::transition_job(tx.conn, &j.id, JobStatus::Running, JobStatus::Queued)?;
             n += 1;
         }
-        while let Some(j) = cstore::oldest_with_status(tx.conn, "cancelling")? {
-            cstore::transition_job(tx.conn, &j.id, "cancelling", "cancelled")?;
+        while let Some(j) = cstore::oldest_with_status(tx.conn, JobStatus::Cancelling)? {
+            cstore::transition_job(tx.conn, &j.id, JobStatus::Cancelling, JobStatus::Cancelled)?;
         }
         Ok(n)
     })
@@ -236,15 +232,15 @@ pub async fn run(ctx: Weak<Ctx>, stop: CancellationToken) {
 fn run_next(ctx: &Ctx, stop: &CancellationToken) -> Result<bool> {
     let Some(mut row) = ctx
         .store
-        .read(|c| Ok(cstore::oldest_with_status(c, "queued")?))?
+        .read(|c| Ok(cstore::oldest_with_status(c, JobStatus::Queued)?))?
     else {
         return Ok(false);
     };
     let claimed = ctx.store.write(|tx| {
-        if !cstore::transition_job(tx.conn, &row.id, "queued", "running")? {
+        if !cstore::transition_job(tx.conn, &row.id, JobStatus::Queued, JobStatus::Running)? {
             return Ok(false);
         }
-        row.status = "running".into();
+        row.status = JobStatus::Running;
         row.attempts += 1;
         row.started_at = Some(now_millis());
         row.error = None;
@@ -254,13 +250,12 @@ fn run_next(ctx: &Ctx, stop: &CancellationToken) -> Result<bool> {
     if !claimed {
         return Ok(true);
     }
-    tracing::info!(job = %row.id, kind = %row.kind, attempt = row.attempts, "compliance job started");
+    tracing::info!(job = %row.id, kind = row.kind.as_str(), attempt = row.attempts, "compliance job started");
     let mut cp = Checkpoint::new(ctx, &row.id, stop.clone());
-    let outcome = match JobKind::parse(&row.kind) {
-        Some(JobKind::Export) => super::export::run(ctx, &row, &mut cp),
-        Some(JobKind::UserExport) => super::dsr::run_user_export(ctx, &row, &mut cp),
-        Some(JobKind::Purge) => super::purge::run_job(ctx, &row, &mut cp),
-        None => Err(Error::internal(format!("unknown job kind {}", row.kind))),
+    let outcome = match row.kind {
+        JobKind::Export => super::export::run(ctx, &row, &mut cp),
+        JobKind::UserExport => super::dsr::run_user_export(ctx, &row, &mut cp),
+        JobKind::Purge => super::purge::run_job(ctx, &row, &mut cp),
     };
     if matches!(&outcome, Err(Error::Conflict(m)) if m == STOPPING) {
         tracing::info!(job = %row.id, "compliance job interrupted by shutdown; it runs again at the next start");
@@ -282,7 +277,7 @@ fn finish(ctx: &Ctx, mut row: JobRow, outcome: Result<Finished>, progress: Strin
                 row.file_size = Some(i64::try_from(size).unwrap_or(i64::MAX));
                 row.file_sha256 = Some(sha);
             }
-            row.status = JobStatus::Succeeded.as_str().into();
+            row.status = JobStatus::Succeeded;
             row.result = Some(done.result.to_string());
             let details = serde_json::json!({
                 "result": done.result,
@@ -310,9 +305,7 @@ fn finish(ctx: &Ctx, mut row: JobRow, outcome: Result<Finished>, progress: Strin
                 JobStatus::Cancelled
             } else {
                 JobStatus::Failed
-            }
-            .as_str()
-            .into();
+            };
             row.error = Some(if cancelled {
                 CANCELLED.to_string()
             } else {
@@ -327,7 +320,7 @@ fn finish(ctx: &Ctx, mut row: JobRow, outcome: Result<Finished>, progress: Strin
                 audit::record(
                     tx,
                     None,
-                    &format!("compliance.{}.{}", row.kind, row.status),
+                    &format!("compliance.{}.{}", row.kind.as_str(), row.status.as_str()),
                     "compliance_job",
                     Some(row.id.clone()),
                     serde_json::json!({ "error": row.error }),
@@ -388,7 +381,7 @@ pub fn download(ctx: &Ctx, auth: &Auth, id: Id) -> Result<(String, std::path::Pa
     super::require_content(auth)?;
     let row = ctx.store.write(|tx| {
         let row = cstore::job(tx.conn, &id.to_string())?.ok_or(Error::NotFound("job"))?;
-        if row.status != JobStatus::Succeeded.as_str() || row.file_name.is_none() {
+        if row.status != JobStatus::Succeeded || row.file_name.is_none() {
             return Err(Error::conflict("the job has no archive to download"));
         }
         audit::record(

@@ -11,9 +11,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use hearth_compliance::model::{
-    Event, MembershipChange, MembershipEvent, Post, ReactionEvent, Record,
-};
+use hearth_compliance::model::{Event, MembershipEvent, Post, ReactionEvent, Record};
 use hearth_core::Result;
 use hearth_store::Store;
 use hearth_store::compliance::{self as cstore, Key};
@@ -190,11 +188,7 @@ impl RecordStream {
                                 channel_id: m.channel_id,
                                 user_id: m.user_id,
                                 actor_id: m.actor_id,
-                                change: if m.change == "left" {
-                                    MembershipChange::Left
-                                } else {
-                                    MembershipChange::Joined
-                                },
+                                change: convert::membership_change(m.change),
                                 at: m.at,
                             }),
                         })

@@ -25,13 +25,13 @@ pub fn list(ctx: &Ctx, auth: &Auth) -> Result<RetentionPolicies> {
     })
 }
 
-fn scope_key(p: &RetentionPolicy) -> Result<(String, String)> {
+fn scope_key(p: &RetentionPolicy) -> Result<(RetentionScope, String)> {
     match (p.scope, p.scope_id) {
-        (RetentionScope::Global, None) => Ok(("global".into(), String::new())),
+        (RetentionScope::Global, None) => Ok((RetentionScope::Global, String::new())),
         (RetentionScope::Global, Some(_)) => {
             Err(Error::invalid("the global policy takes no scope_id"))
         }
-        (s, Some(id)) => Ok((s.as_str().into(), id.to_string())),
+        (s, Some(id)) => Ok((s, id.to_string())),
         (_, None) => Err(Error::invalid("team and channel policies need a scope_id")),
     }
 }
@@ -61,7 +61,7 @@ pub fn put(ctx: &Ctx, auth: &Auth, p: RetentionPolicy) -> Result<RetentionPolicy
             RetentionScope::Global => {}
         }
         let row = RetentionRow {
-            scope_kind: kind.clone(),
+            scope_kind: kind,
             scope_id: id.clone(),
             messages_ms: convert::days_to_ms(p.messages_days),
             files_ms: convert::days_to_ms(p.files_days),
@@ -74,7 +74,7 @@ pub fn put(ctx: &Ctx, auth: &Auth, p: RetentionPolicy) -> Result<RetentionPolicy
             Some(auth.user_id()),
             "compliance.retention.set",
             "retention_policy",
-            Some(format!("{kind}:{id}")),
+            Some(format!("{}:{id}", kind.as_str())),
             serde_json::json!({
                 "messages_days": p.messages_days,
                 "files_days": p.files_days,
@@ -100,7 +100,7 @@ pub fn delete(
         updated_at: None,
     })?;
     ctx.store.write(|tx| {
-        if !cstore::delete_policy(tx.conn, &kind, &id)? {
+        if !cstore::delete_policy(tx.conn, kind, &id)? {
             return Err(Error::NotFound("retention policy"));
         }
         audit::record(
@@ -108,7 +108,7 @@ pub fn delete(
             Some(auth.user_id()),
             "compliance.retention.delete",
             "retention_policy",
-            Some(format!("{kind}:{id}")),
+            Some(format!("{}:{id}", kind.as_str())),
             serde_json::json!({}),
         )
     })

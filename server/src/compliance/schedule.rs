@@ -77,7 +77,7 @@ pub fn tick(ctx: &Ctx, now: i64) -> Result<()> {
             let key = format!("compliance.daily_export.{}", f.as_str());
             let pending = ctx
                 .store
-                .read(|c| Ok(cstore::job_pending(c, JobKind::Export.as_str(), true)?))?;
+                .read(|c| Ok(cstore::job_pending(c, JobKind::Export, true)?))?;
             if !pending && claim(ctx, &key, day)? {
                 super::export::start_daily(ctx, f)?;
             }
@@ -88,7 +88,7 @@ pub fn tick(ctx: &Ctx, now: i64) -> Result<()> {
     {
         let pending = ctx
             .store
-            .read(|c| Ok(cstore::job_pending(c, JobKind::Purge.as_str(), true)?))?;
+            .read(|c| Ok(cstore::job_pending(c, JobKind::Purge, true)?))?;
         let any_policy = ctx.store.read(|c| Ok(!cstore::policies(c)?.is_empty()))?;
         if !pending && any_policy && claim(ctx, "compliance.daily_purge", day)? {
             super::purge::start(ctx, None)?;

@@ -110,7 +110,7 @@ impl FromRequest for Auth {
             Ok(Auth {
                 actor: Actor {
                     user_id: hearth_store::parse_id(&user.id),
-                    role: user.role(),
+                    role: user.role,
                 },
                 user,
                 session_id: session.id,

@@ -231,7 +231,7 @@ impl Resolver for DbResolver<'_, '_> {
     fn channel_id(&self, name: &str) -> Option<uuid::Uuid> {
         let name = name.trim_start_matches('~').to_lowercase();
         let named = |ch: &&ChannelRow| {
-            matches!(ch.kind(), ChannelKind::Public | ChannelKind::Private)
+            matches!(ch.kind, ChannelKind::Public | ChannelKind::Private)
                 && (ch.name == name || ch.display_name.to_lowercase() == name)
         };
         let in_team = self
@@ -249,7 +249,7 @@ impl Resolver for DbResolver<'_, '_> {
         let key = crate::services::channels::direct_name(&[parse_id(&self.me), other]);
         self.readable
             .iter()
-            .find(|ch| ch.kind() == ChannelKind::Direct && ch.name == key)
+            .find(|ch| ch.kind == ChannelKind::Direct && ch.name == key)
             .map(|ch| parse_id(&ch.id))
     }
 }

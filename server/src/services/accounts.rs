@@ -181,7 +181,7 @@ pub fn check_account_action(
     target: Id,
 ) -> Result<UserRow> {
     let row = users::by_id(c, &target.to_string())?;
-    let role = row.as_ref().map_or(Role::User, UserRow::role);
+    let role = row.as_ref().map_or(Role::User, |r| r.role);
     permissions::require_account_action(
         &auth.actor,
         auth.is_local(),
@@ -276,9 +276,12 @@ pub fn change_password(ctx: &Ctx, auth: &Auth, req: &ChangePasswordRequest) -> R
         // the session that changed the password stays.
         sessions::revoke_personal_tokens_in(tx, auth.user_id(), "password_change")?;
         let now = now_millis();
-        for s in
-            hearth_store::sessions::live_for_user(tx.conn, &row.id, sessions::KIND_SESSION, now)?
-        {
+        for s in hearth_store::sessions::live_for_user(
+            tx.conn,
+            &row.id,
+            hearth_api::SessionKind::Session,
+            now,
+        )? {
             if s.id != auth.session_id {
                 hearth_store::sessions::revoke(tx.conn, &s.id, now)?;
                 tx.log(Change::new(
@@ -391,7 +394,7 @@ pub fn search(
         match_email: admin,
         sharing_channels_with: (!permissions::sees_everyone(&auth.actor))
             .then_some(auth.user.id.as_str()),
-        role: filter.role.map(Role::as_str),
+        role: filter.role,
         active: filter.active,
     };
     let rows = ctx
@@ -414,9 +417,9 @@ pub fn set_role(ctx: &Ctx, auth: &Auth, id: Id, role: Role) -> Result<User> {
     permissions::require_keeps_own_admin_role(&auth.actor, id, role)?;
     let row = ctx.store.write(|tx| {
         let mut row = check_account_action(tx.conn, auth, AccountAction::ChangeRole, id)?;
-        permissions::require_role_change(auth.is_local(), row.role(), role)?;
-        let old = row.role.clone();
-        row.role = role.as_str().into();
+        permissions::require_role_change(auth.is_local(), row.role, role)?;
+        let old = row.role;
+        row.role = role;
         row.updated_at = now_millis();
         users::save(tx.conn, &row)?;
         tx.log(user_changed(&row))?;
@@ -426,7 +429,7 @@ pub fn set_role(ctx: &Ctx, auth: &Auth, id: Id, role: Role) -> Result<User> {
             "user.role",
             "user",
             Some(row.id.clone()),
-            serde_json::json!({ "from": old, "to": row.role }),
+            serde_json::json!({ "from": old.as_str(), "to": role.as_str() }),
         )?;
         Ok(row)
     })?;
@@ -470,9 +473,10 @@ pub fn reset_password(ctx: &Ctx, auth: &Auth, id: Id, new_password: &str) -> Res
     let source = ctx
         .store
         .read(|c| Ok(crate::signin::auth_row(c, &id.to_string())?.source))?;
-    if source != crate::signin::SOURCE_LOCAL {
+    if source != hearth_store::kinds::SignInSource::Local {
         return Err(Error::invalid(format!(
-            "this account signs in through {source}; change its password there"
+            "this account signs in through {}; change its password there",
+            source.as_str()
         )));
     }
     let hash = ctx.passwords.hash(HashPurpose::Account, new_password)?;
@@ -529,10 +533,9 @@ pub fn set_active(ctx: &Ctx, auth: &Auth, id: Id, active: bool) -> Result<User> 
 /// The presences a user chooses that outlast a restart: do not disturb and
 /// invisible. Away ends by itself with activity and online is the default,
 /// so neither is stored.
-fn stored_presence(p: hearth_api::Presence) -> Option<&'static str> {
+fn stored_presence(p: hearth_api::Presence) -> Option<hearth_api::Presence> {
     match p {
-        hearth_api::Presence::Dnd => Some("dnd"),
-        hearth_api::Presence::Offline => Some("offline"),
+        hearth_api::Presence::Dnd | hearth_api::Presence::Offline => Some(p),
         hearth_api::Presence::Online | hearth_api::Presence::Away => None,
     }
 }
@@ -555,13 +558,6 @@ pub fn stored_presences(ctx: &Ctx) -> Result<Vec<(Id, hearth_api::Presence)>> {
     let rows = ctx.store.read(|c| Ok(hearth_store::presence::all(c)?))?;
     Ok(rows
         .into_iter()
-        .filter_map(|(u, p)| {
-            let presence = match p.as_str() {
-                "dnd" => hearth_api::Presence::Dnd,
-                "offline" => hearth_api::Presence::Offline,
-                _ => return None,
-            };
-            Some((parse_id(&u), presence))
-        })
+        .filter_map(|(u, p)| stored_presence(p).map(|p| (parse_id(&u), p)))
         .collect())
 }

@@ -48,7 +48,7 @@ pub fn make_private(ctx: &Ctx, auth: &Auth, id: Id) -> Result<Channel> {
         if ch.name == teams::DEFAULT_CHANNELS[0].0 {
             return Err(Error::invalid("town-square stays public"));
         }
-        ch.kind = ChannelKind::Private.as_str().into();
+        ch.kind = ChannelKind::Private;
         ch.updated_at = now_millis();
         store::save(tx.conn, &ch)?;
         if let Some(team) = &ch.team_id {

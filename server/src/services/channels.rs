@@ -3,11 +3,11 @@
 
 use hearth_api::{
     Channel, ChannelKind, ChannelMember, ChannelMembership, ChannelUnread, ChannelViewed,
-    CreateChannelRequest, EventPayload, MemberRole, UpdateChannelRequest, UpdateMembershipRequest,
+    CreateChannelRequest, EventPayload, MemberRole, NotifyLevel, UpdateChannelRequest, UpdateMembershipRequest,
 };
 use hearth_core::permissions::{Action, Facts, allowed, require};
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
-use hearth_store::models::{ChannelMemberRow, ChannelRow, member_role, member_role_str};
+use hearth_store::models::{ChannelMemberRow, ChannelRow};
 use hearth_store::{Audience, Change, DbConn, Tx, channels, parse_id};
 
 use crate::auth::Auth;
@@ -24,10 +24,10 @@ pub fn facts(c: &mut DbConn, auth: &Auth, ch: &ChannelRow) -> Result<Facts> {
         Some(t) => teams::role_in(c, t, &auth.user.id)?,
         None => None,
     };
-    let channel_role = channels::member(c, &ch.id, &auth.user.id)?.map(|m| member_role(&m.role));
+    let channel_role = channels::member(c, &ch.id, &auth.user.id)?.map(|m| m.role);
     Ok(Facts {
         team_role,
-        channel_kind: Some(ch.kind()),
+        channel_kind: Some(ch.kind),
         channel_archived: ch.archived_at.is_some(),
         channel_role,
         ..Facts::default()
@@ -65,7 +65,7 @@ pub fn create_in(
     let row = ChannelRow {
         id: new_id().to_string(),
         team_id: team_id.map(|t| t.to_string()),
-        kind: kind.as_str().into(),
+        kind,
         name: name.into(),
         display_name: display_name.into(),
         purpose: purpose.into(),
@@ -91,7 +91,7 @@ pub fn create_in(
 
 /// Announces a new channel: public ones to the whole team, others to their members.
 fn announce(tx: &mut Tx, ch: &ChannelRow) -> Result<()> {
-    let aud = match (ch.kind(), ch.team_id.as_deref()) {
+    let aud = match (ch.kind, ch.team_id.as_deref()) {
         (ChannelKind::Public, Some(t)) => Audience::Team {
             team_id: parse_id(t),
             also: None,
@@ -122,8 +122,8 @@ pub fn add_member_in(
     let row = ChannelMemberRow {
         channel_id: ch.id.clone(),
         user_id: uid,
-        role: member_role_str(role).into(),
-        notify_level: "default".into(),
+        role,
+        notify_level: NotifyLevel::Default,
         muted: false,
         favorite: false,
         last_viewed_at: now,
@@ -486,7 +486,7 @@ pub fn add_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<(Channe
             // "forbidden" (e.g. to a guest); private channels, DMs and other
             // teams' channels must look as if they did not exist.
             let knowable =
-                ch.kind() == ChannelKind::Public && allowed(&auth.actor, Action::ViewTeam, &f);
+                ch.kind == ChannelKind::Public && allowed(&auth.actor, Action::ViewTeam, &f);
             if !can_read && !knowable {
                 return Err(Error::NotFound("channel"));
             }
@@ -524,7 +524,7 @@ pub fn add_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<(Channe
 pub fn remove_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<()> {
     ctx.store.write(|tx| {
         let (ch, f) = readable(tx.conn, auth, id)?;
-        if ch.kind() == ChannelKind::Direct {
+        if ch.kind == ChannelKind::Direct {
             return Err(Error::invalid("nobody can leave a direct message"));
         }
         if user_id == auth.user_id() {
@@ -566,7 +566,7 @@ pub fn set_member_role(
         require(&auth.actor, Action::ManageChannel, &f)?;
         let mut m = channels::member(tx.conn, &ch.id, &user_id.to_string())?
             .ok_or(Error::NotFound("channel member"))?;
-        m.role = member_role_str(role).into();
+        m.role = role;
         channels::save_member(tx.conn, &m)?;
         // The channel learns the new role; only the member their own state.
         tx.log(Change::new(
@@ -597,7 +597,7 @@ pub fn update_membership(
         let mut m =
             channels::member(tx.conn, &ch.id, &auth.user.id)?.ok_or(Error::NotFound("channel"))?;
         if let Some(n) = req.notify_level {
-            m.notify_level = n.as_str().into();
+            m.notify_level = n;
         }
         if let Some(v) = req.muted {
             m.muted = v;
@@ -631,7 +631,7 @@ pub fn view(ctx: &Ctx, auth: &Auth, id: Id) -> Result<ChannelMember> {
             user_id: auth.user_id(),
             last_viewed_at: now,
         };
-        let aud = if ch.kind().is_dm() {
+        let aud = if ch.kind.is_dm() {
             audience(&ch, None)
         } else {
             Audience::User(auth.user_id())
@@ -665,17 +665,17 @@ pub fn user_can_read(c: &mut DbConn, ch: &ChannelRow, user_id: &str) -> Result<b
         Some(t) => teams::role_in(c, t, user_id)?,
         None => None,
     };
-    let channel_role = channels::member(c, &ch.id, user_id)?.map(|m| member_role(&m.role));
+    let channel_role = channels::member(c, &ch.id, user_id)?.map(|m| m.role);
     let f = Facts {
         team_role,
-        channel_kind: Some(ch.kind()),
+        channel_kind: Some(ch.kind),
         channel_archived: ch.archived_at.is_some(),
         channel_role,
         ..Facts::default()
     };
     let actor = hearth_core::permissions::Actor {
         user_id: parse_id(user_id),
-        role: user.role(),
+        role: user.role,
     };
     Ok(user.is_active && allowed(&actor, Action::ReadChannel, &f))
 }

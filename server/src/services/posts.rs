@@ -8,6 +8,7 @@ use hearth_api::{
 };
 use hearth_core::permissions::{Action, Facts, require};
 use hearth_core::{Error, Id, Result, mentions, new_id, now_millis, validate};
+use hearth_store::kinds::PostChange;
 use hearth_store::models::{ChannelRow, PostHistoryRow, PostRow, ReactionRow, ThreadMemberRow};
 use hearth_store::posts::Cursor;
 use hearth_store::{Audience, Change, DbConn, Tx, ids_json, parse_id, posts, threads};
@@ -94,7 +95,7 @@ pub fn resolve_mentions(
             let names: Vec<String> = m.channels.into_iter().collect();
             hearth_store::channels::by_names(c, t, &names)?
                 .iter()
-                .filter(|l| l.kind() == hearth_api::ChannelKind::Public)
+                .filter(|l| l.kind == hearth_api::ChannelKind::Public)
                 .map(|l| parse_id(&l.id))
                 .collect()
         }
@@ -225,9 +226,9 @@ fn count_mentions(
         .filter(|u| **u != author)
         .map(|u| u.to_string())
         .collect();
-    if channel_wide || ch.kind().is_dm() {
+    if channel_wide || ch.kind.is_dm() {
         for m in hearth_store::channels::members(tx.conn, &ch.id)? {
-            if m.user_id != author.to_string() && (!m.muted || ch.kind().is_dm()) {
+            if m.user_id != author.to_string() && (!m.muted || ch.kind.is_dm()) {
                 targets.insert(m.user_id);
             }
         }
@@ -370,7 +371,7 @@ fn for_change(tx: &mut Tx, auth: &Auth, id: Id, action: Action) -> Result<(PostR
     Ok((row, ch))
 }
 
-fn keep_version(tx: &mut Tx, row: &PostRow, by: Id, at: i64, change: &str) -> Result<()> {
+fn keep_version(tx: &mut Tx, row: &PostRow, by: Id, at: i64, change: PostChange) -> Result<()> {
     posts::insert_history(
         tx.conn,
         &PostHistoryRow {
@@ -380,7 +381,7 @@ fn keep_version(tx: &mut Tx, row: &PostRow, by: Id, at: i64, change: &str) -> Re
             file_ids: row.file_ids.clone(),
             replaced_at: at,
             replaced_by: by.to_string(),
-            change: change.to_string(),
+            change,
         },
     )?;
     Ok(())
@@ -395,7 +396,7 @@ pub fn edit(ctx: &Ctx, auth: &Auth, id: Id, message: &str) -> Result<Post> {
             return one(tx.conn, &row);
         }
         let now = now_millis();
-        keep_version(tx, &row, auth.user_id(), now, "edit")?;
+        keep_version(tx, &row, auth.user_id(), now, PostChange::Edit)?;
         let (mentioned, channel_wide, links) = resolve_mentions(tx.conn, &ch, &message)?;
         row.message = message;
         row.mentions = ids_json(&mentioned);
@@ -418,7 +419,7 @@ pub fn delete(ctx: &Ctx, auth: &Auth, id: Id) -> Result<()> {
     ctx.store.write(|tx| {
         let (mut row, ch) = for_change(tx, auth, id, Action::DeletePost)?;
         let now = now_millis();
-        keep_version(tx, &row, auth.user_id(), now, "delete")?;
+        keep_version(tx, &row, auth.user_id(), now, PostChange::Delete)?;
         row.deleted_at = Some(now);
         row.updated_at = now;
         row.is_pinned = false;

@@ -1,6 +1,8 @@
 //! Login sessions and personal access tokens.
 
-use hearth_api::{CreateTokenRequest, CreatedToken, EventPayload, Session, SessionRevoked};
+use hearth_api::{
+    CreateTokenRequest, CreatedToken, EventPayload, Session, SessionKind, SessionRevoked,
+};
 use hearth_core::permissions::AccountAction;
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
 use hearth_store::models::{SessionRow, UserRow};
@@ -13,14 +15,19 @@ use crate::services::audit;
 use crate::state::Ctx;
 use crate::tokens::{new_secret, token_hash};
 
-pub const KIND_SESSION: &str = "session";
-pub const KIND_TOKEN: &str = "token";
+/// What the audit log and error messages call a session or a token.
+fn noun(kind: SessionKind) -> &'static str {
+    match kind {
+        SessionKind::Session => "session",
+        SessionKind::AccessToken => "token",
+    }
+}
 
 /// Creates a session or token row; returns the row and the plain secret.
 pub fn create(
     tx: &mut Tx,
     user_id: &str,
-    kind: &str,
+    kind: SessionKind,
     name: &str,
     expires_at: Option<i64>,
 ) -> Result<(SessionRow, String)> {
@@ -30,7 +37,7 @@ pub fn create(
         id: new_id().to_string(),
         user_id: user_id.to_string(),
         token_hash: token_hash(&secret),
-        kind: kind.to_string(),
+        kind,
         name: name.to_string(),
         csrf_token: new_secret(),
         created_at: now,
@@ -54,7 +61,7 @@ pub fn authenticate(ctx: &Ctx, token: &str) -> Result<(SessionRow, UserRow)> {
         }
         // Idle timeout: browser sessions only; activity is recorded once a minute.
         let idle_ms = ctx.config().sessions.idle_timeout_mins as i64 * 60_000;
-        if idle_ms > 0 && s.kind == KIND_SESSION && now - s.last_active_at > idle_ms {
+        if idle_ms > 0 && s.kind == SessionKind::Session && now - s.last_active_at > idle_ms {
             return Err(Error::SessionExpired);
         }
         let u = hearth_store::users::by_id(c, &s.user_id)?.ok_or(Error::SessionExpired)?;
@@ -81,7 +88,7 @@ fn revoked_change(user_id: Id, session_id: &str) -> Change {
     )
 }
 
-pub fn list(ctx: &Ctx, auth: &Auth, kind: &str) -> Result<Vec<Session>> {
+pub fn list(ctx: &Ctx, auth: &Auth, kind: SessionKind) -> Result<Vec<Session>> {
     let now = now_millis();
     let rows = ctx
         .store
@@ -93,22 +100,18 @@ pub fn list(ctx: &Ctx, auth: &Auth, kind: &str) -> Result<Vec<Session>> {
 }
 
 /// Revokes one of the caller's own sessions or tokens.
-pub fn revoke_own(ctx: &Ctx, auth: &Auth, id: Id, kind: &str) -> Result<()> {
+pub fn revoke_own(ctx: &Ctx, auth: &Auth, id: Id, kind: SessionKind) -> Result<()> {
     let sid = id.to_string();
     ctx.store.write(|tx| {
         let row = sessions::by_id(tx.conn, &sid)?
             .filter(|r| r.user_id == auth.user.id && r.kind == kind && r.revoked_at.is_none())
-            .ok_or(Error::NotFound(if kind == KIND_TOKEN {
-                "token"
-            } else {
-                "session"
-            }))?;
+            .ok_or(Error::NotFound(noun(kind)))?;
         sessions::revoke(tx.conn, &row.id, now_millis())?;
         tx.log(revoked_change(auth.user_id(), &row.id))?;
         audit::record(
             tx,
             Some(auth.user_id()),
-            &format!("{kind}.revoke"),
+            &format!("{}.revoke", noun(kind)),
             "session",
             Some(row.id.clone()),
             serde_json::json!({}),
@@ -187,7 +190,7 @@ fn reauthenticate(ctx: &Ctx, auth: &Auth, password: Option<&str>) -> Result<()> 
     let fresh = ctx
         .store
         .read(|c| Ok(sessions::by_id(c, &auth.session_id)?))?
-        .is_some_and(|s| s.kind == KIND_SESSION && s.created_at >= since);
+        .is_some_and(|s| s.kind == SessionKind::Session && s.created_at >= since);
     if fresh {
         Ok(())
     } else {
@@ -225,7 +228,7 @@ pub fn create_token_for(
         if !user.is_active {
             return Err(Error::invalid("the account is deactivated"));
         }
-        let (mut row, secret) = create(tx, &user.id, KIND_TOKEN, &name, expires)?;
+        let (mut row, secret) = create(tx, &user.id, SessionKind::AccessToken, &name, expires)?;
         if integration {
             sessions::set_integration(tx.conn, &row.id)?;
             row.integration = true;
@@ -277,7 +280,7 @@ pub fn tokens_of(ctx: &Ctx, auth: &Auth, owner: Id) -> Result<Vec<Session>> {
         Ok(sessions::live_for_user(
             c,
             &owner.to_string(),
-            KIND_TOKEN,
+            SessionKind::AccessToken,
             now,
         )?)
     })?;
@@ -293,7 +296,11 @@ pub fn revoke_token_of(ctx: &Ctx, auth: &Auth, owner: Id, token_id: Id) -> Resul
     ctx.store.write(|tx| {
         may_manage_tokens_of(tx.conn, auth, owner, AccountAction::EndSessions)?;
         let row = sessions::by_id(tx.conn, &token_id.to_string())?
-            .filter(|r| r.user_id == owner_id && r.kind == KIND_TOKEN && r.revoked_at.is_none())
+            .filter(|r| {
+                r.user_id == owner_id
+                    && r.kind == SessionKind::AccessToken
+                    && r.revoked_at.is_none()
+            })
             .ok_or(Error::NotFound("token"))?;
         sessions::revoke(tx.conn, &row.id, now_millis())?;
         tx.log(revoked_change(owner, &row.id))?;

@@ -4,7 +4,6 @@ use hearth_api::{DatabaseStatus, DayCount, PostStats, SessionCounts, SystemStatu
 use hearth_core::{Result, now_millis};
 use hearth_store::{Backend, stats};
 
-use crate::services::sessions::KIND_SESSION;
 use crate::state::Ctx;
 
 /// Days of the posts-per-day series, today included.
@@ -19,7 +18,7 @@ pub fn status(ctx: &Ctx) -> Result<SystemStatus> {
     let ok = ctx.store.ping();
     let (users, sessions, teams, channels, total_posts, days, size) = ctx.store.read(|c| {
         let users = stats::user_counts(c)?;
-        let sessions = stats::live_sessions(c, KIND_SESSION, now)?;
+        let sessions = stats::live_sessions(c, hearth_api::SessionKind::Session, now)?;
         let teams = stats::team_count(c)?;
         let channels = stats::channel_count(c)?;
         let posts = stats::post_count(c)?;

@@ -6,7 +6,7 @@ use hearth_api::{
 };
 use hearth_core::permissions::{Action, Facts, allowed, require};
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
-use hearth_store::models::{TeamMemberRow, TeamRow, member_role_str};
+use hearth_store::models::{TeamMemberRow, TeamRow};
 use hearth_store::{Audience, Change, DbConn, Tx, parse_id, teams};
 
 use crate::auth::Auth;
@@ -23,8 +23,7 @@ fn load(c: &mut DbConn, id: Id) -> Result<TeamRow> {
 }
 
 fn facts(c: &mut DbConn, auth: &Auth, team: &TeamRow) -> Result<Facts> {
-    let role = teams::member(c, &team.id, &auth.user.id)?
-        .map(|m| hearth_store::models::member_role(&m.role));
+    let role = teams::member(c, &team.id, &auth.user.id)?.map(|m| m.role);
     Ok(Facts {
         team_role: role,
         team_open: team.open,
@@ -111,7 +110,7 @@ pub fn add_member_in(
     let row = TeamMemberRow {
         team_id: team.id.clone(),
         user_id: uid,
-        role: member_role_str(role).into(),
+        role,
         created_at: now_millis(),
     };
     teams::insert_member(tx.conn, &row)?;
@@ -259,7 +258,7 @@ pub fn add_member(ctx: &Ctx, auth: &Auth, id: Id, user_id: Id) -> Result<(TeamMe
         } else {
             f.target_guest = target
                 .as_ref()
-                .is_some_and(|t| hearth_core::permissions::is_guest(t.role()));
+                .is_some_and(|t| hearth_core::permissions::is_guest(t.role));
             require(&auth.actor, Action::AddTeamMember, &f)?;
         }
         let target = target.ok_or(Error::NotFound("user"))?;
@@ -345,7 +344,7 @@ pub fn set_member_role(
         require(&auth.actor, Action::ManageTeam, &f)?;
         let uid = user_id.to_string();
         teams::member(tx.conn, &team.id, &uid)?.ok_or(Error::NotFound("team member"))?;
-        teams::set_member_role(tx.conn, &team.id, &uid, member_role_str(role))?;
+        teams::set_member_role(tx.conn, &team.id, &uid, role)?;
         let m = teams::member(tx.conn, &team.id, &uid)?.ok_or(Error::NotFound("team member"))?;
         tx.log(Change::new(
             EventPayload::TeamMemberUpdated(m.to_api()),
@@ -369,5 +368,5 @@ pub fn set_member_role(
 
 /// The caller's role in a team, for permission facts elsewhere.
 pub fn role_in(c: &mut DbConn, team_id: &str, user_id: &str) -> Result<Option<MemberRole>> {
-    Ok(teams::member(c, team_id, user_id)?.map(|m| hearth_store::models::member_role(&m.role)))
+    Ok(teams::member(c, team_id, user_id)?.map(|m| m.role))
 }

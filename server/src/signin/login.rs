@@ -17,12 +17,13 @@ use hearth_api::{
 use hearth_core::{Error, Result, now_millis};
 use hearth_identity::totp;
 use hearth_store::identity as store;
+use hearth_store::kinds::{ChallengeKind, SignInSource};
 use hearth_store::models::{AuthChallengeRow, LoginFailureRow, UserRow};
 use hearth_store::{DbConn, Tx, parse_id, users};
 use serde::{Deserialize, Serialize};
 
 use super::config::MfaEnforcement;
-use super::{SOURCE_LDAP, SOURCE_LOCAL, auth_row, directory, open_session};
+use super::{auth_row, directory, open_session};
 use crate::services::audit;
 use crate::state::Ctx;
 use crate::tokens::{new_secret, token_hash};
@@ -127,7 +128,7 @@ pub fn mfa_required(ctx: &Ctx, user: &UserRow) -> bool {
     !user.is_bot
         && match ctx.config().mfa.enforce {
             MfaEnforcement::None => false,
-            MfaEnforcement::Admins => hearth_core::permissions::is_system_admin(user.role()),
+            MfaEnforcement::Admins => hearth_core::permissions::is_system_admin(user.role),
             MfaEnforcement::All => true,
         }
 }
@@ -224,7 +225,7 @@ fn check_credentials(
     };
     refuse_if_locked(c, &key, login)?;
     let checked = match found {
-        Some((u, a)) if a.source == SOURCE_LOCAL => {
+        Some((u, a)) if a.source == SignInSource::Local => {
             let ok = match u.password_hash.as_deref() {
                 Some(h) => c.passwords.verify_login(password, h),
                 None => {
@@ -238,7 +239,7 @@ fn check_credentials(
                 Checked::Refuse(Some(Box::new(u)), "password.wrong")
             }
         }
-        Some((u, a)) if a.source == SOURCE_LDAP && ldap_on => Checked::Ldap(Some(Box::new(u))),
+        Some((u, a)) if a.source == SignInSource::Ldap && ldap_on => Checked::Ldap(Some(Box::new(u))),
         Some((u, _)) => {
             c.passwords.verify_login(password, &c.dummy_hash);
             Checked::Refuse(Some(Box::new(u)), "login.not_password_account")
@@ -390,7 +391,7 @@ fn challenge(
         tx.conn,
         &AuthChallengeRow {
             id_hash: token_hash(&token),
-            kind: "mfa".into(),
+            kind: ChallengeKind::Mfa,
             user_id: Some(user.id.clone()),
             data: serde_json::to_string(&data).map_err(Error::internal)?,
             created_at: now,
@@ -416,9 +417,9 @@ fn challenge(
 /// Loads a live challenge; expired ones are removed and refused.
 fn live_challenge(tx: &mut Tx, token: &str) -> Result<(AuthChallengeRow, ChallengeData, UserRow)> {
     let hash = token_hash(token);
-    let row = store::challenge(tx.conn, &hash, "mfa")?.ok_or(Error::SessionExpired)?;
+    let row = store::challenge(tx.conn, &hash, ChallengeKind::Mfa)?.ok_or(Error::SessionExpired)?;
     if row.expires_at <= now_millis() {
-        store::take_challenge(tx.conn, &hash, "mfa")?;
+        store::take_challenge(tx.conn, &hash, ChallengeKind::Mfa)?;
         return Err(Error::SessionExpired);
     }
     let data: ChallengeData = serde_json::from_str(&row.data).unwrap_or_default();
@@ -530,7 +531,7 @@ pub fn login_mfa(ctx: &Ctx, req: &LoginMfaRequest, user_agent: &str) -> Result<M
         if !ok {
             data.attempts += 1;
             if data.attempts >= MFA_ATTEMPTS {
-                store::take_challenge(tx.conn, &row.id_hash, "mfa")?;
+                store::take_challenge(tx.conn, &row.id_hash, ChallengeKind::Mfa)?;
             } else {
                 store::update_challenge_data(
                     tx.conn,
@@ -554,7 +555,7 @@ pub fn login_mfa(ctx: &Ctx, req: &LoginMfaRequest, user_agent: &str) -> Result<M
             )?;
             return Ok(Err(Error::InvalidCredentials));
         }
-        if store::take_challenge(tx.conn, &row.id_hash, "mfa")?.is_none() {
+        if store::take_challenge(tx.conn, &row.id_hash, ChallengeKind::Mfa)?.is_none() {
             return Ok(Err(Error::SessionExpired));
         }
         store::clear_failures(tx.conn, &key)?;

@@ -24,10 +24,6 @@ use serde::{Deserialize, Serialize};
 use crate::config::Config;
 use crate::services::{audit, sessions};
 
-pub const SOURCE_LOCAL: &str = "local";
-pub const SOURCE_LDAP: &str = "ldap";
-pub const SOURCE_OIDC: &str = "oidc";
-
 /// Sign-in machinery built from the configuration at start.
 pub struct SignIn {
     /// The directory when `[ldap] enabled`; holds the service connection pool.
@@ -172,7 +168,7 @@ pub fn open_session(
     let (row, secret) = sessions::create(
         tx,
         &user.id,
-        sessions::KIND_SESSION,
+        hearth_api::SessionKind::Session,
         &name,
         Some(now_millis() + days * 86_400_000),
     )?;

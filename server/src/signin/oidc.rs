@@ -16,12 +16,13 @@ use hearth_identity::provisioning::{ProvisioningDecision, ProvisioningPolicy, de
 use hearth_identity::sync::desired_memberships;
 use hearth_identity::{DirectoryUser, ExistingAccount, GroupRef, IdentityError};
 use hearth_store::identity as store;
+use hearth_store::kinds::{ChallengeKind, SignInSource};
 use hearth_store::models::{AuthChallengeRow, UserAuthRow, UserRow};
 use hearth_store::{Audience, Change, Tx, users};
 
 use super::directory::{apply_channel, apply_role, apply_team, to_existing};
 use super::{
-    SOURCE_OIDC, Synced, auth_row, create_external_user, display_name_of, open_session,
+    Synced, auth_row, create_external_user, display_name_of, open_session,
     usable_email,
 };
 use crate::services::{audit, sessions};
@@ -94,7 +95,7 @@ pub async fn start(
                 tx.conn,
                 &AuthChallengeRow {
                     id_hash: token_hash(&pending.state),
-                    kind: "oidc".into(),
+                    kind: ChallengeKind::Oidc,
                     user_id: None,
                     data: serde_json::to_string(&pending).map_err(Error::internal)?,
                     created_at: now,
@@ -136,7 +137,7 @@ pub async fn callback(
     let pending = ctx
         .run(move |c: &Ctx| {
             c.store
-                .write(|tx| Ok(store::take_challenge(tx.conn, &hash, "oidc")?))
+                .write(|tx| Ok(store::take_challenge(tx.conn, &hash, ChallengeKind::Oidc)?))
         })
         .await?;
     let pending: Option<PendingLogin> = pending.and_then(|r| serde_json::from_str(&r.data).ok());
@@ -184,7 +185,7 @@ async fn failed(
 /// Accounts `decide` needs: the linked one and those sharing the e-mail.
 fn candidates(tx: &mut Tx, id: &ExternalIdentity) -> Result<Vec<ExistingAccount>> {
     let mut out = Vec::new();
-    if let Some(a) = store::by_external(tx.conn, SOURCE_OIDC, &id.provider_id, &id.subject)?
+    if let Some(a) = store::by_external(tx.conn, SignInSource::Oidc, &id.provider_id, &id.subject)?
         && let Some(u) = users::by_id(tx.conn, &a.user_id)?
     {
         out.push(to_existing(&u, Some(&a)));
@@ -235,7 +236,7 @@ fn provision(tx: &mut Tx, ctx: &Ctx, r: &LoginResult, user_agent: &str) -> Resul
         ProvisioningDecision::Link { user_id } => {
             let uid = user_id.to_string();
             let mut a = auth_row(tx.conn, &uid)?;
-            a.source = SOURCE_OIDC.into();
+            a.source = SignInSource::Oidc;
             a.provider = id.provider_id.clone();
             a.external_id = Some(id.subject.clone());
             a.updated_at = now_millis();
@@ -254,7 +255,7 @@ fn provision(tx: &mut Tx, ctx: &Ctx, r: &LoginResult, user_agent: &str) -> Resul
         }
         ProvisioningDecision::Create { account } => {
             let mut auth = UserAuthRow::local("", now_millis());
-            auth.source = SOURCE_OIDC.into();
+            auth.source = SignInSource::Oidc;
             auth.provider = id.provider_id.clone();
             auth.external_id = Some(id.subject.clone());
             let mut row = create_external_user(
@@ -397,7 +398,7 @@ fn apply_group_claims(tx: &mut Tx, ctx: &Ctx, uid: &str, id: &ExternalIdentity) 
     }
     if want.system_role != had.system_role {
         // An officer's role is left alone; the skip is audited.
-        apply_role(tx, uid, want.system_role, "oidc")?;
+        apply_role(tx, uid, want.system_role, SignInSource::Oidc)?;
     }
     Ok(())
 }

@@ -16,6 +16,8 @@ pub mod models;
 pub mod permissions;
 pub mod requests;
 pub mod search;
+#[cfg(feature = "diesel")]
+pub mod sql;
 
 pub use admin::*;
 pub use audit::*;

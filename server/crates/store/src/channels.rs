@@ -79,7 +79,7 @@ pub fn public_in_team(
 ) -> StoreResult<Vec<ChannelRow>> {
     let mut q = channels::table
         .filter(channels::team_id.eq(team_id))
-        .filter(channels::kind.eq("public"))
+        .filter(channels::kind.eq(hearth_api::ChannelKind::Public))
         .select(ChannelRow::as_select())
         .into_boxed();
     if !include_archived {

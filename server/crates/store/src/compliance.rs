@@ -3,8 +3,11 @@
 
 use diesel::prelude::*;
 
+use hearth_api::{HoldStatus, JobKind, JobStatus, RetentionScope};
+
 use crate::conn::DbConn;
 use crate::error::StoreResult;
+use crate::kinds::{MembershipChange, PostChange};
 use crate::models::{FileRow, PostHistoryRow, PostRow};
 use crate::schema::{
     channel_member_history, compliance_jobs, export_cursors, files, legal_holds, post_history,
@@ -14,8 +17,7 @@ use crate::schema::{
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = retention_policies, treat_none_as_null = true)]
 pub struct RetentionRow {
-    /// `global`, `team` or `channel`.
-    pub scope_kind: String,
+    pub scope_kind: RetentionScope,
     /// `''` for the global default.
     pub scope_id: String,
     /// `None` defers, `0` keeps forever, otherwise milliseconds.
@@ -38,8 +40,7 @@ pub struct HoldRow {
     pub include_channel_context: bool,
     pub start_at: Option<i64>,
     pub end_at: Option<i64>,
-    /// `active` or `released`.
-    pub status: String,
+    pub status: HoldStatus,
     pub created_by: Option<String>,
     pub created_at: i64,
     pub released_by: Option<String>,
@@ -50,10 +51,8 @@ pub struct HoldRow {
 #[diesel(table_name = compliance_jobs, treat_none_as_null = true)]
 pub struct JobRow {
     pub id: String,
-    /// `export`, `purge` or `user_export`.
-    pub kind: String,
-    /// `queued`, `running`, `succeeded`, `failed` or `cancelled`.
-    pub status: String,
+    pub kind: JobKind,
+    pub status: JobStatus,
     pub params: String,
     pub progress: String,
     pub result: Option<String>,
@@ -87,8 +86,7 @@ pub struct MembershipRow {
     pub user_id: String,
     /// A user id, or `system` for the directory sync.
     pub actor_id: String,
-    /// `joined` or `left`.
-    pub change: String,
+    pub change: MembershipChange,
     pub at: i64,
 }
 
@@ -117,7 +115,11 @@ pub fn record_membership(
         channel_id: channel_id.to_string(),
         user_id: user_id.to_string(),
         actor_id: by.map_or_else(|| "system".to_string(), |u| u.to_string()),
-        change: if joined { "joined" } else { "left" }.to_string(),
+        change: if joined {
+            MembershipChange::Joined
+        } else {
+            MembershipChange::Left
+        },
         at,
     };
     diesel::insert_into(channel_member_history::table)
@@ -148,7 +150,7 @@ pub fn put_policy(conn: &mut DbConn, row: &RetentionRow) -> StoreResult<()> {
     Ok(())
 }
 
-pub fn delete_policy(conn: &mut DbConn, kind: &str, id: &str) -> StoreResult<bool> {
+pub fn delete_policy(conn: &mut DbConn, kind: RetentionScope, id: &str) -> StoreResult<bool> {
     Ok(diesel::delete(retention_policies::table.find((kind, id))).execute(conn)? > 0)
 }
 
@@ -191,7 +193,7 @@ pub fn holds(conn: &mut DbConn, active_only: bool) -> StoreResult<Vec<HoldRow>> 
         .select(HoldRow::as_select())
         .into_boxed();
     if active_only {
-        q = q.filter(legal_holds::status.eq("active"));
+        q = q.filter(legal_holds::status.eq(HoldStatus::Active));
     }
     Ok(q.load(conn)?)
 }
@@ -221,7 +223,7 @@ pub fn job(conn: &mut DbConn, id: &str) -> StoreResult<Option<JobRow>> {
 }
 
 /// Jobs newest first, optionally of one kind.
-pub fn jobs(conn: &mut DbConn, kind: Option<&str>, limit: i64) -> StoreResult<Vec<JobRow>> {
+pub fn jobs(conn: &mut DbConn, kind: Option<JobKind>, limit: i64) -> StoreResult<Vec<JobRow>> {
     let mut q = compliance_jobs::table
         .order((
             compliance_jobs::created_at.desc(),
@@ -237,7 +239,7 @@ pub fn jobs(conn: &mut DbConn, kind: Option<&str>, limit: i64) -> StoreResult<Ve
 }
 
 /// The oldest job in `status`, if any.
-pub fn oldest_with_status(conn: &mut DbConn, status: &str) -> StoreResult<Option<JobRow>> {
+pub fn oldest_with_status(conn: &mut DbConn, status: JobStatus) -> StoreResult<Option<JobRow>> {
     Ok(compliance_jobs::table
         .filter(compliance_jobs::status.eq(status))
         .order((compliance_jobs::created_at.asc(), compliance_jobs::id.asc()))
@@ -248,7 +250,12 @@ pub fn oldest_with_status(conn: &mut DbConn, status: &str) -> StoreResult<Option
 
 /// Moves a job from `from` to `to` only if it is still in `from`: the
 /// compare-and-set that keeps two runners from taking the same job.
-pub fn transition_job(conn: &mut DbConn, id: &str, from: &str, to: &str) -> StoreResult<bool> {
+pub fn transition_job(
+    conn: &mut DbConn,
+    id: &str,
+    from: JobStatus,
+    to: JobStatus,
+) -> StoreResult<bool> {
     Ok(diesel::update(
         compliance_jobs::table
             .filter(compliance_jobs::id.eq(id))
@@ -267,11 +274,11 @@ pub fn set_job_progress(conn: &mut DbConn, id: &str, progress: &str) -> StoreRes
 }
 
 /// Whether a job of `kind` is queued or running.
-pub fn job_pending(conn: &mut DbConn, kind: &str, scheduled: bool) -> StoreResult<bool> {
+pub fn job_pending(conn: &mut DbConn, kind: JobKind, scheduled: bool) -> StoreResult<bool> {
     let n: i64 = compliance_jobs::table
         .filter(compliance_jobs::kind.eq(kind))
         .filter(compliance_jobs::scheduled.eq(scheduled))
-        .filter(compliance_jobs::status.eq_any(["queued", "running"]))
+        .filter(compliance_jobs::status.eq_any([JobStatus::Queued, JobStatus::Running]))
         .count()
         .get_result(conn)?;
     Ok(n > 0)
@@ -364,7 +371,7 @@ pub fn deleters(
 ) -> StoreResult<std::collections::HashMap<String, String>> {
     let rows: Vec<(String, String, i64)> = post_history::table
         .filter(post_history::post_id.eq_any(post_ids))
-        .filter(post_history::change.eq("delete"))
+        .filter(post_history::change.eq(PostChange::Delete))
         .order(post_history::replaced_at.asc())
         .select((
             post_history::post_id,
@@ -496,7 +503,7 @@ pub fn edits(
     limit: i64,
 ) -> StoreResult<Vec<PostHistoryRow>> {
     let mut q = post_history::table
-        .filter(post_history::change.eq("edit"))
+        .filter(post_history::change.eq(PostChange::Edit))
         .filter(post_history::replaced_at.ge(from))
         .filter(post_history::replaced_at.lt(until))
         .order((post_history::replaced_at.asc(), post_history::id.asc()))

@@ -28,9 +28,26 @@ impl From<StoreError> for hearth_core::Error {
                 _,
             )) => hearth_core::Error::conflict("a record with that name already exists"),
             StoreError::Diesel(DieselError::NotFound) => hearth_core::Error::NotFound("record"),
-            _ => hearth_core::Error::internal(e),
+            _ => hearth_core::Error::internal(with_causes(&e)),
         }
     }
+}
+
+/// The error and its causes on one line: the domain error keeps only text,
+/// and a row that fails to decode says why only in its cause (`unknown Role
+/// "superuser" in the database`).
+fn with_causes(e: &StoreError) -> String {
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.ends_with(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
 }
 
 impl StoreError {

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::conn::DbConn;
 use crate::error::StoreResult;
+use crate::kinds::{ChallengeKind, SignInSource};
 use crate::models::{AuthChallengeRow, LoginFailureRow, UserAuthRow, UserRow};
 use crate::schema::{auth_challenges, login_failures, mfa_recovery_codes, session_sso, user_auth};
 
@@ -32,7 +33,7 @@ pub fn save_auth(conn: &mut DbConn, row: &UserAuthRow) -> StoreResult<()> {
 /// The account linked to an external identity (`provider` is empty for LDAP).
 pub fn by_external(
     conn: &mut DbConn,
-    source: &str,
+    source: SignInSource,
     provider: &str,
     external_id: &str,
 ) -> StoreResult<Option<UserAuthRow>> {
@@ -46,7 +47,7 @@ pub fn by_external(
 }
 
 /// Every account of a source (LDAP sync reads them all).
-pub fn all_of_source(conn: &mut DbConn, source: &str) -> StoreResult<Vec<UserAuthRow>> {
+pub fn all_of_source(conn: &mut DbConn, source: SignInSource) -> StoreResult<Vec<UserAuthRow>> {
     Ok(user_auth::table
         .filter(user_auth::source.eq(source))
         .select(UserAuthRow::as_select())
@@ -135,7 +136,7 @@ pub fn insert_challenge(conn: &mut DbConn, row: &AuthChallengeRow) -> StoreResul
 pub fn take_challenge(
     conn: &mut DbConn,
     id_hash: &str,
-    kind: &str,
+    kind: ChallengeKind,
 ) -> StoreResult<Option<AuthChallengeRow>> {
     let row = auth_challenges::table
         .find(id_hash)
@@ -152,7 +153,7 @@ pub fn take_challenge(
 pub fn challenge(
     conn: &mut DbConn,
     id_hash: &str,
-    kind: &str,
+    kind: ChallengeKind,
 ) -> StoreResult<Option<AuthChallengeRow>> {
     Ok(auth_challenges::table
         .find(id_hash)

@@ -5,13 +5,14 @@ use diesel::prelude::*;
 
 use crate::conn::DbConn;
 use crate::error::StoreResult;
+use crate::kinds::{ImportSource, ImportedKind};
 use crate::schema::import_map;
 
 /// The Hearth id recorded for an external item, if it was imported before.
 pub fn get(
     conn: &mut DbConn,
-    source: &str,
-    kind: &str,
+    source: ImportSource,
+    kind: ImportedKind,
     external_id: &str,
 ) -> StoreResult<Option<String>> {
     Ok(import_map::table
@@ -24,8 +25,8 @@ pub fn get(
 /// Records an imported item (in the transaction that created it).
 pub fn put(
     conn: &mut DbConn,
-    source: &str,
-    kind: &str,
+    source: ImportSource,
+    kind: ImportedKind,
     external_id: &str,
     hearth_id: &str,
     at: i64,

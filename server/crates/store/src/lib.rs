@@ -12,6 +12,7 @@ pub mod file_text_failures;
 pub mod files;
 pub mod identity;
 pub mod import_map;
+pub mod kinds;
 pub mod models;
 pub mod posts;
 pub mod presence;

@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use hearth_api as api;
 
+use crate::kinds::{ChallengeKind, PostChange, SignInSource};
 use crate::schema::*;
 use crate::{parse_id, parse_ids_json};
 
@@ -14,7 +15,7 @@ pub struct UserRow {
     pub email: String,
     pub display_name: String,
     pub password_hash: Option<String>,
-    pub role: String,
+    pub role: api::Role,
     pub timezone: String,
     pub status_text: String,
     pub avatar_sha256: Option<String>,
@@ -44,7 +45,7 @@ impl UserRow {
             email,
             display_name,
             password_hash,
-            role: role.as_str().into(),
+            role,
             timezone: "UTC".into(),
             status_text: String::new(),
             avatar_sha256: None,
@@ -56,10 +57,6 @@ impl UserRow {
         }
     }
 
-    pub fn role(&self) -> api::Role {
-        api::Role::parse(&self.role).unwrap_or(api::Role::Guest)
-    }
-
     /// The public view; `with_email` for the user themself and admins.
     pub fn to_api(&self, with_email: bool) -> api::User {
         api::User {
@@ -67,7 +64,7 @@ impl UserRow {
             username: self.username.clone(),
             email: with_email.then(|| self.email.clone()),
             display_name: self.display_name.clone(),
-            role: self.role(),
+            role: self.role,
             timezone: self.timezone.clone(),
             status_text: self.status_text.clone(),
             has_avatar: self.avatar_sha256.is_some(),
@@ -86,7 +83,7 @@ pub struct SessionRow {
     pub id: String,
     pub user_id: String,
     pub token_hash: String,
-    pub kind: String,
+    pub kind: api::SessionKind,
     pub name: String,
     pub csrf_token: String,
     pub created_at: i64,
@@ -102,11 +99,7 @@ impl SessionRow {
         api::Session {
             id: parse_id(&self.id),
             user_id: parse_id(&self.user_id),
-            kind: if self.kind == "token" {
-                api::SessionKind::AccessToken
-            } else {
-                api::SessionKind::Session
-            },
+            kind: self.kind,
             name: self.name.clone(),
             created_at: self.created_at,
             last_active_at: self.last_active_at,
@@ -146,27 +139,12 @@ impl TeamRow {
     }
 }
 
-pub fn member_role(s: &str) -> api::MemberRole {
-    if s == "admin" {
-        api::MemberRole::Admin
-    } else {
-        api::MemberRole::Member
-    }
-}
-
-pub fn member_role_str(r: api::MemberRole) -> &'static str {
-    match r {
-        api::MemberRole::Admin => "admin",
-        api::MemberRole::Member => "member",
-    }
-}
-
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = team_members)]
 pub struct TeamMemberRow {
     pub team_id: String,
     pub user_id: String,
-    pub role: String,
+    pub role: api::MemberRole,
     pub created_at: i64,
 }
 
@@ -175,7 +153,7 @@ impl TeamMemberRow {
         api::TeamMember {
             team_id: parse_id(&self.team_id),
             user_id: parse_id(&self.user_id),
-            role: member_role(&self.role),
+            role: self.role,
             created_at: self.created_at,
         }
     }
@@ -186,7 +164,7 @@ impl TeamMemberRow {
 pub struct ChannelRow {
     pub id: String,
     pub team_id: Option<String>,
-    pub kind: String,
+    pub kind: api::ChannelKind,
     pub name: String,
     pub display_name: String,
     pub purpose: String,
@@ -200,15 +178,11 @@ pub struct ChannelRow {
 }
 
 impl ChannelRow {
-    pub fn kind(&self) -> api::ChannelKind {
-        api::ChannelKind::parse(&self.kind).unwrap_or(api::ChannelKind::Private)
-    }
-
     pub fn to_api(&self) -> api::Channel {
         api::Channel {
             id: parse_id(&self.id),
             team_id: self.team_id.as_deref().map(parse_id),
-            kind: self.kind(),
+            kind: self.kind,
             name: self.name.clone(),
             display_name: self.display_name.clone(),
             purpose: self.purpose.clone(),
@@ -228,8 +202,8 @@ impl ChannelRow {
 pub struct ChannelMemberRow {
     pub channel_id: String,
     pub user_id: String,
-    pub role: String,
-    pub notify_level: String,
+    pub role: api::MemberRole,
+    pub notify_level: api::NotifyLevel,
     pub muted: bool,
     pub favorite: bool,
     pub last_viewed_at: i64,
@@ -243,9 +217,8 @@ impl ChannelMemberRow {
         api::ChannelMember {
             channel_id: parse_id(&self.channel_id),
             user_id: parse_id(&self.user_id),
-            role: member_role(&self.role),
-            notify_level: api::NotifyLevel::parse(&self.notify_level)
-                .unwrap_or(api::NotifyLevel::Default),
+            role: self.role,
+            notify_level: self.notify_level,
             muted: self.muted,
             favorite: self.favorite,
             last_viewed_at: self.last_viewed_at,
@@ -264,7 +237,7 @@ impl ChannelMemberRow {
         api::ChannelMember {
             channel_id: parse_id(&self.channel_id),
             user_id: parse_id(&self.user_id),
-            role: member_role(&self.role),
+            role: self.role,
             notify_level: api::NotifyLevel::Default,
             muted: false,
             favorite: false,
@@ -352,8 +325,8 @@ pub struct PostHistoryRow {
     pub file_ids: String,
     pub replaced_at: i64,
     pub replaced_by: String,
-    /// `edit` or `delete`: what replaced this version.
-    pub change: String,
+    /// What replaced this version.
+    pub change: PostChange,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -448,7 +421,7 @@ pub struct AuditRow {
 #[diesel(table_name = user_auth, treat_none_as_null = true)]
 pub struct UserAuthRow {
     pub user_id: String,
-    pub source: String,
+    pub source: SignInSource,
     pub provider: String,
     pub external_id: Option<String>,
     pub synced: String,
@@ -463,7 +436,7 @@ impl UserAuthRow {
     pub fn local(user_id: &str, now: i64) -> UserAuthRow {
         UserAuthRow {
             user_id: user_id.to_string(),
-            source: "local".into(),
+            source: SignInSource::Local,
             provider: String::new(),
             external_id: None,
             synced: "{}".into(),
@@ -488,7 +461,7 @@ pub struct LoginFailureRow {
 #[diesel(table_name = auth_challenges)]
 pub struct AuthChallengeRow {
     pub id_hash: String,
-    pub kind: String,
+    pub kind: ChallengeKind,
     pub user_id: Option<String>,
     pub data: String,
     pub created_at: i64,

@@ -34,7 +34,7 @@ pub fn by_id(conn: &mut DbConn, id: &str) -> StoreResult<Option<SessionRow>> {
 pub fn live_for_user(
     conn: &mut DbConn,
     user_id: &str,
-    kind: &str,
+    kind: hearth_api::SessionKind,
     now: i64,
 ) -> StoreResult<Vec<SessionRow>> {
     Ok(sessions::table
@@ -97,7 +97,7 @@ pub fn revoke_personal_tokens(
 ) -> StoreResult<Vec<String>> {
     let ids: Vec<String> = sessions::table
         .filter(sessions::user_id.eq(user_id))
-        .filter(sessions::kind.eq("token"))
+        .filter(sessions::kind.eq(hearth_api::SessionKind::AccessToken))
         .filter(sessions::integration.eq(false))
         .filter(sessions::revoked_at.is_null())
         .select(sessions::id)

@@ -26,9 +26,13 @@ pub fn user_counts(conn: &mut DbConn) -> StoreResult<(i64, i64, i64)> {
 }
 
 /// Sessions of `kind` neither revoked nor expired at `now`.
-pub fn live_sessions(conn: &mut DbConn, kind: &str, now: i64) -> StoreResult<i64> {
+pub fn live_sessions(
+    conn: &mut DbConn,
+    kind: hearth_api::SessionKind,
+    now: i64,
+) -> StoreResult<i64> {
     Ok(sessions::table
-        .filter(sessions::kind.eq(kind.to_string()))
+        .filter(sessions::kind.eq(kind))
         .filter(sessions::revoked_at.is_null())
         .filter(
             sessions::expires_at

@@ -110,7 +110,7 @@ pub fn set_member_role(
     conn: &mut DbConn,
     team_id: &str,
     user_id: &str,
-    role: &str,
+    role: hearth_api::MemberRole,
 ) -> StoreResult<()> {
     diesel::update(team_members::table.find((team_id, user_id)))
         .set(team_members::role.eq(role))

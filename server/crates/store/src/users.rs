@@ -86,8 +86,8 @@ pub struct SearchScope<'a> {
     pub match_email: bool,
     /// Only users who share a channel with this user (guests' view).
     pub sharing_channels_with: Option<&'a str>,
-    /// Only users with this role (`system_admin`, `user`, `guest`).
-    pub role: Option<&'a str>,
+    /// Only users with this role.
+    pub role: Option<hearth_api::Role>,
     /// Only active (`true`) or deactivated (`false`) accounts.
     pub active: Option<bool>,
 }
@@ -134,7 +134,7 @@ pub fn search(
         query = query.filter(users::id.eq_any(co_members));
     }
     if let Some(role) = scope.role {
-        query = query.filter(users::role.eq(role.to_string()));
+        query = query.filter(users::role.eq(role));
     }
     if let Some(active) = scope.active {
         query = query.filter(users::is_active.eq(active));
@@ -180,7 +180,7 @@ pub fn co_members(conn: &mut DbConn, user_id: &str) -> StoreResult<Vec<String>> 
 /// visibility rule: those who share no channel with it. Everyone else may.
 pub fn guests_who_may_not_see(conn: &mut DbConn, user_id: &str) -> StoreResult<Vec<String>> {
     let guests: Vec<String> = users::table
-        .filter(users::role.eq("guest"))
+        .filter(users::role.eq(hearth_api::Role::Guest))
         .filter(users::id.ne(user_id.to_string()))
         .select(users::id)
         .load(conn)?;

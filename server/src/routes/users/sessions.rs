@@ -29,7 +29,7 @@ use crate::services::sessions;
 pub(super) async fn my_sessions(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
     let list = ctx
         .into_inner()
-        .run(move |c| sessions::list(c, &auth, sessions::KIND_SESSION))
+        .run(move |c| sessions::list(c, &auth, hearth_api::SessionKind::Session))
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }
@@ -61,7 +61,7 @@ pub(super) async fn revoke_session(
 ) -> ApiResult<HttpResponse> {
     let id = path.id;
     ctx.into_inner()
-        .run(move |c| sessions::revoke_own(c, &auth, id, sessions::KIND_SESSION))
+        .run(move |c| sessions::revoke_own(c, &auth, id, hearth_api::SessionKind::Session))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -120,7 +120,7 @@ pub(super) async fn create_token(
 pub(super) async fn my_tokens(ctx: Ctx, auth: Auth) -> ApiResult<HttpResponse> {
     let list = ctx
         .into_inner()
-        .run(move |c| sessions::list(c, &auth, sessions::KIND_TOKEN))
+        .run(move |c| sessions::list(c, &auth, hearth_api::SessionKind::AccessToken))
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }
@@ -152,7 +152,7 @@ pub(super) async fn revoke_token(
 ) -> ApiResult<HttpResponse> {
     let id = path.id;
     ctx.into_inner()
-        .run(move |c| sessions::revoke_own(c, &auth, id, sessions::KIND_TOKEN))
+        .run(move |c| sessions::revoke_own(c, &auth, id, hearth_api::SessionKind::AccessToken))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -5,6 +5,7 @@
 
 use hearth_api::{ChannelKind, ChatImportReport, EventPayload, MemberRole, Role};
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};
+use hearth_store::kinds::{ImportSource, ImportedKind};
 use hearth_store::models::{
     ChannelRow, FileRow, PostRow, ReactionRow, TeamRow, ThreadMemberRow, UserRow,
 };
@@ -13,17 +14,23 @@ use hearth_store::{Audience, Change, Tx, channels, ids_json, import_map, parse_i
 use crate::services::{channels as channel_service, teams as team_service};
 use crate::state::Ctx;
 
-/// Item kinds in the import map.
-pub const USER: &str = "user";
-pub const CHANNEL: &str = "channel";
-pub const POST: &str = "post";
-
 /// The Hearth id an earlier run recorded, if any.
-pub fn mapped(tx: &mut Tx, source: &str, kind: &str, ext: &str) -> Result<Option<String>> {
+pub fn mapped(
+    tx: &mut Tx,
+    source: ImportSource,
+    kind: ImportedKind,
+    ext: &str,
+) -> Result<Option<String>> {
     Ok(import_map::get(tx.conn, source, kind, ext)?)
 }
 
-pub fn remember(tx: &mut Tx, source: &str, kind: &str, ext: &str, id: &str) -> Result<()> {
+pub fn remember(
+    tx: &mut Tx,
+    source: ImportSource,
+    kind: ImportedKind,
+    ext: &str,
+    id: &str,
+) -> Result<()> {
     import_map::put(tx.conn, source, kind, ext, id, now_millis())?;
     Ok(())
 }

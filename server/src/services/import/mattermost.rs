@@ -14,15 +14,14 @@ use hearth_import::mattermost::{self, Attachment, Item, Reaction, Reply};
 use hearth_store::models::{ChannelRow, PostRow};
 use hearth_store::{Tx, channels, parse_id, teams, users};
 
-use super::chat::{self, CHANNEL, NewPost, POST, USER};
+use super::chat::{self, NewPost};
 use super::mattermost_references as references;
 use crate::auth::Auth;
 use crate::services::{audit, channels as channel_service, teams as team_service};
 use crate::state::Ctx;
+use hearth_store::kinds::{ImportSource, ImportedKind};
 
-const SOURCE: &str = "mattermost";
-const TEAM: &str = "team";
-const DIRECT: &str = "direct_channel";
+const SOURCE: ImportSource = ImportSource::Mattermost;
 /// Post lines written per transaction.
 const POSTS_PER_BATCH: usize = 500;
 
@@ -45,7 +44,7 @@ pub fn import(ctx: &Ctx, auth: &Auth, bytes: &[u8], dry_run: bool) -> Result<Cha
     let parsed = mattermost::parse(text);
     let mut report = ChatImportReport {
         dry_run,
-        source: SOURCE.into(),
+        source: SOURCE.as_str().into(),
         ignored: parsed.ignored,
         issues: parsed.issues,
         ..Default::default()
@@ -120,7 +119,7 @@ pub fn import(ctx: &Ctx, auth: &Auth, bytes: &[u8], dry_run: bool) -> Result<Cha
 /// the existing account of that username.
 fn user_id(tx: &mut Tx, username: &str) -> Result<Option<Id>> {
     let u = username.to_lowercase();
-    if let Some(id) = chat::mapped(tx, SOURCE, USER, &u)? {
+    if let Some(id) = chat::mapped(tx, SOURCE, ImportedKind::User, &u)? {
         return Ok(Some(parse_id(&id)));
     }
     Ok(users::by_username(tx.conn, &u)?.map(|r| parse_id(&r.id)))
@@ -139,7 +138,7 @@ fn structure(tx: &mut Tx, run: &mut Run) -> Result<()> {
         match item {
             Item::Team(t) => {
                 let key = t.name.to_lowercase();
-                if chat::mapped(tx, SOURCE, TEAM, &key)?.is_some() {
+                if chat::mapped(tx, SOURCE, ImportedKind::Team, &key)?.is_some() {
                     r.skipped += 1;
                     continue;
                 }
@@ -152,12 +151,12 @@ fn structure(tx: &mut Tx, run: &mut Run) -> Result<()> {
                     t.kind.as_deref() == Some("O"),
                 )?;
                 r.teams_created += u32::from(created);
-                chat::remember(tx, SOURCE, TEAM, &key, &row.id)?;
+                chat::remember(tx, SOURCE, ImportedKind::Team, &key, &row.id)?;
             }
             Item::Channel(ch) => {
                 let name = chat::channel_name(&ch.name);
                 let key = format!("{}/{name}", ch.team.to_lowercase());
-                if chat::mapped(tx, SOURCE, CHANNEL, &key)?.is_some() {
+                if chat::mapped(tx, SOURCE, ImportedKind::Channel, &key)?.is_some() {
                     r.skipped += 1;
                     continue;
                 }
@@ -190,11 +189,11 @@ fn structure(tx: &mut Tx, run: &mut Run) -> Result<()> {
                     channels::save(tx.conn, &row)?;
                 }
                 r.channels_created += u32::from(created);
-                chat::remember(tx, SOURCE, CHANNEL, &key, &row.id)?;
+                chat::remember(tx, SOURCE, ImportedKind::Channel, &key, &row.id)?;
             }
             Item::User(u) => {
                 let key = u.username.to_lowercase();
-                let uid = match chat::mapped(tx, SOURCE, USER, &key)? {
+                let uid = match chat::mapped(tx, SOURCE, ImportedKind::User, &key)? {
                     Some(id) => {
                         r.skipped += 1;
                         parse_id(&id)
@@ -219,7 +218,7 @@ fn structure(tx: &mut Tx, run: &mut Run) -> Result<()> {
                         } else {
                             r.users_matched += 1;
                         }
-                        chat::remember(tx, SOURCE, USER, &key, &row.id)?;
+                        chat::remember(tx, SOURCE, ImportedKind::User, &key, &row.id)?;
                         parse_id(&row.id)
                     }
                 };
@@ -252,7 +251,13 @@ fn direct(tx: &mut Tx, r: &mut ChatImportReport, members: &[String]) -> Result<C
         r.direct_channels_created += 1;
         let mut names: Vec<String> = members.iter().map(|m| m.to_lowercase()).collect();
         names.sort();
-        chat::remember(tx, SOURCE, DIRECT, &names.join(","), &ch.id)?;
+        chat::remember(
+            tx,
+            SOURCE,
+            ImportedKind::DirectChannel,
+            &names.join(","),
+            &ch.id,
+        )?;
     }
     Ok(ch)
 }
@@ -353,7 +358,7 @@ fn one_post(
     reactions: &[Reaction],
     attachments: &[Attachment],
 ) -> Result<PostRow> {
-    if let Some(id) = chat::mapped(tx, SOURCE, POST, key)? {
+    if let Some(id) = chat::mapped(tx, SOURCE, ImportedKind::Post, key)? {
         run.report.skipped += 1;
         return hearth_store::posts::by_id(tx.conn, &id)?.ok_or(Error::NotFound("post"));
     }
@@ -377,7 +382,7 @@ fn one_post(
     } else {
         run.report.posts += 1;
     }
-    chat::remember(tx, SOURCE, POST, key, &row.id)?;
+    chat::remember(tx, SOURCE, ImportedKind::Post, key, &row.id)?;
     let mut who: HashMap<String, Option<Id>> = HashMap::new();
     for r in reactions {
         let uid = match who.get(&r.user) {

@@ -14,12 +14,13 @@ use hearth_import::slack::{Conversation, ConversationKind, Export, Message};
 use hearth_store::models::{ChannelRow, TeamRow};
 use hearth_store::{Tx, parse_id};
 
-use super::chat::{self, CHANNEL, NewPost, POST, USER};
+use super::chat::{self, NewPost};
 use crate::auth::Auth;
 use crate::services::{audit, channels as channel_service};
 use crate::state::Ctx;
+use hearth_store::kinds::{ImportSource, ImportedKind};
 
-const SOURCE: &str = "slack";
+const SOURCE: ImportSource = ImportSource::Slack;
 
 /// Message subtypes that carry no conversation content (membership comes
 /// from the channel lists) or that belong to no person.
@@ -74,7 +75,7 @@ pub fn import<R: Read + Seek>(
         channels: HashMap::new(),
         report: ChatImportReport {
             dry_run,
-            source: SOURCE.into(),
+            source: SOURCE.as_str().into(),
             ..Default::default()
         },
         dry_run,
@@ -117,7 +118,7 @@ pub fn import<R: Read + Seek>(
 
 fn people_and_channels<R: Read + Seek>(tx: &mut Tx, run: &mut Run<R>) -> Result<()> {
     for u in run.export.users()? {
-        let user = match chat::mapped(tx, SOURCE, USER, &u.id)? {
+        let user = match chat::mapped(tx, SOURCE, ImportedKind::User, &u.id)? {
             Some(id) => {
                 run.report.skipped += 1;
                 hearth_store::users::by_id(tx.conn, &id)?
@@ -149,7 +150,7 @@ fn people_and_channels<R: Read + Seek>(tx: &mut Tx, run: &mut Run<R>) -> Result<
                 } else {
                     run.report.users_matched += 1;
                 }
-                chat::remember(tx, SOURCE, USER, &u.id, &row.id)?;
+                chat::remember(tx, SOURCE, ImportedKind::User, &u.id, &row.id)?;
                 Some(row)
             }
         };
@@ -164,7 +165,7 @@ fn people_and_channels<R: Read + Seek>(tx: &mut Tx, run: &mut Run<R>) -> Result<
             .iter()
             .filter_map(|m| run.users.get(m).copied())
             .collect();
-        let channel = match chat::mapped(tx, SOURCE, CHANNEL, &c.id)? {
+        let channel = match chat::mapped(tx, SOURCE, ImportedKind::Channel, &c.id)? {
             Some(id) => {
                 run.report.skipped += 1;
                 hearth_store::channels::by_id(tx.conn, &id)?.ok_or(Error::NotFound("channel"))?
@@ -209,7 +210,7 @@ fn people_and_channels<R: Read + Seek>(tx: &mut Tx, run: &mut Run<R>) -> Result<
                         }
                     }
                 };
-                chat::remember(tx, SOURCE, CHANNEL, &c.id, &ch.id)?;
+                chat::remember(tx, SOURCE, ImportedKind::Channel, &c.id, &ch.id)?;
                 ch
             }
         };
@@ -259,7 +260,7 @@ fn message<R: Read + Seek>(
     m: Message,
 ) -> Result<()> {
     let ext = format!("{conv_id}:{}", m.ts);
-    if chat::mapped(tx, SOURCE, POST, &ext)?.is_some() {
+    if chat::mapped(tx, SOURCE, ImportedKind::Post, &ext)?.is_some() {
         run.report.skipped += 1;
         return Ok(());
     }
@@ -276,7 +277,7 @@ fn message<R: Read + Seek>(
         return Ok(());
     }
     let root_id = match (&m.thread_ts, m.is_reply()) {
-        (Some(t), true) => chat::mapped(tx, SOURCE, POST, &format!("{conv_id}:{t}"))?,
+        (Some(t), true) => chat::mapped(tx, SOURCE, ImportedKind::Post, &format!("{conv_id}:{t}"))?,
         _ => None,
     };
     let text = markup::convert(&m.text, &run.names);
@@ -304,7 +305,7 @@ fn message<R: Read + Seek>(
     } else {
         run.report.posts += 1;
     }
-    chat::remember(tx, SOURCE, POST, &ext, &row.id)?;
+    chat::remember(tx, SOURCE, ImportedKind::Post, &ext, &row.id)?;
     for r in &m.reactions {
         for u in &r.users {
             if let Some(uid) = run.users.get(u).copied()

@@ -193,8 +193,8 @@ fn plan(c: &mut DbConn, sheet: &UserSheet, local: bool) -> Result<Vec<Planned>> 
             {
                 changes.push("display_name".to_string());
             }
-            if let Some(r) = rec.role.filter(|r| *r != ex.role()) {
-                if hearth_core::permissions::require_role_change(local, ex.role(), r).is_err() {
+            if let Some(r) = rec.role.filter(|r| *r != ex.role) {
+                if hearth_core::permissions::require_role_change(local, ex.role, r).is_err() {
                     errors.push(issue(
                         ImportIssueCode::SeparationOfDuties,
                         format!(
@@ -274,7 +274,7 @@ fn apply_row(tx: &mut Tx, p: &Planned) -> Result<()> {
                 row.display_name = d.clone();
             }
             if let Some(r) = rec.role {
-                row.role = r.as_str().into();
+                row.role = r;
             }
             if row.display_name != ex.display_name || row.role != ex.role {
                 row.updated_at = now;

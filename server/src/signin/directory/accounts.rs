@@ -8,7 +8,8 @@ use hearth_store::models::{UserAuthRow, UserRow};
 use hearth_store::{Audience, Change, identity as store, parse_id, users};
 
 use super::apply::apply_plan;
-use crate::signin::{SOURCE_LDAP, SOURCE_OIDC, Synced};
+use crate::signin::Synced;
+use hearth_store::kinds::SignInSource;
 use crate::state::Ctx;
 
 pub(super) fn user_changed(row: &UserRow) -> Change {
@@ -18,12 +19,15 @@ pub(super) fn user_changed(row: &UserRow) -> Change {
 /// The server's accounts as the identity library sees them.
 pub fn to_existing(u: &UserRow, a: Option<&UserAuthRow>) -> ExistingAccount {
     let synced = a.map(|a| Synced::parse(&a.synced)).unwrap_or_default();
-    let source = match a.map(|a| a.source.as_str()) {
-        Some(SOURCE_LDAP) => AuthSource::Ldap,
-        Some(SOURCE_OIDC) => AuthSource::Oidc {
-            provider_id: a.map(|a| a.provider.clone()).unwrap_or_default(),
+    let source = match a {
+        None => AuthSource::Local,
+        Some(a) => match a.source {
+            SignInSource::Local => AuthSource::Local,
+            SignInSource::Ldap => AuthSource::Ldap,
+            SignInSource::Oidc => AuthSource::Oidc {
+                provider_id: a.provider.clone(),
+            },
         },
-        _ => AuthSource::Local,
     };
     let (login, email, names) = match (&source, synced.profile) {
         (AuthSource::Ldap, Some(p)) => (p.login, p.email, p.names),
@@ -60,7 +64,7 @@ pub fn provision_login(
     du: &DirectoryUser,
 ) -> Result<std::result::Result<UserRow, String>> {
     ctx.store.write(|tx| {
-        let linked = store::by_external(tx.conn, SOURCE_LDAP, "", &du.stable_id)?;
+        let linked = store::by_external(tx.conn, SignInSource::Ldap, "", &du.stable_id)?;
         let mut existing = Vec::new();
         if let Some(a) = &linked
             && let Some(u) = users::by_id(tx.conn, &a.user_id)?
@@ -76,7 +80,7 @@ pub fn provision_login(
         };
         let plan = plan_sync(&snapshot, &existing, &ctx.config().ldap.group_mappings);
         let issues = apply_plan(tx, &plan, "login")?;
-        match store::by_external(tx.conn, SOURCE_LDAP, "", &du.stable_id)? {
+        match store::by_external(tx.conn, SignInSource::Ldap, "", &du.stable_id)? {
             Some(a) => Ok(users::by_id(tx.conn, &a.user_id)?
                 .ok_or_else(|| "ldap.provision_failed".to_string())),
             None => Ok(Err(issues

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use hearth_api::LdapSyncIssue;
 use hearth_core::{Result, now_millis};
 use hearth_identity::sync::{AccountRef, Field, SyncPlan};
+use hearth_store::kinds::SignInSource;
 use hearth_store::models::UserAuthRow;
 use hearth_store::{Tx, identity as store, users};
 
@@ -13,7 +14,7 @@ use super::accounts::user_changed;
 use super::memberships::{apply_channel, apply_role, apply_team};
 use crate::services::{audit, sessions};
 use crate::signin::{
-    Profile, SOURCE_LDAP, Synced, auth_row, create_external_user, display_name_of, free_username,
+    Profile, Synced, auth_row, create_external_user, display_name_of, free_username,
     usable_email,
 };
 
@@ -51,7 +52,7 @@ pub fn apply_plan(tx: &mut Tx, plan: &SyncPlan, trigger: &str) -> Result<Vec<Lda
             }),
         };
         let mut auth = UserAuthRow::local("", now_millis());
-        auth.source = SOURCE_LDAP.into();
+        auth.source = SignInSource::Ldap;
         auth.external_id = Some(n.stable_id.clone());
         auth.synced = synced.to_json();
         let row = create_external_user(tx, &n.login, n.email.as_deref(), &n.names, auth)?;
@@ -181,7 +182,7 @@ pub fn apply_plan(tx: &mut Tx, plan: &SyncPlan, trigger: &str) -> Result<Vec<Lda
         let Some(uid) = resolve(&r.account) else {
             continue;
         };
-        if let Some(i) = apply_role(tx, &uid, r.to, "ldap")? {
+        if let Some(i) = apply_role(tx, &uid, r.to, SignInSource::Ldap)? {
             issues.push(i);
         }
     }

@@ -4,6 +4,7 @@
 use hearth_api::{EventPayload, LdapSyncIssue, MemberRole, Role, TeamMembership};
 use hearth_core::{Result, now_millis};
 use hearth_identity::TeamRole;
+use hearth_store::kinds::SignInSource;
 use hearth_store::{Audience, Change, Tx, parse_id, users};
 
 use super::accounts::user_changed;
@@ -46,7 +47,7 @@ pub fn apply_team(
             teams::add_member_in(tx, &team, user_id, member_role(r))?;
         }
         (Some(m), Some(r)) => {
-            let role = hearth_store::models::member_role_str(member_role(r));
+            let role = member_role(r);
             if m.role != role {
                 hearth_store::teams::set_member_role(tx.conn, &team.id, uid, role)?;
                 if let Some(m) = hearth_store::teams::member(tx.conn, &team.id, uid)? {
@@ -170,20 +171,24 @@ pub fn apply_role(
     tx: &mut Tx,
     uid: &str,
     to: Option<hearth_identity::SystemRole>,
-    source: &str,
+    source: SignInSource,
 ) -> Result<Option<LdapSyncIssue>> {
     let Some(mut row) = users::by_id(tx.conn, uid)? else {
         return Ok(None);
     };
     let role = to.map(role_of).unwrap_or(Role::User);
-    if hearth_core::permissions::require_role_change(false, row.role(), role).is_err() {
+    if hearth_core::permissions::require_role_change(false, row.role, role).is_err() {
         audit::record(
             tx,
             None,
             "user.role_sync_skipped",
             "user",
             Some(row.id.clone()),
-            serde_json::json!({ "from": row.role, "to": role.as_str(), "source": source }),
+            serde_json::json!({
+                "from": row.role.as_str(),
+                "to": role.as_str(),
+                "source": source.as_str(),
+            }),
         )?;
         // Remembered as applied, so that every later sync or sign-in does
         // not try (and audit) the same change again.
@@ -199,9 +204,9 @@ pub fn apply_role(
             ),
         )));
     }
-    if row.role != role.as_str() {
-        let old = row.role.clone();
-        row.role = role.as_str().into();
+    if row.role != role {
+        let old = row.role;
+        row.role = role;
         row.updated_at = now_millis();
         users::save(tx.conn, &row)?;
         tx.log(user_changed(&row))?;
@@ -211,7 +216,11 @@ pub fn apply_role(
             "user.role",
             "user",
             Some(row.id.clone()),
-            serde_json::json!({ "from": old, "to": row.role, "source": source }),
+            serde_json::json!({
+                "from": old.as_str(),
+                "to": role.as_str(),
+                "source": source.as_str(),
+            }),
         )?;
     }
     update_synced(tx, uid, |s| s.memberships.system_role = to)?;
