@@ -3,7 +3,8 @@
 
 use hearth_api::{
     Channel, ChannelKind, ChannelMember, ChannelMembership, ChannelUnread, ChannelViewed,
-    CreateChannelRequest, EventPayload, MemberRole, NotifyLevel, UpdateChannelRequest, UpdateMembershipRequest,
+    CreateChannelRequest, EventPayload, MemberRole, NotifyLevel, UpdateChannelRequest,
+    UpdateMembershipRequest,
 };
 use hearth_core::permissions::{Action, Facts, allowed, require};
 use hearth_core::{Error, Id, Result, new_id, now_millis, validate};

@@ -239,7 +239,9 @@ fn check_credentials(
                 Checked::Refuse(Some(Box::new(u)), "password.wrong")
             }
         }
-        Some((u, a)) if a.source == SignInSource::Ldap && ldap_on => Checked::Ldap(Some(Box::new(u))),
+        Some((u, a)) if a.source == SignInSource::Ldap && ldap_on => {
+            Checked::Ldap(Some(Box::new(u)))
+        }
         Some((u, _)) => {
             c.passwords.verify_login(password, &c.dummy_hash);
             Checked::Refuse(Some(Box::new(u)), "login.not_password_account")

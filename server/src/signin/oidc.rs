@@ -21,10 +21,7 @@ use hearth_store::models::{AuthChallengeRow, UserAuthRow, UserRow};
 use hearth_store::{Audience, Change, Tx, users};
 
 use super::directory::{apply_channel, apply_role, apply_team, to_existing};
-use super::{
-    Synced, auth_row, create_external_user, display_name_of, open_session,
-    usable_email,
-};
+use super::{Synced, auth_row, create_external_user, display_name_of, open_session, usable_email};
 use crate::services::{audit, sessions};
 use crate::state::Ctx;
 use crate::tokens::token_hash;

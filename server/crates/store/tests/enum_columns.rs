@@ -2,6 +2,11 @@
 //! backends: known values round-trip under their stored names, and a value
 //! no enum knows fails the read instead of becoming a default.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "helpers outside `#[test]` functions fail the test by panicking"
+)]
+
 use diesel::prelude::*;
 use hearth_api::{Role, SessionKind};
 use hearth_store::models::{SessionRow, UserRow};

@@ -9,8 +9,8 @@ use hearth_store::{Audience, Change, identity as store, parse_id, users};
 
 use super::apply::apply_plan;
 use crate::signin::Synced;
-use hearth_store::kinds::SignInSource;
 use crate::state::Ctx;
+use hearth_store::kinds::SignInSource;
 
 pub(super) fn user_changed(row: &UserRow) -> Change {
     Change::new(EventPayload::UserUpdated(row.to_api(false)), Audience::All)

@@ -14,8 +14,7 @@ use super::accounts::user_changed;
 use super::memberships::{apply_channel, apply_role, apply_team};
 use crate::services::{audit, sessions};
 use crate::signin::{
-    Profile, Synced, auth_row, create_external_user, display_name_of, free_username,
-    usable_email,
+    Profile, Synced, auth_row, create_external_user, display_name_of, free_username, usable_email,
 };
 
 pub(super) fn issue(code: &str, subject: &str, detail: String) -> LdapSyncIssue {
